@@ -1,0 +1,84 @@
+package io.spate;
+
+import java.time.Duration;
+
+import com.typesafe.config.Config;
+
+/**
+ * When the batcher closes a batch: at {@code maxRecords} records, at {@code maxBytes} payload bytes,
+ * or {@code maxLatency} after the batch's first record arrived, whichever comes first. Immutable.
+ */
+public final class BatchSettings {
+
+    private final int maxRecords;
+    private final long maxBytes;
+    private final Duration maxLatency;
+
+    private BatchSettings(int maxRecords, long maxBytes, Duration maxLatency) {
+        if (maxRecords < 1) {
+            throw new IllegalArgumentException("max-records must be at least 1, was " + maxRecords);
+        }
+        if (maxBytes < 1 || maxBytes > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("max-bytes must be between 1 and 2 GiB, was " + maxBytes);
+        }
+        if (maxLatency.isNegative() || maxLatency.isZero()) {
+            throw new IllegalArgumentException("max-latency must be positive, was " + maxLatency);
+        }
+        this.maxRecords = maxRecords;
+        this.maxBytes = maxBytes;
+        this.maxLatency = maxLatency;
+    }
+
+    /**
+     * Reads {@code PATH.max-records}, {@code PATH.max-bytes} and {@code PATH.max-latency}; errors
+     * name the full key.
+     */
+    public static BatchSettings create(Config config, String path) {
+        try {
+            return new BatchSettings(config.getInt(path + ".max-records"), config.getBytes(path + ".max-bytes"),
+                    config.getDuration(path + ".max-latency"));
+        } catch (IllegalArgumentException e) {
+            throw new com.typesafe.config.ConfigException.BadValue(path, e.getMessage());
+        }
+    }
+
+    /** Settings with the given limits. */
+    public static BatchSettings of(int maxRecords, long maxBytes, Duration maxLatency) {
+        return new BatchSettings(maxRecords, maxBytes, maxLatency);
+    }
+
+    /** Most records in one batch. */
+    public int maxRecords() {
+        return maxRecords;
+    }
+
+    /** Most payload bytes in one batch (a single larger record makes a batch of its own). */
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    /** Longest a record waits in an open batch. */
+    public Duration maxLatency() {
+        return maxLatency;
+    }
+
+    /** A copy with another record limit. */
+    public BatchSettings withMaxRecords(int value) {
+        return new BatchSettings(value, maxBytes, maxLatency);
+    }
+
+    /** A copy with another byte limit. */
+    public BatchSettings withMaxBytes(long value) {
+        return new BatchSettings(maxRecords, value, maxLatency);
+    }
+
+    /** A copy with another latency limit. */
+    public BatchSettings withMaxLatency(Duration value) {
+        return new BatchSettings(maxRecords, maxBytes, value);
+    }
+
+    @Override
+    public String toString() {
+        return "BatchSettings[max-records=" + maxRecords + ", max-bytes=" + maxBytes + ", max-latency=" + maxLatency + "]";
+    }
+}

@@ -1,0 +1,56 @@
+package io.spate;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Running counts of one pipeline, updated per batch (never per record) and safe to read from any
+ * thread: the run summary, the demo's progress bar and tests read them.
+ */
+public final class PipelineMetrics {
+
+    private final LongAdder records = new LongAdder();
+    private final LongAdder bytes = new LongAdder();
+    private final LongAdder batches = new LongAdder();
+    private final LongAdder rejected = new LongAdder();
+    private final LongAdder outputRecords = new LongAdder();
+
+    /** Counts one computed batch. */
+    public void batchComputed(BatchResult result, int outputs) {
+        records.add(result.batch().count());
+        bytes.add(result.batch().byteSize());
+        batches.increment();
+        rejected.add(result.rejectedCount());
+        outputRecords.add(outputs);
+    }
+
+    /** Records read and computed (including malformed ones). */
+    public long records() {
+        return records.sum();
+    }
+
+    /** Payload bytes read and computed. */
+    public long bytes() {
+        return bytes.sum();
+    }
+
+    /** Batches computed. */
+    public long batches() {
+        return batches.sum();
+    }
+
+    /** Malformed records sent to the dead-letter topic. */
+    public long rejected() {
+        return rejected.sum();
+    }
+
+    /** Result records produced (one per group per batch). */
+    public long outputRecords() {
+        return outputRecords.sum();
+    }
+
+    @Override
+    public String toString() {
+        return records() + " records (" + bytes() + " bytes) in " + batches() + " batches, " + rejected()
+                + " to the dead-letter topic, " + outputRecords() + " result records";
+    }
+}

@@ -1,0 +1,47 @@
+package io.spate.cli;
+
+import java.io.PrintStream;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.spate.internal.node.Node;
+
+/**
+ * Runs a started node until it stops by itself or the JVM is asked to stop. On SIGTERM or SIGINT
+ * the JVM runs shutdown hooks; ours drains the node (in-flight batches are computed, produced and
+ * committed) and then ends the process with status 0, since a drained stop is a clean one.
+ */
+final class NodeShutdown {
+
+    private NodeShutdown() {
+    }
+
+    static int runUntilStopped(Node node, boolean untilIdle, PrintStream out) throws InterruptedException {
+        AtomicBoolean finished = new AtomicBoolean();
+        Thread hook = new Thread(() -> {
+            if (finished.get()) {
+                return;
+            }
+            int rc = 1;
+            try {
+                rc = node.stop();
+                node.printSummary(out);
+                out.flush();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                // Without this, the JVM reports 143 for SIGTERM even after a clean drain.
+                Runtime.getRuntime().halt(rc);
+            }
+        }, "spate-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        int rc = node.awaitAndStop(untilIdle);
+        finished.set(true);
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            node.printSummary(out);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // The hook is running: it prints the summary and ends the process.
+        }
+        return rc;
+    }
+}

@@ -1,0 +1,41 @@
+package io.spate.cli;
+
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code spate} command: a standalone node, an embedded broker, and the demo. */
+@Command(name = "spate", mixinStandardHelpOptions = true, version = "spate 0.1.0",
+        description = "GPU-accelerated, actor-based stream processing on Kafka.",
+        subcommands = {RunCommand.class, BrokerCommand.class, DemoCommand.class})
+public final class SpateCli implements Callable<Integer> {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    /** Runs the CLI and exits with its code. */
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI and returns its exit code (for tests). */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new SpateCli());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            // Configuration mistakes are the user's, not a crash: one clear line, no stack trace.
+            if (e instanceof com.typesafe.config.ConfigException || e instanceof IllegalArgumentException) {
+                cmd.getErr().println("spate: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(System.out);
+        return 0;
+    }
+}

@@ -1,0 +1,67 @@
+package io.spate.internal.codec;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.spate.plan.Field;
+import io.spate.plan.JsonFormat;
+
+/**
+ * The wanted JSON paths as a tree of object keys, so that one walk of a record visits only the
+ * subtrees some field lies in and skips the rest.
+ */
+final class JsonPathTree {
+
+    /** One object key on the way to some fields. */
+    static final class Node {
+        final String name;
+        /** The decoded column whose value sits at this node, or -1 when it only leads deeper. */
+        int column = -1;
+        Node[] children = new Node[0];
+
+        Node(String name) {
+            this.name = name;
+        }
+
+        /** The child named {@code key}, or null; a linear scan, as objects name few wanted keys. */
+        Node child(String key) {
+            for (Node c : children) {
+                if (c.name.equals(key)) {
+                    return c;
+                }
+            }
+            return null;
+        }
+
+        boolean hasChildren() {
+            return children.length > 0;
+        }
+
+        private Node childOrAdd(String key) {
+            Node c = child(key);
+            if (c == null) {
+                List<Node> grown = new ArrayList<>(List.of(children));
+                c = new Node(key);
+                grown.add(c);
+                children = grown.toArray(new Node[0]);
+            }
+            return c;
+        }
+    }
+
+    private JsonPathTree() {
+    }
+
+    /** The root of the tree of {@code fields}; column {@code i} is {@code fields.get(i)}. */
+    static Node build(List<Field> fields) {
+        Node root = new Node("");
+        for (int col = 0; col < fields.size(); col++) {
+            Node n = root;
+            for (String segment : JsonFormat.path(fields.get(col).name())) {
+                n = n.childOrAdd(segment);
+            }
+            n.column = col;
+        }
+        return root;
+    }
+}

@@ -1,0 +1,57 @@
+package io.spate.internal.compute;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.ServiceLoader;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.spate.spi.ComputeBackend;
+import io.spate.spi.ComputeBackendProvider;
+
+/**
+ * Picks the compute backend with {@link ServiceLoader}: {@code spate.compute.backend = auto} takes
+ * the highest-priority provider that gives a backend (the GPU one when its jar is on the class path
+ * and a device answers, else the CPU one); a name takes that provider or fails.
+ */
+public final class Backends {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
+
+    private Backends() {
+    }
+
+    /** The providers on the class path, best first. */
+    public static List<ComputeBackendProvider> providers() {
+        List<ComputeBackendProvider> all = new ArrayList<>();
+        ServiceLoader.load(ComputeBackendProvider.class).forEach(all::add);
+        all.sort(Comparator.comparingInt(ComputeBackendProvider::priority).reversed());
+        return all;
+    }
+
+    /** A new backend as {@code spate.compute.backend} says. */
+    public static ComputeBackend create(Config config) {
+        String wanted = config.getString("spate.compute.backend");
+        List<ComputeBackendProvider> providers = providers();
+        for (ComputeBackendProvider p : providers) {
+            if (!wanted.equals("auto") && !wanted.equals(p.name())) {
+                continue;
+            }
+            Optional<ComputeBackend> backend = p.create(config);
+            if (backend.isPresent()) {
+                return backend.get();
+            }
+            if (!wanted.equals("auto")) {
+                throw new ConfigException.BadValue("spate.compute.backend", "the " + wanted + " backend cannot run here (see the log for why)");
+            }
+            LOG.info("{} backend unavailable, trying the next", p.name());
+        }
+        throw new ConfigException.BadValue("spate.compute.backend", "no backend named '" + wanted + "' on the class path; found "
+                + providers.stream().map(ComputeBackendProvider::name).toList());
+    }
+}

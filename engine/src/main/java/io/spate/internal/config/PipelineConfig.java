@@ -1,0 +1,180 @@
+package io.spate.internal.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+
+import io.spate.BatchSettings;
+import io.spate.Pipeline;
+import io.spate.plan.ClfFormat;
+import io.spate.plan.DelimitedFormat;
+import io.spate.plan.Field;
+import io.spate.plan.InputFormat;
+import io.spate.plan.JsonFormat;
+import io.spate.plan.Query;
+import io.spate.frame.ColumnType;
+
+/**
+ * Reads {@code spate.pipelines} from HOCON into {@link Pipeline}s. Every mistake fails here, before
+ * anything starts, with the full key that holds it ({@code spate.pipelines[0].outputs[1].where}).
+ *
+ * <pre>
+ * spate.pipelines = [{
+ *   name = golden-signals
+ *   source { topics = [weblogs] }                  # group-id, starting-offset optional
+ *   format { type = clf }                           # clf | csv | tsv | json (see below)
+ *   outputs = [
+ *     { topic = traffic, group-by = [host], aggregates = ["count as requests"] }
+ *     { topic = errors, where = ["status >= 500"], group-by = [host, "status as response"], aggregates = ["count as errors"] }
+ *   ]
+ * }]
+ * </pre>
+ */
+public final class PipelineConfig {
+
+    private static final String ROOT = "spate.pipelines";
+
+    private PipelineConfig() {
+    }
+
+    /** All pipelines of {@code config}. */
+    public static List<Pipeline> pipelines(Config config) {
+        List<? extends Config> entries = config.getConfigList(ROOT);
+        List<Pipeline> out = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            out.add(pipeline(config, entries.get(i), ROOT + "[" + i + "]"));
+        }
+        for (int i = 0; i < out.size(); i++) {
+            for (int j = 0; j < i; j++) {
+                if (out.get(i).name().equals(out.get(j).name())) {
+                    throw new ConfigException.BadValue(ROOT + "[" + i + "].name", "two pipelines are named '" + out.get(i).name() + "'");
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Pipeline pipeline(Config root, Config p, String at) {
+        String name = at(at + ".name", () -> p.getString("name"));
+        Pipeline.Builder b = Pipeline.builder(name);
+        List<String> topics = at(at + ".source.topics", () -> p.getStringList("source.topics"));
+        if (topics.isEmpty()) {
+            throw new ConfigException.BadValue(at + ".source.topics", "needs at least one topic");
+        }
+        b.source(topics.toArray(new String[0]));
+        if (p.hasPath("source.group-id")) {
+            b.groupId(p.getString("source.group-id"));
+        }
+        String starting = p.hasPath("source.starting-offset") ? p.getString("source.starting-offset") : root.getString("spate.starting-offset");
+        b.startingOffset(parse(at + ".source.starting-offset", starting,
+                s -> Pipeline.StartingOffset.valueOf(s.trim().toUpperCase(Locale.ROOT))));
+        b.format(format(p, at + ".format"));
+        b.deadLetterTopic(p.hasPath("dead-letter-topic") ? p.getString("dead-letter-topic")
+                : topics.get(0) + root.getString("spate.dead-letter-suffix"));
+        if (p.hasPath("batch")) {
+            Config batch = p.getConfig("batch").withFallback(root.getConfig("spate.batch"));
+            b.batch(at(at + ".batch", () -> BatchSettings.create(batch.atPath("batch"), "batch")));
+        }
+        List<? extends Config> outputs = at(at + ".outputs", () -> p.getConfigList("outputs"));
+        if (outputs.isEmpty()) {
+            throw new ConfigException.BadValue(at + ".outputs", "needs at least one output");
+        }
+        for (int i = 0; i < outputs.size(); i++) {
+            Config o = outputs.get(i);
+            String oat = at + ".outputs[" + i + "]";
+            String topic = at(oat + ".topic", () -> o.getString("topic"));
+            Query.Builder q = Query.builder(o.hasPath("name") ? o.getString("name") : topic);
+            if (o.hasPath("where")) {
+                for (String w : at(oat + ".where", () -> o.getStringList("where"))) {
+                    parse(oat + ".where", w, x -> q.where(x));
+                }
+            }
+            if (o.hasPath("group-by")) {
+                for (String k : at(oat + ".group-by", () -> o.getStringList("group-by"))) {
+                    parse(oat + ".group-by", k, x -> q.groupBy(x));
+                }
+            }
+            for (String a : at(oat + ".aggregates", () -> o.getStringList("aggregates"))) {
+                parse(oat + ".aggregates", a, x -> q.aggregate(x));
+            }
+            if (o.hasPath("having")) {
+                String h = o.getString("having");
+                parse(oat + ".having", h, x -> q.having(x));
+            }
+            Query query = parse(oat, topic, x -> q.build());
+            b.output(topic, query);
+        }
+        return parse(at, name, x -> b.build());
+    }
+
+    private static InputFormat format(Config p, String at) {
+        String type = at(at + ".type", () -> p.getString("format.type")).trim().toLowerCase(Locale.ROOT);
+        Config f = p.getConfig("format");
+        switch (type) {
+            case "clf":
+                return new ClfFormat();
+            case "json": {
+                List<String> fields = at(at + ".fields", () -> f.getStringList("fields"));
+                return parse(at + ".fields", String.join(",", fields),
+                        x -> new JsonFormat(fields.stream().map(s -> Field.parse(s, ColumnType.UTF8)).toList()));
+            }
+            case "csv":
+            case "tsv":
+            case "delimited": {
+                String defaultDelimiter = type.equals("tsv") ? "\t" : ",";
+                String delimiter = f.hasPath("delimiter") ? f.getString("delimiter") : defaultDelimiter;
+                if (delimiter.equals("\\t")) {
+                    delimiter = "\t";
+                }
+                if (delimiter.length() != 1 || delimiter.charAt(0) > 127) {
+                    throw new ConfigException.BadValue(at + ".delimiter", "must be one ASCII character, was '" + delimiter + "'");
+                }
+                byte d = (byte) delimiter.charAt(0);
+                List<Field> columns;
+                if (f.hasPath("columns")) {
+                    List<String> specs = at(at + ".columns", () -> f.getStringList("columns"));
+                    columns = parse(at + ".columns", String.join(",", specs),
+                            x -> specs.stream().map(s -> Field.parse(s, ColumnType.UTF8)).toList());
+                } else if (f.hasPath("header")) {
+                    String header = f.getString("header");
+                    columns = parse(at + ".header", header, x -> DelimitedFormat.columnsFromHeader(header, d));
+                } else {
+                    throw new ConfigException.Missing(at + ".columns (or " + at + ".header)");
+                }
+                boolean quoted = f.hasPath("quoted") ? f.getBoolean("quoted") : !type.equals("tsv");
+                boolean skipHeader = !f.hasPath("skip-header") || f.getBoolean("skip-header");
+                return parse(at, type, x -> new DelimitedFormat(d, columns, quoted, skipHeader, true));
+            }
+            default:
+                throw new ConfigException.BadValue(at + ".type", "expected clf, csv, tsv, delimited or json, was '" + type + "'");
+        }
+    }
+
+    private interface Read<T> {
+        T get();
+    }
+
+    /** Runs {@code read}, re-throwing config errors with the full key {@code path}. */
+    private static <T> T at(String path, Read<T> read) {
+        try {
+            return read.get();
+        } catch (ConfigException.Missing e) {
+            throw new ConfigException.Missing(path);
+        } catch (ConfigException.WrongType | ConfigException.BadValue e) {
+            throw new ConfigException.BadValue(path, e.getMessage());
+        }
+    }
+
+    /** Applies {@code parser}, re-throwing its {@link IllegalArgumentException} as a bad value at {@code path}. */
+    private static <T> T parse(String path, String value, Function<String, T> parser) {
+        try {
+            return parser.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException.BadValue(path, e.getMessage());
+        }
+    }
+}

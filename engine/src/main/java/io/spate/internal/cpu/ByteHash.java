@@ -1,0 +1,63 @@
+package io.spate.internal.cpu;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * Hashes of key values straight from their bytes or bits: a multiply-rotate loop over 8-byte
+ * words finished with the MurmurHash3 mixer, so similar keys (URLs, host names) spread well.
+ */
+final class ByteHash {
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long K1 = 0x9E3779B97F4A7C15L;
+    private static final long K2 = 0xC2B2AE3D27D4EB4FL;
+
+    private ByteHash() {
+    }
+
+    /** Hash of {@code b[from, from+length)}. */
+    static long bytes(byte[] b, int from, int length) {
+        long h = length * K1;
+        int i = from;
+        int end = from + length;
+        for (; i + 8 <= end; i += 8) {
+            h = Long.rotateLeft(h ^ (long) LONGS.get(b, i) * K2, 31) * K1;
+        }
+        if (i < end) {
+            long tail = 0;
+            for (int shift = 0; i < end; i++, shift += 8) {
+                tail |= (b[i] & 0xFFL) << shift;
+            }
+            h = Long.rotateLeft(h ^ tail * K2, 31) * K1;
+        }
+        return mix(h);
+    }
+
+    /** Hash of a long. */
+    static long ofLong(long v) {
+        return mix(v * K1 + K2);
+    }
+
+    /** Folds the hash of one more key into {@code h}. */
+    static long combine(long h, long keyHash) {
+        return Long.rotateLeft(h ^ keyHash, 27) * K1 + K2;
+    }
+
+    /** The table hash of a combined key hash. */
+    static int finish(long h) {
+        h = mix(h);
+        return (int) (h ^ h >>> 32);
+    }
+
+    /** The MurmurHash3 64-bit finalizer. */
+    private static long mix(long h) {
+        h ^= h >>> 33;
+        h *= 0xFF51AFD7ED558CCDL;
+        h ^= h >>> 33;
+        h *= 0xC4CEB9FE1A85EC53L;
+        h ^= h >>> 33;
+        return h;
+    }
+}

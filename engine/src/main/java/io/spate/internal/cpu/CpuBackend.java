@@ -1,0 +1,55 @@
+package io.spate.internal.cpu;
+
+import java.util.Objects;
+
+import io.spate.BatchResult;
+import io.spate.RecordBatch;
+import io.spate.plan.Plan;
+import io.spate.spi.ComputeBackend;
+
+/**
+ * The CPU compute backend and the reference semantics of Spate (see the package documentation
+ * for the rules every backend must match). It decodes each batch straight from its bytes, once,
+ * and runs the plan's queries over the decoded columns. It keeps its working arrays between
+ * batches, so after warming up it allocates little more than the result frames.
+ *
+ * <p>Like every backend, an instance is used by one thread at a time.
+ */
+public final class CpuBackend implements ComputeBackend {
+
+    /** The name in results, logs and metrics. */
+    public static final String NAME = "cpu";
+
+    private final int hashMask;
+    private PlanProgram program;
+
+    /** A backend. */
+    public CpuBackend() {
+        this(-1);
+    }
+
+    /** A backend whose group tables keep only the {@code hashMask} bits of key hashes; tests use it to force collisions. */
+    CpuBackend(int hashMask) {
+        this.hashMask = hashMask;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public BatchResult execute(Plan plan, RecordBatch batch) {
+        Objects.requireNonNull(plan, "plan");
+        Objects.requireNonNull(batch, "batch");
+        if (program == null || !program.runs(plan)) {
+            program = new PlanProgram(plan, hashMask, NAME);
+        }
+        return program.execute(batch);
+    }
+
+    @Override
+    public void close() {
+        program = null;
+    }
+}

@@ -1,0 +1,127 @@
+package io.spate.internal.cpu;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import io.spate.frame.Column;
+import io.spate.frame.DoubleColumn;
+import io.spate.frame.Frame;
+import io.spate.frame.LongColumn;
+import io.spate.internal.codec.DecodedBatch;
+import io.spate.plan.Aggregate;
+import io.spate.plan.Having;
+import io.spate.plan.Query;
+
+/**
+ * Runs one query over a decoded batch: filter the accepted records, give each a group id, compute
+ * the aggregates per group, drop the groups {@code having} rejects, and assemble the frame. The
+ * working arrays (selection vector, group ids, hash table) are kept for the next batch.
+ */
+final class QueryKernel {
+
+    private final FilterKernel filters;
+    private final GroupKeys keys;
+    private final GroupTable table;
+    private final AggregateKernel aggregates;
+    private final Having having;
+    private final int havingIndex;
+    private int[] sel = new int[0];
+    private int[] groupOf = new int[0];
+
+    /** The kernel of {@code query} over the columns of {@code layout}. */
+    QueryKernel(Query query, DecodedBatch layout, int hashMask) {
+        filters = new FilterKernel(query.filters(), layout);
+        keys = new GroupKeys(query.keys(), layout);
+        table = new GroupTable(hashMask);
+        aggregates = new AggregateKernel(query.aggregates(), layout);
+        having = query.having().orElse(null);
+        int index = -1;
+        List<Aggregate> aggs = query.aggregates();
+        for (int a = 0; a < aggs.size(); a++) {
+            if (having != null && aggs.get(a).alias().equals(having.alias())) {
+                index = a;
+            }
+        }
+        havingIndex = index;
+    }
+
+    /** The query's result frame for the accepted records of {@code batch}. */
+    Frame run(DecodedBatch batch) {
+        int n = batch.acceptedCount();
+        if (sel.length < n) {
+            sel = new int[n];
+            groupOf = new int[n];
+        }
+        System.arraycopy(batch.accepted(), 0, sel, 0, n);
+        n = filters.apply(batch, sel, n);
+        int groups;
+        int[] firstRows;
+        if (keys.size() == 0) {
+            Arrays.fill(groupOf, 0, n, 0);
+            groups = n > 0 ? 1 : 0;
+            firstRows = null;
+        } else {
+            keys.bind(batch);
+            table.clear();
+            for (int i = 0; i < n; i++) {
+                int row = sel[i];
+                groupOf[i] = table.findOrAdd(keys.hash(row), row, keys);
+            }
+            groups = table.size();
+            firstRows = table.firstRows();
+        }
+        Column[] values = aggregates.compute(batch, sel, groupOf, n, groups);
+        int[] kept = having == null ? null : passing(values[havingIndex], groups);
+        int rows = kept == null ? groups : kept.length;
+        List<Column> columns = new ArrayList<>(keys.size() + values.length);
+        if (keys.size() > 0) {
+            int[] keyRows = firstRows;
+            if (kept != null) {
+                keyRows = new int[rows];
+                for (int i = 0; i < rows; i++) {
+                    keyRows[i] = firstRows[kept[i]];
+                }
+            }
+            for (int k = 0; k < keys.size(); k++) {
+                columns.add(keys.column(k, keyRows, rows));
+            }
+            keys.unbind();
+        }
+        for (Column c : values) {
+            columns.add(kept == null || rows == groups ? c : gather(c, kept));
+        }
+        return new Frame(columns, keys.size(), rows);
+    }
+
+    /** The ids of the groups whose having aggregate passes, ascending. */
+    private int[] passing(Column c, int groups) {
+        int[] kept = new int[groups];
+        int count = 0;
+        for (int g = 0; g < groups; g++) {
+            double v = c instanceof LongColumn ? ((LongColumn) c).get(g) : ((DoubleColumn) c).get(g);
+            if (having.test(v)) {
+                kept[count++] = g;
+            }
+        }
+        return Arrays.copyOf(kept, count);
+    }
+
+    private static Column gather(Column c, int[] kept) {
+        if (c instanceof LongColumn) {
+            LongColumn lc = (LongColumn) c;
+            long[] v = new long[kept.length];
+            for (int i = 0; i < kept.length; i++) {
+                v[i] = lc.get(kept[i]);
+            }
+            return new LongColumn(c.name(), v, kept.length);
+        }
+        // Aggregates are never strings: the plan only allows them over numeric columns.
+        DoubleColumn dc = (DoubleColumn) c;
+        double[] v = new double[kept.length];
+        for (int i = 0; i < kept.length; i++) {
+            v[i] = dc.get(kept[i]);
+        }
+        return new DoubleColumn(c.name(), v, kept.length);
+    }
+}

@@ -1,0 +1,106 @@
+package io.spate.internal.kafka;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.pekko.kafka.CommitterSettings;
+import org.apache.pekko.kafka.ConsumerSettings;
+import org.apache.pekko.kafka.ProducerSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.spate.Pipeline;
+import io.spate.SpateSettings;
+
+/** Builds the connector's consumer, producer and committer settings, and creates topics. */
+public final class KafkaClients {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaClients.class);
+
+    private KafkaClients() {
+    }
+
+    /** Consumer settings for {@code pipeline}: byte[] keys and values, its group, its starting offset. */
+    public static ConsumerSettings<byte[], byte[]> consumer(SpateSettings settings, Pipeline pipeline) {
+        Map<String, String> props = new HashMap<>(settings.consumerProperties());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, pipeline.startingOffset().name().toLowerCase(Locale.ROOT));
+        return ConsumerSettings.create(settings.config().getConfig("pekko.kafka.consumer"),
+                        new ByteArrayDeserializer(), new ByteArrayDeserializer())
+                .withBootstrapServers(settings.bootstrapServers())
+                .withGroupId(pipeline.groupId())
+                .withProperties(props)
+                // The stream stops through DrainingControl, which already waits for the last commits;
+                // the connector's default 30 s delay would only hold up shutdown.
+                .withStopTimeout(java.time.Duration.ZERO);
+    }
+
+    /** Producer settings: byte[] keys and values. */
+    public static ProducerSettings<byte[], byte[]> producer(SpateSettings settings) {
+        return ProducerSettings.create(settings.config().getConfig("pekko.kafka.producer"),
+                        new ByteArraySerializer(), new ByteArraySerializer())
+                .withBootstrapServers(settings.bootstrapServers())
+                .withProperties(new HashMap<>(settings.producerProperties()));
+    }
+
+    /** Committer settings from {@code spate.commit}. */
+    public static CommitterSettings committer(SpateSettings settings) {
+        return CommitterSettings.create(settings.config().getConfig("pekko.kafka.committer"))
+                .withMaxBatch(settings.config().getInt("spate.commit.max-batch"))
+                .withMaxInterval(settings.config().getDuration("spate.commit.max-interval"));
+    }
+
+    /** An admin client for the node's cluster. */
+    public static Admin admin(SpateSettings settings) {
+        return Admin.create(new HashMap<>(settings.clientProperties()));
+    }
+
+    /** Creates the output and dead-letter topics of {@code pipeline} that do not exist yet. */
+    public static void createOutputTopics(SpateSettings settings, Pipeline pipeline) {
+        if (!settings.config().getBoolean("spate.output.create-topics")) {
+            return;
+        }
+        int partitions = settings.config().getInt("spate.output.partitions");
+        int replication = settings.config().getInt("spate.output.replication-factor");
+        List<String> wanted = new ArrayList<>(pipeline.outputTopics());
+        wanted.add(pipeline.deadLetterTopic());
+        try (Admin admin = admin(settings)) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = wanted.stream().distinct().filter(t -> !existing.contains(t))
+                    .map(t -> new NewTopic(t, partitions > 0 ? Optional.of(partitions) : Optional.empty(),
+                            replication > 0 ? Optional.of((short) replication) : Optional.empty()))
+                    .toList();
+            if (!missing.isEmpty()) {
+                admin.createTopics(missing).values().forEach((name, f) -> {
+                    try {
+                        f.get(30, TimeUnit.SECONDS);
+                        LOG.info("created topic {}", name);
+                    } catch (ExecutionException e) {
+                        if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                            throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage(), e.getCause());
+                        }
+                    } catch (InterruptedException | TimeoutException e) {
+                        throw new IllegalStateException("cannot create topic " + name + ": " + e, e);
+                    }
+                });
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot reach Kafka at " + settings.bootstrapServers() + " to create topics: " + e, e);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package io.spate.internal.node;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.typesafe.config.Config;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.spate.Pipeline;
+import io.spate.RunningPipeline;
+import io.spate.SpateSettings;
+import io.spate.internal.config.PipelineConfig;
+import io.spate.javadsl.Spate;
+
+/**
+ * A standalone node: one actor system running the pipelines of a configuration until it is told
+ * to stop (SIGTERM, SIGINT), or, with {@code untilIdle}, until every pipeline has caught up. Either
+ * way it drains: the batches in flight are computed, produced and committed before it exits.
+ */
+public final class Node implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
+
+    private final SpateSettings settings;
+    private final List<Pipeline> pipelines;
+    private final ActorSystem<Void> system;
+    private final List<RunningPipeline> running = new ArrayList<>();
+    private final List<IdleWatcher> watchers = new ArrayList<>();
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private long startNanos;
+    private volatile long caughtUpNanos;
+
+    /** A node for {@code config}; fails at once, naming the key, if the settings or pipelines are bad. */
+    public Node(Config config) {
+        this.settings = SpateSettings.create(config);
+        this.pipelines = PipelineConfig.pipelines(config);
+        if (pipelines.isEmpty()) {
+            throw new com.typesafe.config.ConfigException.BadValue("spate.pipelines", "no pipeline to run");
+        }
+        this.system = ActorSystem.create(Behaviors.empty(), "spate", config);
+    }
+
+    /** The pipelines this node runs. */
+    public List<Pipeline> pipelines() {
+        return pipelines;
+    }
+
+    /** The pipelines once started. */
+    public List<RunningPipeline> running() {
+        return running;
+    }
+
+    /** Starts every pipeline. */
+    public void start() {
+        startNanos = System.nanoTime();
+        for (Pipeline p : pipelines) {
+            running.add(Spate.run(p, settings, system));
+        }
+    }
+
+    /**
+     * Blocks until the node should stop, then drains and stops it. Returns 0 after a clean stop
+     * and 1 when a pipeline failed.
+     *
+     * @param untilIdle also stop once every pipeline has caught up with its input
+     */
+    public int awaitAndStop(boolean untilIdle) throws InterruptedException {
+        List<CompletableFuture<?>> ends = new ArrayList<>();
+        for (RunningPipeline r : running) {
+            ends.add(r.completion().toCompletableFuture());
+        }
+        CompletableFuture<Object> anyEnd = CompletableFuture.anyOf(ends.toArray(new CompletableFuture[0]));
+        CompletableFuture<Void> idle = new CompletableFuture<>();
+        if (untilIdle) {
+            List<CompletableFuture<Void>> idles = new ArrayList<>();
+            for (Pipeline p : pipelines) {
+                IdleWatcher w = new IdleWatcher(settings, p);
+                watchers.add(w);
+                idles.add(w.idle().toCompletableFuture());
+            }
+            CompletableFuture.allOf(idles.toArray(new CompletableFuture[0])).thenRun(() -> idle.complete(null));
+        }
+        CompletableFuture.anyOf(anyEnd, idle).exceptionally(e -> null).join();
+        caughtUpNanos = System.nanoTime();
+        return stop();
+    }
+
+    /** Drains and stops every pipeline and the actor system; 0 if all ended cleanly. Idempotent. */
+    public int stop() throws InterruptedException {
+        if (!stopped.compareAndSet(false, true)) {
+            terminated.await(DRAIN_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS);
+            return 0;
+        }
+        int rc = 0;
+        try {
+            watchers.forEach(IdleWatcher::close);
+            for (RunningPipeline r : running) {
+                try {
+                    r.stop().toCompletableFuture().get(DRAIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    LOG.error("pipeline {} did not stop cleanly", r.pipeline().name(), e);
+                    rc = 1;
+                }
+            }
+            system.terminate();
+            system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.error("actor system did not terminate cleanly", e);
+            rc = 1;
+        } finally {
+            terminated.countDown();
+        }
+        return rc;
+    }
+
+    /** Seconds from {@link #start()} until the node was told to stop or caught up (until now while running). */
+    public double elapsedSeconds() {
+        long end = caughtUpNanos != 0 ? caughtUpNanos : System.nanoTime();
+        return (end - startNanos) / 1e9;
+    }
+
+    /** Prints one summary line per pipeline. */
+    public void printSummary(PrintStream out) {
+        double secs = Math.max(1e-9, elapsedSeconds());
+        for (RunningPipeline r : running) {
+            var m = r.metrics();
+            out.printf("%s: %,d records (%.1f MB) in %,d batches on the %s backend, %,d to %s, %,d result records; %.1f s, %,.0f records/s%n",
+                    r.pipeline().name(), m.records(), m.bytes() / 1e6, m.batches(), r.backend(), m.rejected(),
+                    r.pipeline().deadLetterTopic(), m.outputRecords(), secs, m.records() / secs);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+}

@@ -1,0 +1,118 @@
+package io.spate.javadsl;
+
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.ClassicActorSystemProvider;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.kafka.javadsl.Consumer;
+import org.apache.pekko.stream.Materializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.spate.BatchSettings;
+import io.spate.Pipeline;
+import io.spate.PipelineMetrics;
+import io.spate.RunningPipeline;
+import io.spate.SpateSettings;
+import io.spate.internal.compute.Backends;
+import io.spate.internal.compute.ComputeActor;
+import io.spate.internal.kafka.KafkaClients;
+import io.spate.spi.ComputeBackend;
+
+/**
+ * Runs pipelines on a user's actor system: the entry point for embedding Spate in a JVM service.
+ *
+ * <pre>{@code
+ * ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "my-service");
+ * SpateSettings settings = SpateSettings.create(system.settings().config())
+ *         .withBootstrapServers("kafka:9092");
+ * RunningPipeline running = Spate.run(goldenSignals, settings, system);
+ * ...
+ * running.stop();   // drain, produce, commit
+ * }</pre>
+ */
+public final class Spate {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Spate.class);
+
+    private Spate() {
+    }
+
+    /**
+     * Creates the pipeline's missing output topics, starts its compute actor and its stream, and
+     * returns at once. The stream runs until {@link RunningPipeline#stop()} or a failure.
+     */
+    public static RunningPipeline run(Pipeline pipeline, SpateSettings settings, ClassicActorSystemProvider system) {
+        KafkaClients.createOutputTopics(settings, pipeline);
+        BatchSettings batch = pipeline.batch().orElse(settings.batch());
+        PipelineMetrics metrics = new PipelineMetrics();
+        String backend;
+        try (ComputeBackend probe = Backends.create(settings.config())) {
+            // Resolve the backend once here so that a bad choice fails in the caller, not in the actor.
+            backend = probe.name();
+        }
+        ActorRef<ComputeActor.Command> actor = SpateStreams.spawnComputeActor(system, pipeline.name(), settings);
+        Consumer.DrainingControl<Done> control = SpateStreams.source(pipeline, settings)
+                .via(SpateStreams.batcher(batch))
+                .via(SpateStreams.compute(pipeline.plan(), actor, settings))
+                .via(SpateStreams.encoder(pipeline, metrics))
+                .toMat(SpateStreams.sink(settings), Consumer::createDrainingControl)
+                .run(Materializer.matFromSystem(system));
+        LOG.info("pipeline {} started: {} -> {} ({} backend, {})", pipeline.name(), pipeline.topics(),
+                pipeline.outputTopics(), backend, batch);
+        control.streamCompletion().whenComplete((done, error) -> {
+            SpateStreams.stopComputeActor(actor);
+            if (error != null) {
+                LOG.error("pipeline {} failed after {}", pipeline.name(), metrics, error);
+            } else {
+                LOG.info("pipeline {} stopped after {}", pipeline.name(), metrics);
+            }
+        });
+        return new Running(pipeline, metrics, backend, control, system);
+    }
+
+    private static final class Running implements RunningPipeline {
+        private final Pipeline pipeline;
+        private final PipelineMetrics metrics;
+        private final String backend;
+        private final Consumer.DrainingControl<Done> control;
+        private final ClassicActorSystemProvider system;
+        private final AtomicReference<CompletionStage<Done>> stopping = new AtomicReference<>();
+
+        Running(Pipeline pipeline, PipelineMetrics metrics, String backend, Consumer.DrainingControl<Done> control,
+                ClassicActorSystemProvider system) {
+            this.pipeline = pipeline;
+            this.metrics = metrics;
+            this.backend = backend;
+            this.control = control;
+            this.system = system;
+        }
+
+        @Override
+        public Pipeline pipeline() {
+            return pipeline;
+        }
+
+        @Override
+        public PipelineMetrics metrics() {
+            return metrics;
+        }
+
+        @Override
+        public String backend() {
+            return backend;
+        }
+
+        @Override
+        public CompletionStage<Done> completion() {
+            return control.streamCompletion();
+        }
+
+        @Override
+        public CompletionStage<Done> stop() {
+            return stopping.updateAndGet(s -> s != null ? s : control.drainAndShutdown(system.classicSystem().dispatcher()));
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package io.spate.plan;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How the bytes of one record are decoded into fields. Each format has a fixed schema, so a
+ * {@link Plan} can be checked before any record is read.
+ */
+public sealed interface InputFormat permits ClfFormat, DelimitedFormat, JsonFormat {
+
+    /** The fields this format yields, in order. */
+    List<Field> schema();
+
+    /** A short name for logs and errors. */
+    String name();
+
+    /** The field called {@code name}, if the format has one. */
+    default Optional<Field> field(String name) {
+        return schema().stream().filter(f -> f.name().equals(name)).findFirst();
+    }
+}

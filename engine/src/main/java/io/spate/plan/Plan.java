@@ -1,0 +1,108 @@
+package io.spate.plan;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+import io.spate.frame.ColumnType;
+
+/**
+ * The immutable, validated description of the work on one batch: how to decode the records, and
+ * the queries to run over them. All queries share one decode of the batch.
+ *
+ * <p>{@link #of} checks every column reference against the format's schema and every literal
+ * against its column's type, so a bad plan fails before the stream starts, with a message naming
+ * the query and the column.
+ *
+ * @param format how records are decoded
+ * @param queries the aggregations, each giving one result frame per batch
+ */
+public record Plan(InputFormat format, List<Query> queries) {
+
+    /** Validates the plan. */
+    public Plan {
+        Objects.requireNonNull(format, "format");
+        queries = List.copyOf(queries);
+        if (queries.isEmpty()) {
+            throw new IllegalArgumentException("a plan needs at least one query");
+        }
+        Set<String> names = new HashSet<>();
+        for (Query q : queries) {
+            if (!names.add(q.name())) {
+                throw new IllegalArgumentException("two queries named '" + q.name() + "'");
+            }
+            validate(format, q);
+        }
+    }
+
+    /** A validated plan. */
+    public static Plan of(InputFormat format, List<Query> queries) {
+        return new Plan(format, queries);
+    }
+
+    /** A validated plan. */
+    public static Plan of(InputFormat format, Query... queries) {
+        return new Plan(format, List.of(queries));
+    }
+
+    /** The type of the output column an aggregate produces over a column of {@code input} type. */
+    public static ColumnType resultType(AggFn fn, ColumnType input) {
+        switch (fn) {
+            case COUNT: return ColumnType.LONG;
+            case MEAN: return ColumnType.DOUBLE;
+            default: return input;
+        }
+    }
+
+    /** The fields of the format some query reads, in schema order; a backend decodes only these. */
+    public List<Field> referencedFields() {
+        Set<String> used = new HashSet<>();
+        for (Query q : queries) {
+            q.filters().forEach(f -> used.add(f.column()));
+            q.keys().forEach(k -> used.add(k.column()));
+            q.aggregates().forEach(a -> {
+                if (a.column() != null) {
+                    used.add(a.column());
+                }
+            });
+        }
+        return format.schema().stream().filter(f -> used.contains(f.name())).toList();
+    }
+
+    private static void validate(InputFormat format, Query q) {
+        for (Filter f : q.filters()) {
+            Field field = field(format, q, f.column(), "filter");
+            try {
+                switch (field.type()) {
+                    case LONG: f.longLiteral(); break;
+                    case DOUBLE: f.doubleLiteral(); break;
+                    default: break;
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("query '" + q.name() + "': filter " + f + " compares "
+                        + field.type().name().toLowerCase(Locale.ROOT) + " column '" + f.column() + "' with '" + f.literal() + "'");
+            }
+        }
+        for (GroupKey k : q.keys()) {
+            field(format, q, k.column(), "group key");
+        }
+        for (Aggregate a : q.aggregates()) {
+            if (a.column() == null) {
+                continue;
+            }
+            Field field = field(format, q, a.column(), "aggregate");
+            if (field.type() == ColumnType.UTF8) {
+                throw new IllegalArgumentException("query '" + q.name() + "': " + a + " needs a numeric column, '"
+                        + a.column() + "' is a string");
+            }
+        }
+    }
+
+    private static Field field(InputFormat format, Query q, String column, String role) {
+        return format.field(column).orElseThrow(() -> new IllegalArgumentException(
+                "query '" + q.name() + "': " + role + " column '" + column + "' is not a field of the "
+                        + format.name() + " format " + format.schema().stream().map(Field::name).toList()));
+    }
+}

@@ -1,0 +1,152 @@
+package io.spate.plan;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One aggregation over the records of a batch: keep the records that pass every filter, group them
+ * by the keys, compute the aggregates per group, and keep the groups that pass {@code having}.
+ * The result has one row per group: the key columns (by alias) then the aggregate columns.
+ *
+ * <p>Build one with {@link #builder(String)}:
+ * <pre>{@code
+ * Query errors = Query.builder("errors").where("status >= 500")
+ *         .groupBy("host", "status as response").count("errors").build();
+ * }</pre>
+ *
+ * @param name the query's name (the output's name in logs and metrics)
+ * @param filters all must pass (AND)
+ * @param keys the group keys; none means one group over the whole batch
+ * @param aggregates at least one
+ * @param having optional per-batch threshold on one aggregate
+ */
+public record Query(String name, List<Filter> filters, List<GroupKey> keys, List<Aggregate> aggregates,
+                    Optional<Having> having) {
+
+    /** Copies the lists and checks names. */
+    public Query {
+        Objects.requireNonNull(name, "name");
+        filters = List.copyOf(filters);
+        keys = List.copyOf(keys);
+        aggregates = List.copyOf(aggregates);
+        Objects.requireNonNull(having, "having");
+        if (aggregates.isEmpty()) {
+            throw new IllegalArgumentException("query '" + name + "' needs at least one aggregate");
+        }
+        List<String> outputs = new ArrayList<>();
+        for (GroupKey k : keys) {
+            outputs.add(k.alias());
+        }
+        for (Aggregate a : aggregates) {
+            outputs.add(a.alias());
+        }
+        for (int i = 0; i < outputs.size(); i++) {
+            if (outputs.indexOf(outputs.get(i)) != i) {
+                throw new IllegalArgumentException("query '" + name + "' has two outputs named '" + outputs.get(i) + "'");
+            }
+        }
+        if (having.isPresent()) {
+            String alias = having.get().alias();
+            List<String> aggregateNames = aggregates.stream().map(Aggregate::alias).toList();
+            if (!aggregateNames.contains(alias)) {
+                throw new IllegalArgumentException("query '" + name + "': having refers to '" + alias
+                        + "', which is not an aggregate of it " + aggregateNames);
+            }
+        }
+    }
+
+    /** A builder for a query named {@code name}. */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** The output field names, keys first. */
+    public List<String> outputNames() {
+        List<String> out = new ArrayList<>();
+        keys.forEach(k -> out.add(k.alias()));
+        aggregates.forEach(a -> out.add(a.alias()));
+        return out;
+    }
+
+    /** Fluent builder of a {@link Query}. */
+    public static final class Builder {
+        private final String name;
+        private final List<Filter> filters = new ArrayList<>();
+        private final List<GroupKey> keys = new ArrayList<>();
+        private final List<Aggregate> aggregates = new ArrayList<>();
+        private Having having;
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        /** Adds filters written as {@code column op value}. */
+        public Builder where(String... filters) {
+            Arrays.stream(filters).map(Filter::parse).forEach(this.filters::add);
+            return this;
+        }
+
+        /** Adds a filter. */
+        public Builder where(Filter filter) {
+            filters.add(filter);
+            return this;
+        }
+
+        /** Adds group keys written as {@code column} or {@code column as alias}. */
+        public Builder groupBy(String... keys) {
+            Arrays.stream(keys).map(GroupKey::parse).forEach(this.keys::add);
+            return this;
+        }
+
+        /** Adds aggregates written as {@code fn(column) as alias}. */
+        public Builder aggregate(String... aggregates) {
+            Arrays.stream(aggregates).map(Aggregate::parse).forEach(this.aggregates::add);
+            return this;
+        }
+
+        /** Adds an aggregate. */
+        public Builder aggregate(Aggregate aggregate) {
+            aggregates.add(aggregate);
+            return this;
+        }
+
+        /** Adds {@code count} named {@code alias}. */
+        public Builder count(String alias) {
+            return aggregate(Aggregate.count(alias));
+        }
+
+        /** Adds {@code sum(column)} named {@code alias}. */
+        public Builder sum(String column, String alias) {
+            return aggregate(Aggregate.sum(column, alias));
+        }
+
+        /** Adds {@code min(column)} named {@code alias}. */
+        public Builder min(String column, String alias) {
+            return aggregate(Aggregate.min(column, alias));
+        }
+
+        /** Adds {@code max(column)} named {@code alias}. */
+        public Builder max(String column, String alias) {
+            return aggregate(Aggregate.max(column, alias));
+        }
+
+        /** Adds {@code mean(column)} named {@code alias}. */
+        public Builder mean(String column, String alias) {
+            return aggregate(Aggregate.mean(column, alias));
+        }
+
+        /** Sets the threshold, written as {@code alias op number}. */
+        public Builder having(String having) {
+            this.having = Having.parse(having);
+            return this;
+        }
+
+        /** The query. */
+        public Query build() {
+            return new Query(name, filters, keys, aggregates, Optional.ofNullable(having));
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.spate.spi;
+
+import io.spate.BatchResult;
+import io.spate.RecordBatch;
+import io.spate.plan.Plan;
+
+/**
+ * Executes plans on batches. The CPU backend is the reference: every other backend must give the
+ * same frames for the same plan and batch (doubles within 1e-9 relative), the same rejected
+ * records and the same reasons.
+ *
+ * <p>A backend instance is used by one thread at a time (its compute actor); it may keep buffers
+ * between calls.
+ */
+public interface ComputeBackend extends AutoCloseable {
+
+    /** Short name for logs and metrics, e.g. {@code cpu} or {@code gpu}. */
+    String name();
+
+    /**
+     * Decodes the batch as the plan's format says and runs every query of the plan over the records
+     * that decode. Malformed records are reported in the result, never thrown.
+     */
+    BatchResult execute(Plan plan, RecordBatch batch);
+
+    /** Releases what the backend holds. */
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,28 @@
+package io.spate.spi;
+
+import java.util.Optional;
+
+import com.typesafe.config.Config;
+
+/**
+ * Makes a {@link ComputeBackend}; found with {@link java.util.ServiceLoader}, so a backend plugs in
+ * by being on the class path (a {@code META-INF/services/io.spate.spi.ComputeBackendProvider} entry).
+ * The node asks every provider, highest {@link #priority()} first, and uses the first that
+ * returns a backend.
+ */
+public interface ComputeBackendProvider {
+
+    /** Short name, e.g. {@code cpu}. */
+    String name();
+
+    /** Higher is preferred; the CPU backend is 0. */
+    int priority();
+
+    /**
+     * A backend for this node, or empty (with the reason logged by the provider) when this kind of
+     * backend cannot run here or is disabled by {@code config}.
+     *
+     * @param config the node's whole configuration ({@code spate.*} keys)
+     */
+    Optional<ComputeBackend> create(Config config);
+}
