@@ -31,7 +31,7 @@ public record BatchResult(RecordBatch batch, List<Frame> frames, int[] rejected,
         return rejected.length;
     }
 
-    /** Number of records decoded and aggregated. */
+    /** Number of records not rejected (records a format skips, such as CSV header lines, included). */
     public int acceptedCount() {
         return batch.count() - rejected.length;
     }

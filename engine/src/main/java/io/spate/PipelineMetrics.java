@@ -13,9 +13,18 @@ public final class PipelineMetrics {
     private final LongAdder batches = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     private final LongAdder outputRecords = new LongAdder();
+    private volatile long firstBatchNanos;
+    private volatile long lastBatchNanos;
+    private volatile long firstBatchRecords;
 
     /** Counts one computed batch. */
     public void batchComputed(BatchResult result, int outputs) {
+        long now = System.nanoTime();
+        if (firstBatchNanos == 0) {
+            firstBatchRecords = result.batch().count();
+            firstBatchNanos = now;
+        }
+        lastBatchNanos = now;
         records.add(result.batch().count());
         bytes.add(result.batch().byteSize());
         batches.increment();
@@ -46,6 +55,21 @@ public final class PipelineMetrics {
     /** Result records produced (one per group per batch). */
     public long outputRecords() {
         return outputRecords.sum();
+    }
+
+    /**
+     * Records per second between the first and the last computed batch, the first batch's records
+     * left out: the steady rate, without consumer-group join and start-up. NaN before two batches.
+     */
+    public double steadyRecordsPerSecond() {
+        long span = lastBatchNanos - firstBatchNanos;
+        return span <= 0 ? Double.NaN : (records() - firstBatchRecords) / (span / 1e9);
+    }
+
+    /** Bytes per second, measured like {@link #steadyRecordsPerSecond()} (assuming records of even size). */
+    public double steadyBytesPerSecond() {
+        long n = records();
+        return n == 0 ? Double.NaN : steadyRecordsPerSecond() * bytes() / n;
     }
 
     @Override

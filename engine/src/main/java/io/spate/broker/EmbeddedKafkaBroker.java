@@ -130,7 +130,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             } catch (Exception e) {
                 stopQuietly();
                 String request = exitRequest.get();
-                throw new KafkaException("the Kafka broker failed to start on " + settings.host() + ":" + port
+                throw new KafkaException("the Kafka broker failed to start"
+                        + (port == 0 ? "" : " on " + settings.host() + ":" + port)
                         + (request == null ? "" : " (Kafka asked to exit: " + request + ")"), e);
             } finally {
                 Exit.resetExitProcedure();
@@ -234,10 +235,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("controller.listener.names", CONTROLLER_LISTENER);
         // An empty host binds every interface and lets Kafka advertise the machine's name, where
         // advertising 0.0.0.0 itself would be refused.
-        p.put("listeners", "PLAINTEXT://" + (everyInterface ? "" : host) + ":" + port
+        p.put("listeners", "PLAINTEXT://" + (everyInterface ? "" : urlHost(host)) + ":" + port
                 + "," + CONTROLLER_LISTENER + "://" + CONTROLLER_HOST + ":" + controllerPort);
         if (!everyInterface) {
-            p.put("advertised.listeners", "PLAINTEXT://" + host + ":" + port);
+            p.put("advertised.listeners", "PLAINTEXT://" + urlHost(host) + ":" + port);
         }
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
         p.put("inter.broker.listener.name", "PLAINTEXT");
@@ -308,8 +309,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Polls until a describe-cluster lists this node: startup() returns before the controller has
-     * unfenced the broker, and a fenced broker refuses topic creation.
+     * Polls until a describe-cluster lists this node. startup() already waits for the controller to
+     * unfence the broker, but only a client's answer shows that the advertised address works and
+     * that the broker's own metadata lists it, which topic creation needs.
      */
     private void awaitFirstAnswer(AtomicReference<String> exitRequest, long deadlineNanos)
             throws InterruptedException, TimeoutException {
@@ -420,6 +422,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private static String connectHost(String host) {
-        return isWildcard(host) ? "127.0.0.1" : host;
+        return isWildcard(host) ? "127.0.0.1" : urlHost(host);
+    }
+
+    /** IPv6 literals need brackets wherever a port follows. */
+    private static String urlHost(String host) {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 }

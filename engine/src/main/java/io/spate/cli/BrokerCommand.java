@@ -22,12 +22,15 @@ import picocli.CommandLine.Spec;
  * so a restart finds its topics and committed offsets again.
  */
 @Command(name = "broker",
-        mixinStandardHelpOptions = true,
         description = "Runs a single-node Kafka broker (KRaft mode) until stopped with Ctrl-C or SIGTERM.")
 public final class BrokerCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
+
+    // Help only: a subcommand's --version would print nothing, the top-level command owns it.
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    private boolean help;
 
     @Option(names = "--port", defaultValue = "9092", description = "Client port (0 picks a free one). Default: ${DEFAULT-VALUE}.")
     private int port;

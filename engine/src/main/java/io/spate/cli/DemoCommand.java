@@ -1,6 +1,5 @@
 package io.spate.cli;
 
-import java.io.BufferedInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.zip.GZIPInputStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,6 +27,8 @@ import io.spate.broker.EmbeddedKafkaBroker;
 import io.spate.internal.node.Node;
 import io.spate.internal.node.NodeConfig;
 import io.spate.testkit.KafkaTopics;
+import io.spate.testkit.Lines;
+import io.spate.testkit.PlainConsumer;
 
 /**
  * {@code spate demo}: starts an embedded broker, loads the bundled NASA log sample into topic
@@ -54,6 +54,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--top", defaultValue = "10", description = "rows per table in the summary (default: ${DEFAULT-VALUE})")
     int top;
 
+    @Option(names = "--baseline", description = "first read the topic with a plain KafkaConsumer (the ceiling) and compare rates")
+    boolean baseline;
+
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
@@ -66,6 +69,12 @@ public final class DemoCommand implements Callable<Integer> {
             ProgressBar loading = new ProgressBar(out, "loading");
             KafkaTopics.produce(broker.bootstrapServers(), "weblogs", lines, n -> loading.update(n, lines.size(), "lines"));
             loading.finish();
+            PlainConsumer.Reading ceiling = null;
+            if (baseline) {
+                ceiling = PlainConsumer.readToEnd(broker.bootstrapServers(), "weblogs");
+                out.printf("plain KafkaConsumer (read and discard): %,d records in %.2f s, %,.0f records/s, %.1f MB/s%n",
+                        ceiling.records(), ceiling.seconds(), ceiling.recordsPerSecond(), ceiling.megabytesPerSecond());
+            }
 
             Config pipelines = ConfigFactory.parseResources(DemoCommand.class.getClassLoader(), PIPELINE);
             Node node = new Node(NodeConfig.load(pipelines, broker.bootstrapServers(), sets));
@@ -90,6 +99,12 @@ public final class DemoCommand implements Callable<Integer> {
             double secs = node.elapsedSeconds();
             out.printf("%ncomputed %,d records in %,d batches on the %s backend: %.1f s (consumer group join and the idle check included), %,.0f records/s, %.1f MB/s%n",
                     metrics.records(), metrics.batches(), node.running().get(0).backend(), secs, metrics.records() / secs, metrics.bytes() / 1e6 / secs);
+            out.printf("steady rate (first to last batch): %,.0f records/s, %.1f MB/s%n",
+                    metrics.steadyRecordsPerSecond(), metrics.steadyBytesPerSecond() / 1e6);
+            if (ceiling != null) {
+                out.printf("golden signals / plain consumer: %.2f (steady rates, same broker, same topic, same run)%n",
+                        metrics.steadyRecordsPerSecond() / ceiling.recordsPerSecond());
+            }
             printSummary(out, broker.bootstrapServers(), metrics);
             return rc;
         }
@@ -100,30 +115,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (raw == null) {
             throw new IOException("the bundled sample " + SAMPLE + " is missing from the class path");
         }
-        try (InputStream in = new BufferedInputStream(raw)) {
-            in.mark(2);
-            boolean gzip = in.read() == 0x1f && in.read() == 0x8b;
-            in.reset();
-            try (InputStream data = gzip ? new GZIPInputStream(in, 1 << 16) : in) {
-                return splitLines(data.readAllBytes());
-            }
-        }
-    }
-
-    /** Lines of a byte stream, without line terminators; bytes are kept as they are (the log has Latin-1). */
-    static List<byte[]> splitLines(byte[] all) {
-        List<byte[]> lines = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i <= all.length; i++) {
-            if (i == all.length || all[i] == '\n') {
-                int end = i > start && all[i - 1] == '\r' ? i - 1 : i;
-                if (end > start) {
-                    lines.add(java.util.Arrays.copyOfRange(all, start, end));
-                }
-                start = i + 1;
-            }
-        }
-        return lines;
+        return Lines.read(raw);
     }
 
     private void printSummary(PrintStream out, String bootstrap, PipelineMetrics metrics) throws IOException {

@@ -94,15 +94,6 @@ public final class SharedData {
         return batch(list);
     }
 
-    /** All the bytes of the records, back to back; for sizes in throughput figures. */
-    public static long totalBytes(List<byte[]> records) {
-        long n = 0;
-        for (byte[] r : records) {
-            n += r.length;
-        }
-        return n;
-    }
-
     /** Concatenates byte arrays (test convenience). */
     public static byte[] concat(byte[]... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

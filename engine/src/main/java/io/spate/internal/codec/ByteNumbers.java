@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Integers: an optional sign then ASCII digits; anything else, or a value outside the
  * {@code long} range, does not parse. Doubles: the decimal literal grammar
- * {@code [+-]?(digits[.digits?]|.digits)([eE][+-]?digits)?}, with no spaces, no {@code NaN} or
+ * {@code [+-]?(D+(\.D*)?|\.D+)([eE][+-]?D+)?} (D an ASCII digit), with no spaces, no {@code NaN} or
  * {@code Infinity}, no hex and no {@code d}/{@code f} suffix; the value is always the one
  * {@link Double#parseDouble} gives for the same text.
  */

@@ -5,7 +5,10 @@ import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.pattern.StatusReply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,18 +24,12 @@ import io.spate.spi.ComputeBackend;
  * in the actor's setup, on the actor's thread (a GPU backend makes its CUDA context current
  * there), and closed when the actor stops.
  */
-public final class ComputeActor {
+public final class ComputeActor extends AbstractBehavior<ComputeActor.Command> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ComputeActor.class);
 
     /** What the actor understands. */
     public sealed interface Command permits Execute, Stop {
-    }
-
-    /** Finish the batches already queued, then stop (the backend is closed). */
-    public enum Stop implements Command {
-        /** the one instance */
-        INSTANCE
     }
 
     /**
@@ -46,32 +43,48 @@ public final class ComputeActor {
     public record Execute(Plan plan, RecordBatch batch, ActorRef<StatusReply<BatchResult>> replyTo) implements Command {
     }
 
-    private ComputeActor() {
+    /** Finish the batches already queued, then stop (the backend is closed). */
+    public enum Stop implements Command {
+        /** the one instance */
+        INSTANCE
     }
 
-    /** The actor's behaviour; {@code backends} is called once, in setup. */
+    private final ComputeBackend backend;
+
+    private ComputeActor(ActorContext<Command> context, ComputeBackend backend) {
+        super(context);
+        this.backend = backend;
+        LOG.info("compute actor {} runs the {} backend", context.getSelf().path().name(), backend.name());
+    }
+
+    /** The actor's behaviour; {@code backends} is called once, in setup, on the actor's thread. */
     public static Behavior<Command> create(Supplier<ComputeBackend> backends) {
-        return Behaviors.setup(ctx -> {
-            ComputeBackend backend = backends.get();
-            LOG.info("compute actor {} runs the {} backend", ctx.getSelf().path().name(), backend.name());
-            return Behaviors.receive(Command.class)
-                    .onMessage(Execute.class, msg -> {
-                        StatusReply<BatchResult> reply;
-                        try {
-                            reply = StatusReply.success(backend.execute(msg.plan(), msg.batch()));
-                        } catch (RuntimeException e) {
-                            LOG.error("{} backend failed on {}", backend.name(), msg.batch(), e);
-                            reply = StatusReply.error(e);
-                        }
-                        msg.replyTo().tell(reply);
-                        return Behaviors.same();
-                    })
-                    .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
-                    .onSignal(PostStop.class, signal -> {
-                        backend.close();
-                        return Behaviors.same();
-                    })
-                    .build();
-        });
+        return Behaviors.setup(context -> new ComputeActor(context, backends.get()));
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Execute.class, this::onExecute)
+                .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
+                .onSignal(PostStop.class, signal -> onPostStop())
+                .build();
+    }
+
+    Behavior<Command> onExecute(Execute msg) {
+        StatusReply<BatchResult> reply;
+        try {
+            reply = StatusReply.success(backend.execute(msg.plan(), msg.batch()));
+        } catch (RuntimeException e) {
+            LOG.error("{} backend failed on {}", backend.name(), msg.batch(), e);
+            reply = StatusReply.error(e);
+        }
+        msg.replyTo().tell(reply);
+        return this;
+    }
+
+    Behavior<Command> onPostStop() {
+        backend.close();
+        return this;
     }
 }

@@ -55,22 +55,8 @@ final class QueryKernel {
         }
         System.arraycopy(batch.accepted(), 0, sel, 0, n);
         n = filters.apply(batch, sel, n);
-        int groups;
-        int[] firstRows;
-        if (keys.size() == 0) {
-            Arrays.fill(groupOf, 0, n, 0);
-            groups = n > 0 ? 1 : 0;
-            firstRows = null;
-        } else {
-            keys.bind(batch);
-            table.clear();
-            for (int i = 0; i < n; i++) {
-                int row = sel[i];
-                groupOf[i] = table.findOrAdd(keys.hash(row), row, keys);
-            }
-            groups = table.size();
-            firstRows = table.firstRows();
-        }
+        int groups = group(batch, n);
+        int[] firstRows = table.firstRows();
         Column[] values = aggregates.compute(batch, sel, groupOf, n, groups);
         int[] kept = having == null ? null : passing(values[havingIndex], groups);
         int rows = kept == null ? groups : kept.length;
@@ -92,6 +78,21 @@ final class QueryKernel {
             columns.add(kept == null || rows == groups ? c : gather(c, kept));
         }
         return new Frame(columns, keys.size(), rows);
+    }
+
+    /** Sets the group id of each selected record; returns the number of groups. */
+    private int group(DecodedBatch batch, int n) {
+        if (keys.size() == 0) {
+            Arrays.fill(groupOf, 0, n, 0);
+            return n > 0 ? 1 : 0;
+        }
+        keys.bind(batch);
+        table.clear();
+        for (int i = 0; i < n; i++) {
+            int row = sel[i];
+            groupOf[i] = table.findOrAdd(keys.hash(row), row, keys);
+        }
+        return table.size();
     }
 
     /** The ids of the groups whose having aggregate passes, ascending. */

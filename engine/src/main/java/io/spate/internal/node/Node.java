@@ -26,7 +26,7 @@ import io.spate.javadsl.Spate;
  * to stop (SIGTERM, SIGINT), or, with {@code untilIdle}, until every pipeline has caught up. Either
  * way it drains: the batches in flight are computed, produced and committed before it exits.
  */
-public final class Node implements AutoCloseable {
+public final class Node {
 
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
@@ -80,7 +80,7 @@ public final class Node implements AutoCloseable {
         for (RunningPipeline r : running) {
             ends.add(r.completion().toCompletableFuture());
         }
-        CompletableFuture<Object> anyEnd = CompletableFuture.anyOf(ends.toArray(new CompletableFuture[0]));
+        CompletableFuture<Object> anyEnd = CompletableFuture.anyOf(ends.toArray(new CompletableFuture<?>[0]));
         CompletableFuture<Void> idle = new CompletableFuture<>();
         if (untilIdle) {
             List<CompletableFuture<Void>> idles = new ArrayList<>();
@@ -89,7 +89,7 @@ public final class Node implements AutoCloseable {
                 watchers.add(w);
                 idles.add(w.idle().toCompletableFuture());
             }
-            CompletableFuture.allOf(idles.toArray(new CompletableFuture[0])).thenRun(() -> idle.complete(null));
+            CompletableFuture.allOf(idles.toArray(new CompletableFuture<?>[0])).thenRun(() -> idle.complete(null));
         }
         CompletableFuture.anyOf(anyEnd, idle).exceptionally(e -> null).join();
         caughtUpNanos = System.nanoTime();
@@ -139,10 +139,5 @@ public final class Node implements AutoCloseable {
                     r.pipeline().name(), m.records(), m.bytes() / 1e6, m.batches(), r.backend(), m.rejected(),
                     r.pipeline().deadLetterTopic(), m.outputRecords(), secs, m.records() / secs);
         }
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        stop();
     }
 }

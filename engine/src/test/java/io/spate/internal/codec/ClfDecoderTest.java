@@ -238,6 +238,22 @@ class ClfDecoderTest {
     }
 
     @Test
+    void shouldDecodeWithoutAllocatingPerRecord() {
+        RecordBatch batch = SharedData.batch(SharedData.lines(SharedData.NASA));
+        DecodedBatch out = new DecodedBatch(ALL);
+        ClfDecoder decoder = new ClfDecoder(ALL);
+        out.reset(batch);
+        decoder.decode(batch, out);
+
+        long allocated = Allocations.during(() -> {
+            out.reset(batch);
+            decoder.decode(batch, out);
+        });
+
+        assertTrue(allocated < 16_384, allocated + " bytes allocated decoding 200,000 records");
+    }
+
+    @Test
     void shouldPrintDecodeThroughputOfTheNasaLog() {
         List<byte[]> lines = SharedData.lines(SharedData.NASA);
         RecordBatch batch = SharedData.batch(lines);

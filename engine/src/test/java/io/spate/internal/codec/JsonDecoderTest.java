@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import org.junit.jupiter.api.Test;
 
@@ -164,5 +166,28 @@ class JsonDecoderTest {
         assertEquals(100, records.size());
         assertEquals(100, d.acceptedCount());
         assertEquals("Nico Williams", text(d, 0, 0));
+    }
+
+    @Test
+    void shouldPrintDecodeThroughputOfGithubCommits() throws Exception {
+        List<byte[]> records = new ArrayList<>();
+        List<byte[]> commits = JsonRecords.split(SharedData.bytes(SharedData.GITHUB));
+        for (int i = 0; i < 20; i++) {
+            records.addAll(commits);
+        }
+        RecordBatch batch = SharedData.batch(records);
+        List<Field> fields = List.of(new Field("commit.committer.name", ColumnType.UTF8),
+                new Field("commit.comment_count", ColumnType.LONG));
+        DecodedBatch out = new DecodedBatch(fields);
+        JsonDecoder decoder = new JsonDecoder(new JsonFormat(fields), fields);
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < 20; i++) {
+            long t0 = System.nanoTime();
+            out.reset(batch);
+            decoder.decode(batch, out);
+            best = Math.min(best, System.nanoTime() - t0);
+        }
+        assertEquals(records.size(), out.acceptedCount());
+        System.out.printf(Locale.ROOT, "json decode (2 nested fields of 3.7 KB commits): %.0f MB/s%n", batch.byteSize() / (best / 1e3));
     }
 }
