@@ -393,16 +393,20 @@ class SpateLauncherIT {
     }
 
     /** Waits until {@code topic} holds a record, failing early if {@code run} exits meanwhile. */
-    private static void awaitRecords(String bootstrap, String topic, Launched run, Duration limit) throws InterruptedException {
+    private static void awaitRecords(String bootstrap, String topic, Launched run, Duration limit) throws Exception {
         long deadline = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!KafkaTopics.readAll(bootstrap, topic).isEmpty()) {
-                return;
+        try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            while (System.nanoTime() < deadline) {
+                // Reading a topic that does not exist yet would auto-create it, ahead of the node.
+                if (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)
+                        && !KafkaTopics.readAll(bootstrap, topic).isEmpty()) {
+                    return;
+                }
+                if (!run.process().isAlive()) {
+                    fail(run.name() + " exited with " + run.process().exitValue() + " before writing to " + topic);
+                }
+                Thread.sleep(250);
             }
-            if (!run.process().isAlive()) {
-                fail(run.name() + " exited with " + run.process().exitValue() + " before writing to " + topic);
-            }
-            Thread.sleep(250);
         }
         fail("no record on " + topic + " within " + limit);
     }

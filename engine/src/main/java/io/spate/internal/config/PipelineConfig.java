@@ -15,6 +15,7 @@ import io.spate.plan.DelimitedFormat;
 import io.spate.plan.Field;
 import io.spate.plan.InputFormat;
 import io.spate.plan.JsonFormat;
+import io.spate.plan.Plan;
 import io.spate.plan.Query;
 import io.spate.frame.ColumnType;
 
@@ -72,7 +73,8 @@ public final class PipelineConfig {
         String starting = p.hasPath("source.starting-offset") ? p.getString("source.starting-offset") : root.getString("spate.starting-offset");
         b.startingOffset(parse(at + ".source.starting-offset", starting,
                 s -> Pipeline.StartingOffset.valueOf(s.trim().toUpperCase(Locale.ROOT))));
-        b.format(format(p, at + ".format"));
+        InputFormat format = format(p, at + ".format");
+        b.format(format);
         b.deadLetterTopic(p.hasPath("dead-letter-topic") ? p.getString("dead-letter-topic")
                 : topics.get(0) + root.getString("spate.dead-letter-suffix"));
         if (p.hasPath("batch")) {
@@ -106,6 +108,8 @@ public final class PipelineConfig {
                 parse(oat + ".having", h, x -> q.having(x));
             }
             Query query = parse(oat, topic, x -> q.build());
+            // Check the query against the format here, so that an error names this output.
+            parse(oat, topic, x -> Plan.of(format, query));
             b.output(topic, query);
         }
         return parse(at, name, x -> b.build());

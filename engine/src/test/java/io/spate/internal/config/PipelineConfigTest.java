@@ -1,0 +1,114 @@
+package io.spate.internal.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.util.List;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import org.junit.jupiter.api.Test;
+
+import io.spate.Pipeline;
+import io.spate.SpateSettings;
+import io.spate.internal.node.NodeConfig;
+import io.spate.plan.ClfFormat;
+import io.spate.plan.DelimitedFormat;
+import io.spate.plan.JsonFormat;
+
+class PipelineConfigTest {
+
+    private static Config config(String pipelines) {
+        return ConfigFactory.parseString("spate.pipelines = [" + pipelines + "]").withFallback(ConfigFactory.load()).resolve();
+    }
+
+    private static String failure(String pipelines) {
+        return assertThrows(ConfigException.class, () -> PipelineConfig.pipelines(config(pipelines))).getMessage();
+    }
+
+    @Test
+    void shouldReadTheShippedGoldenSignalsFile() {
+        File file = new File("../config/golden-signals.conf");
+        Config cfg = NodeConfig.load(file, "127.0.0.1:1234", List.of("spate.batch.max-records=123"));
+        List<Pipeline> pipelines = PipelineConfig.pipelines(cfg);
+        assertEquals(1, pipelines.size());
+        Pipeline p = pipelines.get(0);
+        assertEquals(List.of("weblogs"), p.topics());
+        assertEquals(List.of("traffic", "errors", "mb-sent"), p.outputTopics());
+        assertEquals("weblogs.dlq", p.deadLetterTopic());
+        assertEquals("spate-golden-signals", p.groupId());
+        assertEquals(Pipeline.StartingOffset.EARLIEST, p.startingOffset());
+        assertTrue(p.plan().format() instanceof ClfFormat);
+        assertEquals(List.of("host", "response", "errors"), p.plan().queries().get(1).outputNames());
+        SpateSettings settings = SpateSettings.create(cfg);
+        assertEquals("127.0.0.1:1234", settings.bootstrapServers());
+        assertEquals(123, settings.batch().maxRecords());
+    }
+
+    @Test
+    void shouldReadDelimitedAndJsonFormats() {
+        List<Pipeline> ps = PipelineConfig.pipelines(config(
+                "{ name = a, source { topics = [t] }, format { type = tsv, columns = [\"user:long\", \"item:long\", \"rating:double\", ts] },"
+                        + " outputs = [{ topic = o, group-by = [user], aggregates = [\"mean(rating) as r\"] }] },"
+                        + "{ name = b, source { topics = [c], starting-offset = latest }, format { type = json, fields = [commit.committer.name] },"
+                        + " outputs = [{ topic = p, group-by = [commit.committer.name], aggregates = [count] }] }"));
+        DelimitedFormat tsv = (DelimitedFormat) ps.get(0).plan().format();
+        assertEquals('\t', tsv.delimiter());
+        assertEquals(4, tsv.columns().size());
+        assertTrue(ps.get(1).plan().format() instanceof JsonFormat);
+        assertEquals(Pipeline.StartingOffset.LATEST, ps.get(1).startingOffset());
+    }
+
+    @Test
+    void shouldNameTheKeyOfAnUnknownFormat() {
+        String msg = failure("{ name = x, source { topics = [a] }, format { type = nope }, outputs = [{ topic = o, aggregates = [count] }] }");
+        assertTrue(msg.contains("spate.pipelines[0].format.type"), msg);
+    }
+
+    @Test
+    void shouldNameTheKeyOfAMissingTopicList() {
+        String msg = failure("{ name = x, format { type = clf }, outputs = [{ topic = o, aggregates = [count] }] }");
+        assertTrue(msg.contains("spate.pipelines[0].source.topics"), msg);
+    }
+
+    @Test
+    void shouldNameTheOutputOfAnUnknownColumn() {
+        String msg = failure("{ name = x, source { topics = [a] }, format { type = clf }, outputs = [{ topic = o, group-by = [hots], aggregates = [count] }] }");
+        assertTrue(msg.contains("spate.pipelines[0].outputs[0]") && msg.contains("hots"), msg);
+    }
+
+    @Test
+    void shouldNameTheKeyOfABadFilter() {
+        String msg = failure("{ name = x, source { topics = [a] }, format { type = clf }, outputs = [{ topic = o, where = [\"status >> 5\"], aggregates = [count] }] }");
+        assertTrue(msg.contains("spate.pipelines[0].outputs[0].where"), msg);
+    }
+
+    @Test
+    void shouldRefuseAStringSum() {
+        String msg = failure("{ name = x, source { topics = [a] }, format { type = clf }, outputs = [{ topic = o, aggregates = [\"sum(host)\"] }] }");
+        assertTrue(msg.contains("sum(host)") && msg.contains("string"), msg);
+    }
+
+    @Test
+    void shouldNameTheKeyOfABadBatchSetting() {
+        Config cfg = NodeConfig.load(new File("../config/golden-signals.conf"), null, List.of("spate.batch.max-records=abc"));
+        String msg = assertThrows(ConfigException.class, () -> SpateSettings.create(cfg)).getMessage();
+        assertTrue(msg.contains("spate.batch.max-records"), msg);
+    }
+
+    @Test
+    void shouldNameTheKeyOfANonPositiveInFlight() {
+        Config cfg = NodeConfig.load((File) null, null, List.of("spate.compute.in-flight=0"));
+        String msg = assertThrows(ConfigException.class, () -> SpateSettings.create(cfg)).getMessage();
+        assertTrue(msg.contains("spate.compute.in-flight"), msg);
+    }
+
+    @Test
+    void shouldTakeSetValuesThatAreNotHoconAsStrings() {
+        Config cfg = NodeConfig.load((File) null, null, List.of("spate.kafka.bootstrap-servers=host-a:9092,host-b:9092"));
+        assertEquals("host-a:9092,host-b:9092", SpateSettings.create(cfg).bootstrapServers());
+    }
+}
