@@ -36,16 +36,21 @@ public final class SharedData {
     private SharedData() {
     }
 
-    /** The file, or the test is skipped. */
-    public static Path require(String relative) {
+    /** The file under the nearest {@code shared/data} above the working directory, if there is one. */
+    public static java.util.Optional<Path> find(String relative) {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null && !Files.isDirectory(dir.resolve("shared/data"))) {
             dir = dir.getParent();
         }
-        assumeTrue(dir != null, "no shared/data above " + Path.of("").toAbsolutePath());
-        Path file = dir.resolve("shared/data").resolve(relative);
-        assumeTrue(Files.isRegularFile(file), "missing " + file);
-        return file;
+        return dir == null ? java.util.Optional.empty()
+                : java.util.Optional.of(dir.resolve("shared/data").resolve(relative)).filter(Files::isRegularFile);
+    }
+
+    /** The file, or the test is skipped. */
+    public static Path require(String relative) {
+        java.util.Optional<Path> file = find(relative);
+        assumeTrue(file.isPresent(), "no shared/data/" + relative + " above " + Path.of("").toAbsolutePath());
+        return file.get();
     }
 
     /** The bytes of the file, gunzipped if its name ends in {@code .gz}. */

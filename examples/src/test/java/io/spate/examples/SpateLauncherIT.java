@@ -128,6 +128,9 @@ class SpateLauncherIT {
         assertTrue(Files.isRegularFile(LAUNCHER), "no launcher at " + LAUNCHER);
         System.out.println("SpateLauncherIT: " + LAUNCHER + " from working dir " + Path.of("").toAbsolutePath());
         Files.createDirectories(LOGS);
+        // A rebuild by the launcher rewrites the spate-engine jar this JVM runs from, in place; a
+        // class first loaded from it afterwards is not found. So the one we use is loaded now.
+        Class.forName(KafkaTopics.class.getName(), true, SpateLauncherIT.class.getClassLoader());
         // A first call absorbs a rebuild (a source newer than the jar), so that the tests' own
         // time limits measure the commands and not Maven.
         Launched version = launch("warm-up", "launcher", "--version");
