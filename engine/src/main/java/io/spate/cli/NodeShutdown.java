@@ -15,7 +15,8 @@ final class NodeShutdown {
     private NodeShutdown() {
     }
 
-    static int runUntilStopped(Node node, boolean untilIdle, PrintStream out) throws InterruptedException {
+    /** Starts {@code node} with the SIGTERM hook already in place, so a stop during start-up drains too. */
+    static int startAndRun(Node node, boolean untilIdle, PrintStream out) throws InterruptedException {
         AtomicBoolean finished = new AtomicBoolean();
         Thread hook = new Thread(() -> {
             if (finished.get()) {
@@ -34,6 +35,7 @@ final class NodeShutdown {
             }
         }, "spate-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        node.start();
         int rc = node.awaitAndStop(untilIdle);
         finished.set(true);
         try {

@@ -32,8 +32,6 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Config cfg = NodeConfig.load(config, bootstrap, sets);
-        Node node = new Node(cfg);
-        node.start();
-        return NodeShutdown.runUntilStopped(node, untilIdle, System.out);
+        return NodeShutdown.startAndRun(new Node(cfg), untilIdle, System.out);
     }
 }

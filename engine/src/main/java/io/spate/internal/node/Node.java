@@ -34,7 +34,7 @@ public final class Node {
     private final SpateSettings settings;
     private final List<Pipeline> pipelines;
     private final ActorSystem<Void> system;
-    private final List<RunningPipeline> running = new ArrayList<>();
+    private final List<RunningPipeline> running = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<IdleWatcher> watchers = new ArrayList<>();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
@@ -65,6 +65,9 @@ public final class Node {
     public void start() {
         startNanos = System.nanoTime();
         for (Pipeline p : pipelines) {
+            if (stopped.get()) {
+                return;
+            }
             running.add(Spate.run(p, settings, system));
         }
     }
@@ -76,6 +79,9 @@ public final class Node {
      * @param untilIdle also stop once every pipeline has caught up with its input
      */
     public int awaitAndStop(boolean untilIdle) throws InterruptedException {
+        if (running.isEmpty()) {
+            return stop();
+        }
         List<CompletableFuture<?>> ends = new ArrayList<>();
         for (RunningPipeline r : running) {
             ends.add(r.completion().toCompletableFuture());

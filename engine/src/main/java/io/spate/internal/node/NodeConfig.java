@@ -71,7 +71,7 @@ public final class NodeConfig {
         String key = set.substring(0, eq).trim();
         String value = set.substring(eq + 1).trim();
         try {
-            return ConfigFactory.parseString(key + " = " + value);
+            return ConfigFactory.parseString(key + " = " + value, ConfigParseOptions.defaults().setOriginDescription("--set"));
         } catch (ConfigException e) {
             try {
                 return ConfigFactory.empty().withValue(key, ConfigValueFactory.fromAnyRef(value));
