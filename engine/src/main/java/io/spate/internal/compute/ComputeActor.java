@@ -71,7 +71,8 @@ public final class ComputeActor extends AbstractBehavior<ComputeActor.Command> {
                 .build();
     }
 
-    Behavior<Command> onExecute(Execute msg) {
+    /** Runs one batch and replies (public only for the receive builder's serializable method reference). */
+    public Behavior<Command> onExecute(Execute msg) {
         StatusReply<BatchResult> reply;
         try {
             reply = StatusReply.success(backend.execute(msg.plan(), msg.batch()));
@@ -83,7 +84,8 @@ public final class ComputeActor extends AbstractBehavior<ComputeActor.Command> {
         return this;
     }
 
-    Behavior<Command> onPostStop() {
+    /** Closes the backend (public only for the receive builder's serializable method reference). */
+    public Behavior<Command> onPostStop() {
         backend.close();
         return this;
     }

@@ -36,7 +36,7 @@ class ComputeFlowTest {
         KIT.shutdownTestKit();
     }
 
-    public static RecordBatch batch() {
+    private static RecordBatch batch() {
         return RecordBatch.of("weblogs", List.of(LINE.getBytes(StandardCharsets.US_ASCII)));
     }
 
@@ -44,7 +44,7 @@ class ComputeFlowTest {
     void shouldKeepAtMostInFlightBatchesAtTheComputeActor() {
         SpateSettings settings = SpateSettings.create(ConfigFactory.load()).withInFlight(2);
         TestProbe<ComputeActor.Command> actor = KIT.createTestProbe();
-        TestSubscriber.Probe<BatchResult> out = Source.range(1, 5).map(i -> batch())
+        TestSubscriber.Probe<BatchResult> out = Source.from(java.util.Collections.nCopies(5, batch()))
                 .via(SpateStreams.compute(PLAN, actor.ref(), settings))
                 .runWith(TestSink.probe(KIT.system().classicSystem()), KIT.system());
         out.request(5);
