@@ -60,6 +60,11 @@ public record Plan(InputFormat format, List<Query> queries) {
     public List<Field> referencedFields() {
         Set<String> used = new HashSet<>();
         for (Query q : queries) {
+            if (q.tokenize().isPresent()) {
+                // The word column is made by the backend; only the text column is decoded.
+                used.add(q.tokenize().get().column());
+                continue;
+            }
             q.filters().forEach(f -> used.add(f.column()));
             q.keys().forEach(k -> used.add(k.column()));
             q.aggregates().forEach(a -> {
@@ -72,6 +77,10 @@ public record Plan(InputFormat format, List<Query> queries) {
     }
 
     private static void validate(InputFormat format, Query q) {
+        if (q.tokenize().isPresent()) {
+            validateTokenized(format, q, q.tokenize().get());
+            return;
+        }
         for (Filter f : q.filters()) {
             Field field = field(format, q, f.column(), "filter");
             try {
@@ -96,6 +105,30 @@ public record Plan(InputFormat format, List<Query> queries) {
             if (field.type() == ColumnType.UTF8) {
                 throw new IllegalArgumentException("query '" + q.name() + "': " + a + " needs a numeric column, '"
                         + a.column() + "' is a string");
+            }
+        }
+    }
+
+    /** After tokenizing, a query sees one column: the words. */
+    private static void validateTokenized(InputFormat format, Query q, Tokenize t) {
+        Field text = field(format, q, t.column(), "tokenize");
+        if (text.type() != ColumnType.UTF8) {
+            throw new IllegalArgumentException("query '" + q.name() + "': tokenize needs a string column, '" + t.column() + "' is "
+                    + text.type().name().toLowerCase(Locale.ROOT));
+        }
+        for (Filter f : q.filters()) {
+            if (!f.column().equals(t.alias())) {
+                throw new IllegalArgumentException("query '" + q.name() + "': after tokenize only '" + t.alias() + "' can be filtered, not '" + f.column() + "'");
+            }
+        }
+        for (GroupKey k : q.keys()) {
+            if (!k.column().equals(t.alias())) {
+                throw new IllegalArgumentException("query '" + q.name() + "': after tokenize only '" + t.alias() + "' can be a group key, not '" + k.column() + "'");
+            }
+        }
+        for (Aggregate a : q.aggregates()) {
+            if (a.column() != null) {
+                throw new IllegalArgumentException("query '" + q.name() + "': after tokenize only count applies, not " + a);
             }
         }
     }

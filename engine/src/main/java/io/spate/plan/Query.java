@@ -21,10 +21,13 @@ import java.util.Optional;
  * @param filters all must pass (AND)
  * @param keys the group keys; none means one group over the whole batch
  * @param aggregates at least one
- * @param having optional per-batch threshold on one aggregate
+ * @param having optional threshold on one aggregate (per batch, or on the running value)
+ * @param tokenize optional split of a text column into one row per word, before filters and grouping
+ * @param running whether aggregates accumulate across batches (state held by the backend): each
+ *        batch then emits the groups it changed, with their running values (an upsert stream)
  */
 public record Query(String name, List<Filter> filters, List<GroupKey> keys, List<Aggregate> aggregates,
-                    Optional<Having> having) {
+                    Optional<Having> having, Optional<Tokenize> tokenize, boolean running) {
 
     /** Copies the lists and checks names. */
     public Query {
@@ -33,6 +36,7 @@ public record Query(String name, List<Filter> filters, List<GroupKey> keys, List
         keys = List.copyOf(keys);
         aggregates = List.copyOf(aggregates);
         Objects.requireNonNull(having, "having");
+        Objects.requireNonNull(tokenize, "tokenize");
         if (aggregates.isEmpty()) {
             throw new IllegalArgumentException("query '" + name + "' needs at least one aggregate");
         }
@@ -78,6 +82,8 @@ public record Query(String name, List<Filter> filters, List<GroupKey> keys, List
         private final List<GroupKey> keys = new ArrayList<>();
         private final List<Aggregate> aggregates = new ArrayList<>();
         private Having having;
+        private Tokenize tokenize;
+        private boolean running;
 
         private Builder(String name) {
             this.name = name;
@@ -144,9 +150,21 @@ public record Query(String name, List<Filter> filters, List<GroupKey> keys, List
             return this;
         }
 
+        /** Splits {@code column} into words in a column named {@code alias}, lower-cased or not (see {@link Tokenize}). */
+        public Builder tokenize(String column, String alias, boolean lowercase) {
+            this.tokenize = new Tokenize(column, alias, lowercase);
+            return this;
+        }
+
+        /** Makes the aggregates running totals across batches (emitting the groups each batch changes). */
+        public Builder running() {
+            this.running = true;
+            return this;
+        }
+
         /** The query. */
         public Query build() {
-            return new Query(name, filters, keys, aggregates, Optional.ofNullable(having));
+            return new Query(name, filters, keys, aggregates, Optional.ofNullable(having), Optional.ofNullable(tokenize), running);
         }
     }
 }

@@ -49,8 +49,13 @@ public final class DecodedBatch {
 
     /** Prepares for decoding {@code batch}: room for its records, nothing accepted or rejected yet. */
     public void reset(RecordBatch batch) {
-        data = batch.data();
-        rows = batch.count();
+        reset(batch.data(), batch.count());
+    }
+
+    /** Prepares for {@code rows} rows whose string slices point into {@code data} (or the arena). */
+    public void reset(byte[] data, int rows) {
+        this.data = data;
+        this.rows = rows;
         if (accepted.length < rows) {
             allocate(Math.max(rows, Math.min(Integer.MAX_VALUE - 8, 2 * accepted.length)));
         }

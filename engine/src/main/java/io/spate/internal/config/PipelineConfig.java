@@ -33,6 +33,10 @@ import io.spate.frame.ColumnType;
  *     { topic = errors, where = ["status >= 500"], group-by = [host, "status as response"], aggregates = ["count as errors"] }
  *   ]
  * }]
+ *
+ * # an output may also split a text field into words, and keep running totals across batches:
+ * #   { topic = word-counts, tokenize { column = text, as = word, lowercase = true },
+ * #     group-by = [word], aggregates = ["count as count"], running = true }
  * </pre>
  */
 public final class PipelineConfig {
@@ -90,6 +94,15 @@ public final class PipelineConfig {
             String oat = at + ".outputs[" + i + "]";
             String topic = at(oat + ".topic", () -> o.getString("topic"));
             Query.Builder q = Query.builder(o.hasPath("name") ? o.getString("name") : topic);
+            if (o.hasPath("tokenize")) {
+                String column = at(oat + ".tokenize.column", () -> o.getString("tokenize.column"));
+                String alias = o.hasPath("tokenize.as") ? o.getString("tokenize.as") : "word";
+                boolean lower = !o.hasPath("tokenize.lowercase") || at(oat + ".tokenize.lowercase", () -> o.getBoolean("tokenize.lowercase"));
+                q.tokenize(column, alias, lower);
+            }
+            if (o.hasPath("running") && at(oat + ".running", () -> o.getBoolean("running"))) {
+                q.running();
+            }
             if (o.hasPath("where")) {
                 for (String w : at(oat + ".where", () -> o.getStringList("where"))) {
                     parse(oat + ".where", w, x -> q.where(x));

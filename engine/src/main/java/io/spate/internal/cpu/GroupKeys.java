@@ -125,6 +125,32 @@ final class GroupKeys {
         return true;
     }
 
+    /**
+     * Appends the key of record {@code row} to {@code out} as self-delimiting bytes (strings with a
+     * length prefix, numbers as 8 bytes), so keys can outlive the batch in running state.
+     */
+    void writeKey(int row, io.spate.internal.codec.ByteArena out) {
+        for (int k = 0; k < cols.length; k++) {
+            switch (types[k]) {
+                case LONG: writeLong(out, longs[k][row]); break;
+                case DOUBLE: writeLong(out, Double.doubleToLongBits(doubles[k][row])); break;
+                default:
+                    int s = starts[k][row];
+                    int len = lengths[k][row];
+                    writeLong(out, len);
+                    int from = s >= 0 ? s : ~s;
+                    out.append(s >= 0 ? data : arena, from, from + len);
+                    break;
+            }
+        }
+    }
+
+    private static void writeLong(io.spate.internal.codec.ByteArena out, long v) {
+        for (int i = 0; i < 8; i++) {
+            out.append((byte) (v >>> (8 * i)));
+        }
+    }
+
     /** Output column {@code k}: the key of record {@code rows[i]} for each {@code i < count}. */
     Column column(int k, int[] rows, int count) {
         switch (types[k]) {

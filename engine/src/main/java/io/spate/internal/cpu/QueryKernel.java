@@ -8,9 +8,12 @@ import io.spate.frame.Column;
 import io.spate.frame.DoubleColumn;
 import io.spate.frame.Frame;
 import io.spate.frame.LongColumn;
+import io.spate.frame.ColumnType;
+import io.spate.internal.codec.ByteArena;
 import io.spate.internal.codec.DecodedBatch;
 import io.spate.plan.Aggregate;
 import io.spate.plan.Having;
+import io.spate.plan.Plan;
 import io.spate.plan.Query;
 
 /**
@@ -26,11 +29,16 @@ final class QueryKernel {
     private final AggregateKernel aggregates;
     private final Having having;
     private final int havingIndex;
+    private final TokenizeKernel tokenizer;
+    private final RunningState state;
+    private final ByteArena keyBuffer = new ByteArena();
     private int[] sel = new int[0];
     private int[] groupOf = new int[0];
 
-    /** The kernel of {@code query} over the columns of {@code layout}. */
-    QueryKernel(Query query, DecodedBatch layout, int hashMask) {
+    /** The kernel of {@code query} over the columns of {@code decoded} (the plan's decoded batch). */
+    QueryKernel(Query query, DecodedBatch decoded, int hashMask) {
+        tokenizer = query.tokenize().map(t -> new TokenizeKernel(t, decoded)).orElse(null);
+        DecodedBatch layout = tokenizer == null ? decoded : tokenizer.layout();
         filters = new FilterKernel(query.filters(), layout);
         keys = new GroupKeys(query.keys(), layout);
         table = new GroupTable(hashMask);
@@ -44,10 +52,32 @@ final class QueryKernel {
             }
         }
         havingIndex = index;
+        state = query.running() ? new RunningState(aggs, outputTypes(aggs, layout)) : null;
     }
 
-    /** The query's result frame for the accepted records of {@code batch}. */
-    Frame run(DecodedBatch batch) {
+    private static ColumnType[] outputTypes(List<Aggregate> aggs, DecodedBatch layout) {
+        ColumnType[] types = new ColumnType[aggs.size()];
+        for (int a = 0; a < types.length; a++) {
+            Aggregate agg = aggs.get(a);
+            ColumnType input = agg.column() == null ? ColumnType.LONG : layout.type(layout.columnIndex(agg.column()));
+            types[a] = Plan.resultType(agg.fn(), input);
+        }
+        return types;
+    }
+
+    /** The query's result frame for the accepted records of {@code decoded}. */
+    Frame run(DecodedBatch decoded) {
+        DecodedBatch batch = tokenizer == null ? decoded : tokenizer.run(decoded);
+        try {
+            return runOn(batch);
+        } finally {
+            if (tokenizer != null) {
+                batch.release();
+            }
+        }
+    }
+
+    private Frame runOn(DecodedBatch batch) {
         int n = batch.acceptedCount();
         if (sel.length < n) {
             sel = new int[n];
@@ -58,6 +88,9 @@ final class QueryKernel {
         int groups = group(batch, n);
         int[] firstRows = table.firstRows();
         Column[] values = aggregates.compute(batch, sel, groupOf, n, groups);
+        if (state != null) {
+            values = accumulate(batch, n, groups, firstRows, values);
+        }
         int[] kept = having == null ? null : passing(values[havingIndex], groups);
         int rows = kept == null ? groups : kept.length;
         List<Column> columns = new ArrayList<>(keys.size() + values.length);
@@ -78,6 +111,27 @@ final class QueryKernel {
             columns.add(kept == null || rows == groups ? c : gather(c, kept));
         }
         return new Frame(columns, keys.size(), rows);
+    }
+
+    /** Merges this batch's groups into the running state; returns their running values. */
+    private Column[] accumulate(DecodedBatch batch, int n, int groups, int[] firstRows, Column[] values) {
+        long[] counts = new long[groups];
+        for (int i = 0; i < n; i++) {
+            counts[groupOf[i]]++;
+        }
+        int[] stateGroups = new int[groups];
+        if (keys.size() > 0) {
+            keys.bind(batch);
+        }
+        for (int g = 0; g < groups; g++) {
+            keyBuffer.clear();
+            if (keys.size() > 0) {
+                keys.writeKey(firstRows[g], keyBuffer);
+            }
+            stateGroups[g] = state.findOrAdd(keyBuffer.bytes(), 0, keyBuffer.size());
+            state.merge(stateGroups[g], g, counts[g], values);
+        }
+        return state.values(stateGroups, groups);
     }
 
     /** Sets the group id of each selected record; returns the number of groups. */

@@ -1,0 +1,180 @@
+package io.spate.internal.cpu;
+
+import java.util.Arrays;
+import java.util.List;
+
+import io.spate.frame.Column;
+import io.spate.frame.ColumnType;
+import io.spate.frame.DoubleColumn;
+import io.spate.frame.LongColumn;
+import io.spate.internal.codec.ByteArena;
+import io.spate.plan.AggFn;
+import io.spate.plan.Aggregate;
+
+/**
+ * The running aggregates of one query across batches: a hash table from serialized group keys
+ * (kept in an arena of their own, so they outlive the batch) to accumulators. Each batch's
+ * per-group results are merged in, and the groups the batch touched are read back with their
+ * running values. {@code count} and {@code sum} add, {@code min}/{@code max} keep the extreme,
+ * {@code mean} keeps a double sum and a count (so a running mean is exact to double precision).
+ */
+final class RunningState {
+
+    private final AggFn[] fns;
+    private final String[] aliases;
+    private final ColumnType[] outputTypes;
+    private final ByteArena keys = new ByteArena();
+    private int[] keyStart = new int[256];
+    private int[] keyLength = new int[256];
+    private int[] keyHash = new int[256];
+    private long[] counts = new long[256];
+    private final long[][] longAcc;
+    private final double[][] doubleAcc;
+    private int[] slots = new int[512];
+    private int groups;
+
+    /** State for {@code aggregates}; {@code outputTypes} are the types their per-batch columns have. */
+    RunningState(List<Aggregate> aggregates, ColumnType[] outputTypes) {
+        int n = aggregates.size();
+        fns = new AggFn[n];
+        aliases = new String[n];
+        this.outputTypes = outputTypes.clone();
+        longAcc = new long[n][];
+        doubleAcc = new double[n][];
+        for (int a = 0; a < n; a++) {
+            fns[a] = aggregates.get(a).fn();
+            aliases[a] = aggregates.get(a).alias();
+            if (fns[a] == AggFn.MEAN || outputTypes[a] == ColumnType.DOUBLE) {
+                doubleAcc[a] = new double[256];
+            } else {
+                longAcc[a] = new long[256];
+            }
+        }
+    }
+
+    /** Number of groups ever seen. */
+    int size() {
+        return groups;
+    }
+
+    /** The state group of the key {@code keyBytes[from, from+length)}; adds an empty one if new. */
+    int findOrAdd(byte[] keyBytes, int from, int length) {
+        int hash = ByteHash.finish(ByteHash.bytes(keyBytes, from, length));
+        int mask = slots.length - 1;
+        int pos = hash & mask;
+        while (true) {
+            int slot = slots[pos];
+            if (slot == 0) {
+                return add(pos, hash, keyBytes, from, length);
+            }
+            int g = slot - 1;
+            if (keyHash[g] == hash && keyLength[g] == length
+                    && Arrays.equals(keys.bytes(), keyStart[g], keyStart[g] + length, keyBytes, from, from + length)) {
+                return g;
+            }
+            pos = (pos + 1) & mask;
+        }
+    }
+
+    private int add(int pos, int hash, byte[] keyBytes, int from, int length) {
+        int g = groups++;
+        if (g == keyStart.length) {
+            int n = 2 * g;
+            keyStart = Arrays.copyOf(keyStart, n);
+            keyLength = Arrays.copyOf(keyLength, n);
+            keyHash = Arrays.copyOf(keyHash, n);
+            counts = Arrays.copyOf(counts, n);
+            for (int a = 0; a < fns.length; a++) {
+                if (longAcc[a] != null) {
+                    longAcc[a] = Arrays.copyOf(longAcc[a], n);
+                } else {
+                    doubleAcc[a] = Arrays.copyOf(doubleAcc[a], n);
+                }
+            }
+        }
+        keyStart[g] = keys.append(keyBytes, from, from + length);
+        keyLength[g] = length;
+        keyHash[g] = hash;
+        counts[g] = 0;
+        for (int a = 0; a < fns.length; a++) {
+            initial(a, g);
+        }
+        slots[pos] = g + 1;
+        if (2 * groups > slots.length) {
+            rehash();
+        }
+        return g;
+    }
+
+    private void initial(int a, int g) {
+        if (longAcc[a] != null) {
+            longAcc[a][g] = fns[a] == AggFn.MIN ? Long.MAX_VALUE : fns[a] == AggFn.MAX ? Long.MIN_VALUE : 0;
+        } else {
+            doubleAcc[a][g] = fns[a] == AggFn.MIN ? Double.POSITIVE_INFINITY : fns[a] == AggFn.MAX ? Double.NEGATIVE_INFINITY : 0;
+        }
+    }
+
+    private void rehash() {
+        slots = new int[slots.length * 2];
+        int mask = slots.length - 1;
+        for (int g = 0; g < groups; g++) {
+            int pos = keyHash[g] & mask;
+            while (slots[pos] != 0) {
+                pos = (pos + 1) & mask;
+            }
+            slots[pos] = g + 1;
+        }
+    }
+
+    /**
+     * Merges batch group {@code b} into state group {@code g}: {@code batchCount} records, and the
+     * batch's aggregate values in {@code values} (one column per aggregate, indexed by batch group).
+     */
+    void merge(int g, int b, long batchCount, Column[] values) {
+        long before = counts[g];
+        counts[g] = before + batchCount;
+        for (int a = 0; a < fns.length; a++) {
+            if (longAcc[a] != null) {
+                long v = ((LongColumn) values[a]).get(b);
+                long[] acc = longAcc[a];
+                switch (fns[a]) {
+                    case MIN: acc[g] = Math.min(acc[g], v); break;
+                    case MAX: acc[g] = Math.max(acc[g], v); break;
+                    default: acc[g] += v; break;
+                }
+            } else {
+                double v = ((DoubleColumn) values[a]).get(b);
+                double[] acc = doubleAcc[a];
+                switch (fns[a]) {
+                    case MIN: acc[g] = Math.min(acc[g], v); break;
+                    case MAX: acc[g] = Math.max(acc[g], v); break;
+                    // The state keeps the sum; the batch gave its mean.
+                    case MEAN: acc[g] += v * batchCount; break;
+                    default: acc[g] += v; break;
+                }
+            }
+        }
+    }
+
+    /** The running values of state groups {@code groupIds[0, n)}, one column per aggregate. */
+    Column[] values(int[] groupIds, int n) {
+        Column[] out = new Column[fns.length];
+        for (int a = 0; a < fns.length; a++) {
+            if (longAcc[a] != null) {
+                long[] v = new long[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = longAcc[a][groupIds[i]];
+                }
+                out[a] = new LongColumn(aliases[a], v, n);
+            } else {
+                double[] v = new double[n];
+                for (int i = 0; i < n; i++) {
+                    int g = groupIds[i];
+                    v[i] = fns[a] == AggFn.MEAN ? doubleAcc[a][g] / counts[g] : doubleAcc[a][g];
+                }
+                out[a] = new DoubleColumn(aliases[a], v, n);
+            }
+        }
+        return out;
+    }
+}
