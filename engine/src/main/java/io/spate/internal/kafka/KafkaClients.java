@@ -69,13 +69,18 @@ public final class KafkaClients {
 
     /** Creates the output and dead-letter topics of {@code pipeline} that do not exist yet. */
     public static void createOutputTopics(SpateSettings settings, Pipeline pipeline) {
+        List<String> wanted = new ArrayList<>(pipeline.outputTopics());
+        wanted.add(pipeline.deadLetterTopic());
+        createTopics(settings, wanted);
+    }
+
+    /** Creates the topics of {@code wanted} that do not exist yet (unless {@code spate.output.create-topics} is off). */
+    public static void createTopics(SpateSettings settings, List<String> wanted) {
         if (!settings.config().getBoolean("spate.output.create-topics")) {
             return;
         }
         int partitions = settings.config().getInt("spate.output.partitions");
         int replication = settings.config().getInt("spate.output.replication-factor");
-        List<String> wanted = new ArrayList<>(pipeline.outputTopics());
-        wanted.add(pipeline.deadLetterTopic());
         try (Admin admin = admin(settings)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = wanted.stream().distinct().filter(t -> !existing.contains(t))
