@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
+import io.spate.plan.Inference;
 import io.spate.plan.InputFormat;
 import io.spate.plan.Plan;
 import io.spate.plan.Query;
@@ -29,7 +30,7 @@ import io.spate.plan.Query;
  * @param groupId the Kafka consumer group
  * @param startingOffset where a group without committed offsets starts
  * @param plan the work on each batch
- * @param outputTopics the topic of each query of the plan, in plan order
+ * @param outputTopics the topic of each output of the plan: its queries, then its inferences
  * @param deadLetterTopic where malformed records go
  * @param batch batch limits for this pipeline, or empty for the node's defaults
  */
@@ -57,8 +58,8 @@ public record Pipeline(String name, List<String> topics, String groupId, Startin
         if (topics.isEmpty()) {
             throw new IllegalArgumentException("pipeline '" + name + "' has no source topic");
         }
-        if (outputTopics.size() != plan.queries().size()) {
-            throw new IllegalArgumentException("pipeline '" + name + "': one output topic per query is needed");
+        if (outputTopics.size() != plan.outputCount()) {
+            throw new IllegalArgumentException("pipeline '" + name + "': one output topic per query and inference is needed");
         }
         for (String t : outputTopics) {
             if (topics.contains(t)) {
@@ -80,7 +81,9 @@ public record Pipeline(String name, List<String> topics, String groupId, Startin
         private StartingOffset startingOffset = StartingOffset.EARLIEST;
         private InputFormat format;
         private final List<Query> queries = new ArrayList<>();
-        private final List<String> outputTopics = new ArrayList<>();
+        private final List<String> queryTopics = new ArrayList<>();
+        private final List<Inference> inferences = new ArrayList<>();
+        private final List<String> inferenceTopics = new ArrayList<>();
         private String deadLetterTopic;
         private BatchSettings batch;
 
@@ -120,7 +123,14 @@ public record Pipeline(String name, List<String> topics, String groupId, Startin
         /** Adds a query, written to {@code topic}. */
         public Builder output(String topic, Query query) {
             queries.add(query);
-            outputTopics.add(topic);
+            queryTopics.add(topic);
+            return this;
+        }
+
+        /** Adds a model answering every record, written to {@code topic}. */
+        public Builder output(String topic, Inference inference) {
+            inferences.add(inference);
+            inferenceTopics.add(topic);
             return this;
         }
 
@@ -144,8 +154,10 @@ public record Pipeline(String name, List<String> topics, String groupId, Startin
             if (topics.isEmpty()) {
                 throw new IllegalArgumentException("pipeline '" + name + "' has no source topic");
             }
+            List<String> outputTopics = new ArrayList<>(queryTopics);
+            outputTopics.addAll(inferenceTopics);
             return new Pipeline(name, topics, groupId != null ? groupId : "spate-" + name, startingOffset,
-                    Plan.of(format, queries), outputTopics,
+                    new Plan(format, queries, inferences), outputTopics,
                     deadLetterTopic != null ? deadLetterTopic : topics.get(0) + ".dlq", Optional.ofNullable(batch));
         }
     }

@@ -16,25 +16,46 @@ import io.spate.frame.ColumnType;
  * against its column's type, so a bad plan fails before the stream starts, with a message naming
  * the query and the column.
  *
+ * <p>Results come one frame per output: the queries' frames first, then the inferences', in the
+ * order given.
+ *
  * @param format how records are decoded
  * @param queries the aggregations, each giving one result frame per batch
+ * @param inferences the models answering each record, each giving one frame per batch
  */
-public record Plan(InputFormat format, List<Query> queries) {
+public record Plan(InputFormat format, List<Query> queries, List<Inference> inferences) {
 
     /** Validates the plan. */
     public Plan {
         Objects.requireNonNull(format, "format");
         queries = List.copyOf(queries);
-        if (queries.isEmpty()) {
-            throw new IllegalArgumentException("a plan needs at least one query");
+        inferences = List.copyOf(inferences);
+        if (queries.isEmpty() && inferences.isEmpty()) {
+            throw new IllegalArgumentException("a plan needs at least one query or inference");
         }
         Set<String> names = new HashSet<>();
         for (Query q : queries) {
             if (!names.add(q.name())) {
-                throw new IllegalArgumentException("two queries named '" + q.name() + "'");
+                throw new IllegalArgumentException("two outputs named '" + q.name() + "'");
             }
             validate(format, q);
         }
+        for (Inference i : inferences) {
+            if (!names.add(i.name())) {
+                throw new IllegalArgumentException("two outputs named '" + i.name() + "'");
+            }
+            validateInference(format, i);
+        }
+    }
+
+    /** A plan of aggregations only. */
+    public Plan(InputFormat format, List<Query> queries) {
+        this(format, queries, List.of());
+    }
+
+    /** Number of outputs (frames per batch): queries, then inferences. */
+    public int outputCount() {
+        return queries.size() + inferences.size();
     }
 
     /** A validated plan. */
@@ -56,9 +77,10 @@ public record Plan(InputFormat format, List<Query> queries) {
         }
     }
 
-    /** The fields of the format some query reads, in schema order; a backend decodes only these. */
+    /** The fields of the format some output reads, in schema order; a backend decodes only these. */
     public List<Field> referencedFields() {
         Set<String> used = new HashSet<>();
+        inferences.forEach(i -> used.addAll(i.columns()));
         for (Query q : queries) {
             if (q.tokenize().isPresent()) {
                 // The word column is made by the backend; only the text column is decoded.
@@ -105,6 +127,26 @@ public record Plan(InputFormat format, List<Query> queries) {
             if (field.type() == ColumnType.UTF8) {
                 throw new IllegalArgumentException("query '" + q.name() + "': " + a + " needs a numeric column, '"
                         + a.column() + "' is a string");
+            }
+        }
+    }
+
+    private static void validateInference(InputFormat format, Inference inference) {
+        if (inference instanceof Recommend r) {
+            Field user = format.field(r.user()).orElseThrow(() -> new IllegalArgumentException("recommend '" + r.name()
+                    + "': user column '" + r.user() + "' is not a field of the " + format.name() + " format"));
+            if (user.type() != ColumnType.LONG) {
+                throw new IllegalArgumentException("recommend '" + r.name() + "': user column '" + r.user() + "' must be a long");
+            }
+        } else if (inference instanceof Classify c) {
+            format.field(c.id()).orElseThrow(() -> new IllegalArgumentException("classify '" + c.name()
+                    + "': id column '" + c.id() + "' is not a field of the " + format.name() + " format"));
+            for (String f : c.features()) {
+                Field field = format.field(f).orElseThrow(() -> new IllegalArgumentException("classify '" + c.name()
+                        + "': feature '" + f + "' is not a field of the " + format.name() + " format"));
+                if (field.type() == ColumnType.UTF8) {
+                    throw new IllegalArgumentException("classify '" + c.name() + "': feature '" + f + "' must be numeric");
+                }
             }
         }
     }

@@ -11,6 +11,9 @@ import com.typesafe.config.ConfigException;
 import io.spate.BatchSettings;
 import io.spate.Pipeline;
 import io.spate.plan.ClfFormat;
+import io.spate.plan.Classify;
+import io.spate.plan.Inference;
+import io.spate.plan.Recommend;
 import io.spate.plan.DelimitedFormat;
 import io.spate.plan.Field;
 import io.spate.plan.InputFormat;
@@ -93,7 +96,14 @@ public final class PipelineConfig {
             Config o = outputs.get(i);
             String oat = at + ".outputs[" + i + "]";
             String topic = at(oat + ".topic", () -> o.getString("topic"));
-            Query.Builder q = Query.builder(o.hasPath("name") ? o.getString("name") : topic);
+            String outputName = o.hasPath("name") ? o.getString("name") : topic;
+            if (o.hasPath("classify") || o.hasPath("recommend")) {
+                Inference inference = inference(o, oat, outputName);
+                parse(oat, topic, x -> new Plan(format, List.of(), List.of(inference)));
+                b.output(topic, inference);
+                continue;
+            }
+            Query.Builder q = Query.builder(outputName);
             if (o.hasPath("tokenize")) {
                 String column = at(oat + ".tokenize.column", () -> o.getString("tokenize.column"));
                 String alias = o.hasPath("tokenize.as") ? o.getString("tokenize.as") : "word";
@@ -126,6 +136,34 @@ public final class PipelineConfig {
             b.output(topic, query);
         }
         return parse(at, name, x -> b.build());
+    }
+
+    private static Inference inference(Config o, String oat, String name) {
+        if (o.hasPath("classify")) {
+            String at = oat + ".classify";
+            Config c = o.getConfig("classify");
+            String model = model(c, at);
+            String id = at(at + ".id", () -> c.getString("id"));
+            List<String> features = at(at + ".features", () -> c.getStringList("features"));
+            double threshold = c.hasPath("threshold") ? at(at + ".threshold", () -> c.getDouble("threshold")) : 0.5;
+            return parse(at, name, x -> new Classify(name, model, id, features, threshold));
+        }
+        String at = oat + ".recommend";
+        Config r = o.getConfig("recommend");
+        String model = model(r, at);
+        String user = r.hasPath("user") ? r.getString("user") : "uid";
+        int k = r.hasPath("k") ? at(at + ".k", () -> r.getInt("k")) : 10;
+        boolean exclude = !r.hasPath("exclude-rated") || at(at + ".exclude-rated", () -> r.getBoolean("exclude-rated"));
+        return parse(at, name, x -> new Recommend(name, model, user, k, exclude));
+    }
+
+    /** The model file of an inference, which must exist when the node starts. */
+    private static String model(Config c, String at) {
+        String model = at(at + ".model", () -> c.getString("model"));
+        if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(model))) {
+            throw new ConfigException.BadValue(at + ".model", "no readable model file '" + model + "' (train one with spate train-mlp or spate train-mf)");
+        }
+        return model;
     }
 
     private static InputFormat format(Config p, String at) {

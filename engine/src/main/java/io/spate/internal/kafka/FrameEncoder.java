@@ -31,6 +31,39 @@ public final class FrameEncoder {
 
     private final ByteArrayBuilder buffer = new ByteArrayBuilder(256);
 
+    /**
+     * The JSON value of record {@code record} of a nested frame: the key columns of its first row,
+     * then its rows' other columns as an array of objects under the nesting's field.
+     */
+    public byte[] nestedValue(Frame frame, int record) {
+        Frame.Nesting nesting = frame.nesting();
+        int from = nesting.bounds()[record];
+        int to = nesting.bounds()[record + 1];
+        List<Column> columns = frame.columns();
+        buffer.reset();
+        try (JsonGenerator g = JSON.createGenerator(buffer, JsonEncoding.UTF8)) {
+            g.writeStartObject();
+            for (int k = 0; k < frame.keyCount(); k++) {
+                g.writeFieldName(columns.get(k).name());
+                writeValue(g, columns.get(k), from);
+            }
+            g.writeArrayFieldStart(nesting.field());
+            for (int row = from; row < to; row++) {
+                g.writeStartObject();
+                for (int c = frame.keyCount(); c < columns.size(); c++) {
+                    g.writeFieldName(columns.get(c).name());
+                    writeValue(g, columns.get(c), row);
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode a frame record as JSON", e);
+        }
+        return buffer.toByteArray();
+    }
+
     /** The JSON value of row {@code row}: every column, keys first. */
     public byte[] value(Frame frame, int row) {
         return object(frame.columns(), frame.columns().size(), row);

@@ -47,8 +47,15 @@ public final class ResultEncoder {
         for (int q = 0; q < results.size(); q++) {
             Frame frame = results.get(q);
             String topic = pipeline.outputTopics().get(q);
-            for (int row = 0; row < frame.rows(); row++) {
-                records.add(new ProducerRecord<>(topic, frames.key(frame, row), frames.value(frame, row)));
+            if (frame.nesting() != null) {
+                for (int r = 0; r < frame.nesting().records(); r++) {
+                    int first = frame.nesting().bounds()[r];
+                    records.add(new ProducerRecord<>(topic, frames.key(frame, first), frames.nestedValue(frame, r)));
+                }
+            } else {
+                for (int row = 0; row < frame.rows(); row++) {
+                    records.add(new ProducerRecord<>(topic, frames.key(frame, row), frames.value(frame, row)));
+                }
             }
         }
         RecordBatch batch = result.batch();
@@ -74,7 +81,7 @@ public final class ResultEncoder {
     public static int recordCount(BatchResult result) {
         int n = result.rejectedCount();
         for (Frame f : result.frames()) {
-            n += f.rows();
+            n += f.nesting() != null ? f.nesting().records() : f.rows();
         }
         return n;
     }
