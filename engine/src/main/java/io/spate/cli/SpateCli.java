@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The {@code spate} command: a standalone node, an embedded broker, and the demo. */
 @Command(name = "spate", mixinStandardHelpOptions = true, version = "spate 0.1.0",
         description = "GPU-accelerated, actor-based stream processing on Kafka.",
-        subcommands = {RunCommand.class, BrokerCommand.class, DemoCommand.class, ReplayCommand.class, LoadCommand.class, TrainMfCommand.class})
+        subcommands = {RunCommand.class, BrokerCommand.class, DemoCommand.class, ReplayCommand.class, LoadCommand.class, TrainMfCommand.class, TrainMlpCommand.class})
 public final class SpateCli implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -22,6 +22,9 @@ public final class SpateCli implements Callable<Integer> {
     /** Runs the CLI and returns its exit code (for tests). */
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new SpateCli());
+        for (CliExtension extension : java.util.ServiceLoader.load(CliExtension.class)) {
+            cli.addSubcommand(extension.command());
+        }
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             // Configuration mistakes are the user's, not a crash: one clear line, no stack trace.
             if (e instanceof com.typesafe.config.ConfigException || e instanceof IllegalArgumentException) {

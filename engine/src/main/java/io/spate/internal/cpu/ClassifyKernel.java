@@ -38,6 +38,11 @@ final class ClassifyKernel implements InferenceKernel {
         if (mlp.outputs() != 2) {
             throw new IllegalArgumentException("classify '" + classify.name() + "': the model has " + mlp.outputs() + " outputs, not 2");
         }
+        String inputs = mlp.metadata().get(Mlp.INPUTS_KEY);
+        if (inputs != null && !inputs.isBlank() && !List.of(inputs.split(",")).equals(classify.features())) {
+            throw new IllegalArgumentException("classify '" + classify.name() + "': the model was trained on features " + inputs
+                    + ", the plan gives " + classify.features());
+        }
         this.classify = classify;
         this.runner = mlp.runner();
         featureColumns = new int[classify.features().size()];

@@ -141,9 +141,11 @@ public final class Node {
         double secs = Math.max(1e-9, elapsedSeconds());
         for (RunningPipeline r : running) {
             var m = r.metrics();
-            out.printf("%s: %,d records (%.1f MB) in %,d batches on the %s backend, %,d to %s, %,d result records; %.1f s, %,.0f records/s%n",
+            double steady = m.steadyRecordsPerSecond();
+            out.printf("%s: %,d records (%.1f MB) in %,d batches on the %s backend, %,d to %s, %,d result records; %.1f s, %,.0f records/s%s%n",
                     r.pipeline().name(), m.records(), m.bytes() / 1e6, m.batches(), r.backend(), m.rejected(),
-                    r.pipeline().deadLetterTopic(), m.outputRecords(), secs, m.records() / secs);
+                    r.pipeline().deadLetterTopic(), m.outputRecords(), secs, m.records() / secs,
+                    Double.isNaN(steady) ? "" : String.format(" (steady, first to last batch: %,.0f records/s)", steady));
         }
     }
 }
