@@ -1,0 +1,268 @@
+package io.spate.bench;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import io.spate.cli.DemoCommand;
+import io.spate.internal.compute.Backends;
+import io.spate.testkit.KafkaTopics;
+import io.spate.testkit.Lines;
+
+/**
+ * {@code spate bench}: Spate against the ceiling (a plain consumer) and the peer a JVM user would
+ * pick (Kafka Streams), on one broker in its own process, the same NASA log records and the same
+ * machine, in one run. Each variant runs in a JVM of its own; every variant's totals are checked
+ * against totals computed independently; a second mode measures end-to-end latency at a fixed
+ * offered rate. Prints a Markdown table and writes JSON and PNG charts.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmark golden signals: ceiling, Spate CPU (and GPU), Kafka Streams; same broker, data and run.")
+public final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--sizes", split = ",", defaultValue = "100000,1000000", description = "input sizes in records (default: ${DEFAULT-VALUE})")
+    List<Long> sizes;
+
+    @Option(names = "--batch-sizes", split = ",", defaultValue = "10000,50000",
+            description = "Spate max-records per batch to sweep (default: ${DEFAULT-VALUE}); the last is used to compare variants")
+    List<Integer> batchSizes;
+
+    @Option(names = "--variants", split = ",", defaultValue = "ceiling,spate-cpu,spate-gpu,kafka-streams",
+            description = "variants to run (default: ${DEFAULT-VALUE})")
+    List<String> variants;
+
+    @Option(names = "--rate", defaultValue = "10000", description = "offered rate of the latency runs, records/s (default: ${DEFAULT-VALUE}; 0 skips them)")
+    int rate;
+
+    @Option(names = "--latency-seconds", defaultValue = "15", description = "length of each latency run (default: ${DEFAULT-VALUE})")
+    int latencySeconds;
+
+    @Option(names = "--partitions", defaultValue = "3", description = "partitions of the input topics (default: ${DEFAULT-VALUE})")
+    int partitions;
+
+    @Option(names = "--heap", defaultValue = "1g", description = "-Xmx of each variant's JVM (default: ${DEFAULT-VALUE})")
+    String heap;
+
+    @Option(names = "--out", defaultValue = "bench-results", description = "directory for bench.json, bench.md and the charts (default: ${DEFAULT-VALUE})")
+    File out;
+
+    @Option(names = "--input", paramLabel = "FILE", description = "Common Log Format lines (default: the shared 200,000-line NASA file if found, else the bundled sample)")
+    File input;
+
+    @Override
+    public Integer call() throws Exception {
+        List<byte[]> lines = lines();
+        String machine = machine();
+        System.out.printf("spate bench: %s; %,d distinct log lines cycled to %s records%n", machine, lines.size(), sizes);
+        List<BenchRow> rows = new ArrayList<>();
+        Path data = Files.createTempDirectory("spate-bench-broker");
+        try (BrokerProcess broker = BrokerProcess.start(freePort(), data, partitions, "1g")) {
+            String bootstrap = broker.bootstrap();
+            System.out.println("broker (separate process) at " + bootstrap);
+            for (long size : sizes) {
+                rows.addAll(runSize(bootstrap, lines, size));
+            }
+            if (rate > 0) {
+                latency(bootstrap, lines, rows);
+            }
+        } finally {
+            deleteTree(data);
+        }
+        System.out.println();
+        System.out.print(Report.markdown(rows, machine));
+        Report.write(out.toPath(), rows, machine);
+        System.out.println("\nwrote " + out.toPath().resolve("bench.json") + ", bench.md and bench-*.png");
+        return rows.stream().allMatch(r -> r.totals().equals("exact") || r.totals().equals("n/a")) ? 0 : 1;
+    }
+
+    private List<BenchRow> runSize(String bootstrap, List<byte[]> lines, long size) throws Exception {
+        String topic = "weblogs-" + size;
+        KafkaTopics.produce(bootstrap, topic, cycled(lines, size), n -> { });
+        Totals expected = Totals.ofCycled(lines, size);
+        System.out.printf("%nloaded %,d records into %s%n", size, topic);
+        List<BenchRow> rows = new ArrayList<>();
+        Map<String, VariantResult> compare = new HashMap<>();
+        int compareBatch = batchSizes.get(batchSizes.size() - 1);
+        for (String variant : variants) {
+            List<Integer> batches = variant.startsWith("spate") ? batchSizes : List.of(0);
+            for (int batch : batches) {
+                if (variant.equals("spate-gpu") && !gpuAvailable()) {
+                    System.out.println("spate-gpu: skipped, no GPU backend on the class path (the GPU issue adds it)");
+                    break;
+                }
+                String prefix = "b" + size + "-" + variant + (batch > 0 ? "-" + batch : "") + "-";
+                Optional<VariantResult> result = runVariant(variant, bootstrap, topic, prefix, Math.max(batch, 1), size);
+                if (result.isEmpty()) {
+                    continue;
+                }
+                String totals = variant.equals("ceiling") ? "n/a" : check(bootstrap, prefix, expected, variant.equals("kafka-streams"));
+                System.out.printf("%-14s %s %,12.0f records/s, totals %s%n", variant, batch > 0 ? "batch " + batch : "", result.get().recordsPerSecond(), totals);
+                if (batch == 0 || batch == compareBatch) {
+                    compare.put(variant, result.get());
+                }
+                rows.add(new BenchRow(variant, size, batch, result.get(), totals, Double.NaN, Double.NaN, Double.NaN, Double.NaN));
+            }
+        }
+        List<BenchRow> withRatios = new ArrayList<>();
+        for (BenchRow r : rows) {
+            double rps = r.result().recordsPerSecond();
+            VariantResult ceiling = compare.get("ceiling");
+            VariantResult peer = compare.get("kafka-streams");
+            withRatios.add(new BenchRow(r.variant(), r.records(), r.batchRecords(), r.result(), r.totals(),
+                    ceiling == null ? Double.NaN : rps / ceiling.recordsPerSecond(),
+                    peer == null ? Double.NaN : rps / peer.recordsPerSecond(), Double.NaN, Double.NaN));
+        }
+        return withRatios;
+    }
+
+    private Optional<VariantResult> runVariant(String variant, String bootstrap, String topic, String prefix, int batch, long size)
+            throws IOException, InterruptedException {
+        Process p = start(variant, bootstrap, topic, prefix, batch, "measure");
+        VariantResult result = null;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.startsWith(VariantResult.PREFIX)) {
+                    result = VariantResult.parse(line);
+                }
+            }
+        }
+        if (!p.waitFor(15, TimeUnit.MINUTES) || p.exitValue() != 0 || result == null) {
+            p.destroyForcibly();
+            System.out.printf("%s: failed (exit %s); see %s%n", variant, p.isAlive() ? "-" : p.exitValue(), logFile(prefix));
+            return Optional.empty();
+        }
+        if (result.records() != size) {
+            System.out.printf("%s: read %,d records, expected %,d%n", variant, result.records(), size);
+        }
+        return Optional.of(result);
+    }
+
+    private Process start(String variant, String bootstrap, String topic, String prefix, int batch, String mode) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Jvm.java(), "-Xmx" + heap));
+        String logback = System.getProperty("logback.configurationFile");
+        if (logback != null) {
+            command.add("-Dlogback.configurationFile=" + logback);
+        }
+        command.addAll(List.of("-cp", Jvm.classPath(), VariantMain.class.getName(), variant, bootstrap, topic, prefix,
+                Integer.toString(batch), mode));
+        Files.createDirectories(out.toPath());
+        return new ProcessBuilder(command).redirectError(logFile(prefix).toFile()).start();
+    }
+
+    private Path logFile(String prefix) {
+        return out.toPath().resolve(prefix + "log.txt");
+    }
+
+    private void latency(String bootstrap, List<byte[]> lines, List<BenchRow> rows) throws Exception {
+        int batch = batchSizes.get(batchSizes.size() - 1);
+        for (String variant : variants) {
+            if (variant.equals("ceiling") || variant.equals("spate-gpu") && !gpuAvailable()) {
+                continue;
+            }
+            String topic = "latency-" + variant;
+            String prefix = "lat-" + variant + "-";
+            Process p = start(variant, bootstrap, topic, prefix, batch, "serve");
+            try {
+                // Give the variant time to start and join its group before the clock runs.
+                KafkaTopics.produce(bootstrap, topic, List.of(lines.get(0)));
+                Thread.sleep(8000);
+                List<Double> ms = LatencyProbe.measure(bootstrap, topic, prefix + "traffic", lines, rate, Duration.ofSeconds(latencySeconds));
+                double p50 = LatencyProbe.quantile(ms, 0.50);
+                double p99 = LatencyProbe.quantile(ms, 0.99);
+                System.out.printf("%-14s latency at %,d records/s: p50 %.0f ms, p99 %.0f ms (%d markers)%n", variant, rate, p50, p99, ms.size());
+                for (int i = 0; i < rows.size(); i++) {
+                    BenchRow r = rows.get(i);
+                    if (r.variant().equals(variant) && r.records() == sizes.get(sizes.size() - 1)
+                            && (r.batchRecords() == 0 || r.batchRecords() == batch)) {
+                        rows.set(i, new BenchRow(r.variant(), r.records(), r.batchRecords(), r.result(), r.totals(),
+                                r.ratioToCeiling(), r.ratioToKafkaStreams(), p50, p99));
+                    }
+                }
+            } finally {
+                p.destroy();
+                if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    private static String check(String bootstrap, String prefix, Totals expected, boolean upserts) throws IOException {
+        Totals actual = Totals.ofOutputs(KafkaTopics.readAll(bootstrap, prefix + "traffic"), KafkaTopics.readAll(bootstrap, prefix + "errors"),
+                KafkaTopics.readAll(bootstrap, prefix + "mb-sent"), upserts);
+        String difference = actual.differenceFrom(expected);
+        return difference == null ? "exact" : "WRONG: " + difference;
+    }
+
+    private static boolean gpuAvailable() {
+        return Backends.providers().stream().anyMatch(p -> p.name().equals("gpu"));
+    }
+
+    private List<byte[]> lines() throws IOException {
+        if (input != null) {
+            try (InputStream in = Files.newInputStream(input.toPath())) {
+                return Lines.read(in);
+            }
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path f = dir.resolve("shared/data/nasa_http/NASA_access_log_Jul95.first200000.gz");
+            if (Files.isRegularFile(f)) {
+                try (InputStream in = Files.newInputStream(f)) {
+                    return Lines.read(in);
+                }
+            }
+        }
+        try (InputStream in = DemoCommand.class.getResourceAsStream("nasa-sample.log.gz")) {
+            return Lines.read(in);
+        }
+    }
+
+    private static List<byte[]> cycled(List<byte[]> lines, long n) {
+        List<byte[]> out = new ArrayList<>((int) n);
+        for (long i = 0; i < n; i++) {
+            out.add(lines.get((int) (i % lines.size())));
+        }
+        return out;
+    }
+
+    private static String machine() {
+        Runtime rt = Runtime.getRuntime();
+        long memory = 0;
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            memory = os.getTotalMemorySize();
+        }
+        return String.format(Locale.ROOT, "%d cores, %.0f GiB, %s %s, Java %s", rt.availableProcessors(), memory / (double) (1L << 30),
+                System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.spate.bench;
+
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+import io.spate.Pipeline;
+import io.spate.RunningPipeline;
+import io.spate.SpateSettings;
+import io.spate.bench.peers.KafkaStreamsRunner;
+import io.spate.internal.node.IdleWatcher;
+import io.spate.javadsl.Spate;
+import io.spate.testkit.PlainConsumer;
+
+/**
+ * One variant of the benchmark in its own JVM, so that its heap, CPU time and JIT are its own:
+ * {@code VariantMain VARIANT BOOTSTRAP INPUT PREFIX BATCH_RECORDS MODE}. In {@code measure} mode it
+ * reads the input to its end, then prints a {@link VariantResult} line; in {@code serve} mode it
+ * keeps running until the process is stopped (for latency runs).
+ */
+public final class VariantMain {
+
+    private VariantMain() {
+    }
+
+    /** Runs one variant; see the class documentation for the arguments. */
+    public static void main(String[] args) throws Exception {
+        String variant = args[0];
+        String bootstrap = args[1];
+        String input = args[2];
+        String prefix = args[3];
+        int batchRecords = Integer.parseInt(args[4]);
+        boolean serve = args[5].equals("serve");
+        ProcessStats.resetPeaks();
+        double cpuBefore = ProcessStats.cpuSeconds();
+        VariantResult result;
+        switch (variant) {
+            case "ceiling": {
+                PlainConsumer.Reading r = PlainConsumer.readToEnd(bootstrap, input);
+                result = new VariantResult(variant, r.records(), r.bytes(), r.seconds(), Double.NaN,
+                        ProcessStats.cpuSeconds() - cpuBefore, ProcessStats.peakHeapBytes());
+                break;
+            }
+            case "spate-cpu":
+            case "spate-gpu":
+                result = spate(variant, bootstrap, input, prefix, batchRecords, serve, cpuBefore);
+                break;
+            case "kafka-streams": {
+                KafkaStreamsRunner.Result r = serve
+                        ? KafkaStreamsRunner.serve(bootstrap, input, prefix, prefix + "kstreams")
+                        : KafkaStreamsRunner.runToEnd(bootstrap, input, prefix, prefix + "kstreams");
+                result = new VariantResult(variant, r.records(), r.bytes(), r.seconds(), Double.NaN,
+                        ProcessStats.cpuSeconds() - cpuBefore, ProcessStats.peakHeapBytes());
+                break;
+            }
+            default:
+                throw new IllegalArgumentException("unknown variant " + variant);
+        }
+        System.out.println(result.line());
+        System.out.flush();
+        System.exit(0);
+    }
+
+    private static VariantResult spate(String variant, String bootstrap, String input, String prefix, int batchRecords,
+                                       boolean serve, double cpuBefore) throws Exception {
+        Config config = ConfigFactory.load()
+                .withValue("spate.compute.backend", ConfigValueFactory.fromAnyRef(variant.equals("spate-gpu") ? "gpu" : "cpu"))
+                // Caught-up is checked this often; it bounds how much the measured time overshoots.
+                .withValue("spate.idle-check-interval", ConfigValueFactory.fromAnyRef("100ms"));
+        SpateSettings settings = SpateSettings.create(config).withBootstrapServers(bootstrap);
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "bench", config);
+        Pipeline pipeline = GoldenSignals.pipeline(input, prefix, batchRecords);
+        long start = System.nanoTime();
+        RunningPipeline running = Spate.run(pipeline, settings, system);
+        if (serve) {
+            // Runs until the harness stops the process; the hook drains the pipeline on the way out.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> running.stop().toCompletableFuture().join()));
+            new CountDownLatch(1).await();
+        }
+        try (IdleWatcher idle = new IdleWatcher(settings, pipeline)) {
+            idle.idle().toCompletableFuture().get(30, TimeUnit.MINUTES);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        running.stop().toCompletableFuture().get(2, TimeUnit.MINUTES);
+        var m = running.metrics();
+        VariantResult r = new VariantResult(variant, m.records(), m.bytes(), seconds, m.steadyRecordsPerSecond(),
+                ProcessStats.cpuSeconds() - cpuBefore, ProcessStats.peakHeapBytes());
+        system.terminate();
+        return r;
+    }
+
+    static List<String> variants() {
+        return List.of("ceiling", "spate-cpu", "spate-gpu", "kafka-streams");
+    }
+}
