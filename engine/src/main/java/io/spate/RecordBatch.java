@@ -4,8 +4,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
-import org.apache.pekko.kafka.ConsumerMessage;
-
 /**
  * A batch of raw Kafka record values: all payload bytes back to back in one array, plus the
  * boundaries of each record and where it came from.
@@ -24,11 +22,11 @@ public final class RecordBatch {
     private final long[] offsets;
     private final int[] topicIndexes;
     private final List<String> topics;
-    private final ConsumerMessage.Committable committable;
+    private final SourceOffsets sourceOffsets;
     private final long sequence;
 
     RecordBatch(byte[] data, int[] bounds, int count, int[] partitions, long[] offsets,
-                int[] topicIndexes, List<String> topics, ConsumerMessage.Committable committable,
+                int[] topicIndexes, List<String> topics, SourceOffsets sourceOffsets,
                 long sequence) {
         this.data = data;
         this.bounds = bounds;
@@ -37,7 +35,7 @@ public final class RecordBatch {
         this.offsets = offsets;
         this.topicIndexes = topicIndexes;
         this.topics = List.copyOf(topics);
-        this.committable = Objects.requireNonNull(committable, "committable");
+        this.sourceOffsets = Objects.requireNonNull(sourceOffsets, "sourceOffsets");
         this.sequence = sequence;
     }
 
@@ -53,7 +51,7 @@ public final class RecordBatch {
         for (byte[] v : values) {
             b.append(v, 0, v.length, topic, 0, offset++);
         }
-        return b.build(ConsumerMessage.emptyCommittableOffsetBatch(), 0);
+        return b.build(SourceOffsets.NONE, 0);
     }
 
     /** Number of records. */
@@ -107,8 +105,8 @@ public final class RecordBatch {
     }
 
     /** The offsets to commit once everything computed from this batch is safely written. */
-    public ConsumerMessage.Committable committable() {
-        return committable;
+    public SourceOffsets sourceOffsets() {
+        return sourceOffsets;
     }
 
     /** Position of this batch in its stream, starting at 0; used in logs and metrics. */

@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import org.apache.pekko.kafka.ConsumerMessage;
-
 /**
  * Accumulates record values into one growing byte array. Appending a record copies its bytes and
  * writes a few primitives; nothing is allocated per record except when the arrays grow (doubling).
@@ -85,8 +83,8 @@ public final class RecordBatchBuilder {
     }
 
     /** Seals the batch. The builder must not be used afterwards. */
-    public RecordBatch build(ConsumerMessage.Committable committable, long sequence) {
+    public RecordBatch build(SourceOffsets sourceOffsets, long sequence) {
         built = true;
-        return new RecordBatch(data, bounds, count, partitions, offsets, topicIndexes, topics, committable, sequence);
+        return new RecordBatch(data, bounds, count, partitions, offsets, topicIndexes, topics, sourceOffsets, sequence);
     }
 }

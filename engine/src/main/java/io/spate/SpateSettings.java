@@ -58,6 +58,10 @@ public final class SpateSettings {
         config.getDuration("spate.idle-check-interval");
         config.getString("spate.dead-letter-suffix");
         startingOffset(config.getString("spate.starting-offset"));
+        String source = config.getString("spate.source.mode");
+        if (!source.equals("batch") && !source.equals("connector")) {
+            throw new ConfigException.BadValue("spate.source.mode", "expected batch or connector, was '" + source + "'");
+        }
         String backend = config.getString("spate.compute.backend");
         if (!backend.matches("[a-z][a-z0-9-]*")) {
             throw new ConfigException.BadValue("spate.compute.backend", "expected auto, cpu or gpu, was '" + backend + "'");

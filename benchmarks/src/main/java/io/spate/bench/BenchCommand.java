@@ -45,7 +45,7 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Spate max-records per batch to sweep (default: ${DEFAULT-VALUE}); the last is used to compare variants")
     List<Integer> batchSizes;
 
-    @Option(names = "--variants", split = ",", defaultValue = "ceiling,spate-cpu,spate-gpu,kafka-streams",
+    @Option(names = "--variants", split = ",", defaultValue = "ceiling,spate-cpu,spate-gpu,spate-connector,kafka-streams",
             description = "variants to run (default: ${DEFAULT-VALUE})")
     List<String> variants;
 
@@ -102,7 +102,8 @@ public final class BenchCommand implements Callable<Integer> {
         Map<String, VariantResult> compare = new HashMap<>();
         int compareBatch = batchSizes.get(batchSizes.size() - 1);
         for (String variant : variants) {
-            List<Integer> batches = variant.startsWith("spate") ? batchSizes : List.of(0);
+            // The batch-size sweep is for spate-cpu; the other Spate variants run at the compared size.
+            List<Integer> batches = variant.equals("spate-cpu") ? batchSizes : variant.startsWith("spate") ? List.of(compareBatch) : List.of(0);
             for (int batch : batches) {
                 if (variant.equals("spate-gpu") && !gpuAvailable()) {
                     System.out.println("spate-gpu: skipped, no GPU backend on the class path (the GPU issue adds it)");
@@ -175,7 +176,7 @@ public final class BenchCommand implements Callable<Integer> {
     private void latency(String bootstrap, List<byte[]> lines, List<BenchRow> rows) throws Exception {
         int batch = batchSizes.get(batchSizes.size() - 1);
         for (String variant : variants) {
-            if (variant.equals("ceiling") || variant.equals("spate-gpu") && !gpuAvailable()) {
+            if (variant.equals("ceiling") || variant.equals("spate-connector") || variant.equals("spate-gpu") && !gpuAvailable()) {
                 continue;
             }
             String topic = "latency-" + variant;

@@ -49,6 +49,7 @@ public final class VariantMain {
             }
             case "spate-cpu":
             case "spate-gpu":
+            case "spate-connector":
                 result = spate(variant, bootstrap, input, prefix, batchRecords, serve, cpuBefore);
                 break;
             case "kafka-streams": {
@@ -71,6 +72,8 @@ public final class VariantMain {
                                        boolean serve, double cpuBefore) throws Exception {
         Config config = ConfigFactory.load()
                 .withValue("spate.compute.backend", ConfigValueFactory.fromAnyRef(variant.equals("spate-gpu") ? "gpu" : "cpu"))
+                // spate-connector: the same pipeline on pekko-connectors-kafka's per-record source, for comparison.
+                .withValue("spate.source.mode", ConfigValueFactory.fromAnyRef(variant.equals("spate-connector") ? "connector" : "batch"))
                 // Caught-up is checked this often; it bounds how much the measured time overshoots.
                 .withValue("spate.idle-check-interval", ConfigValueFactory.fromAnyRef("100ms"));
         SpateSettings settings = SpateSettings.create(config).withBootstrapServers(bootstrap);
@@ -96,6 +99,6 @@ public final class VariantMain {
     }
 
     static List<String> variants() {
-        return List.of("ceiling", "spate-cpu", "spate-gpu", "kafka-streams");
+        return List.of("ceiling", "spate-cpu", "spate-gpu", "spate-connector", "kafka-streams");
     }
 }

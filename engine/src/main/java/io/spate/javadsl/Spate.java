@@ -2,12 +2,16 @@ package io.spate.javadsl;
 
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.kafka.javadsl.Consumer;
+import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +23,7 @@ import io.spate.SpateSettings;
 import io.spate.internal.compute.Backends;
 import io.spate.internal.compute.ComputeActor;
 import io.spate.internal.kafka.KafkaClients;
+import io.spate.internal.source.KafkaBatchSource;
 import io.spate.spi.ComputeBackend;
 
 /**
@@ -54,15 +59,36 @@ public final class Spate {
             backend = probe.name();
         }
         ActorRef<ComputeActor.Command> actor = SpateStreams.spawnComputeActor(system, pipeline.name(), settings);
-        Consumer.DrainingControl<Done> control = SpateStreams.source(pipeline, settings)
-                .via(SpateStreams.batcher(batch))
-                .via(SpateStreams.compute(pipeline.plan(), actor, settings))
-                .via(SpateStreams.encoder(pipeline, metrics))
-                .toMat(SpateStreams.sink(settings), Consumer::createDrainingControl)
-                .run(Materializer.matFromSystem(system));
-        LOG.info("pipeline {} started: {} -> {} ({} backend, {})", pipeline.name(), pipeline.topics(),
-                pipeline.outputTopics(), backend, batch);
-        control.streamCompletion().whenComplete((done, error) -> {
+        Materializer materializer = Materializer.matFromSystem(system);
+        CompletionStage<Done> completion;
+        Supplier<CompletionStage<Done>> stopper;
+        String source = settings.config().getString("spate.source.mode");
+        if (source.equals("connector")) {
+            Consumer.DrainingControl<Done> control = SpateStreams.source(pipeline, settings)
+                    .via(SpateStreams.batcher(batch))
+                    .via(SpateStreams.compute(pipeline.plan(), actor, settings))
+                    .via(SpateStreams.encoder(pipeline, metrics))
+                    .toMat(SpateStreams.sink(settings), Consumer::createDrainingControl)
+                    .run(materializer);
+            completion = control.streamCompletion();
+            stopper = () -> control.drainAndShutdown(system.classicSystem().dispatcher());
+        } else {
+            Pair<KafkaBatchSource.Control, CompletionStage<Done>> control = Source.fromGraph(KafkaBatchSource.of(settings, pipeline, batch))
+                    .via(SpateStreams.compute(pipeline.plan(), actor, settings))
+                    .via(SpateStreams.encoder(pipeline, metrics))
+                    .toMat(SpateStreams.sink(settings), Keep.both())
+                    .run(materializer);
+            completion = control.second();
+            // The consumer outlives the stream's last element: the last batches still commit through it.
+            completion.whenComplete((done, error) -> control.first().shutdown());
+            stopper = () -> {
+                control.first().stop();
+                return completion.thenCompose(done -> control.first().shutdown().thenApply(closed -> done));
+            };
+        }
+        LOG.info("pipeline {} started: {} -> {} ({} backend, {} source, {})", pipeline.name(), pipeline.topics(),
+                pipeline.outputTopics(), backend, source, batch);
+        completion.whenComplete((done, error) -> {
             SpateStreams.stopComputeActor(actor);
             if (error != null) {
                 LOG.error("pipeline {} failed after {}", pipeline.name(), metrics, error);
@@ -70,24 +96,24 @@ public final class Spate {
                 LOG.info("pipeline {} stopped after {}", pipeline.name(), metrics);
             }
         });
-        return new Running(pipeline, metrics, backend, control, system);
+        return new Running(pipeline, metrics, backend, completion, stopper);
     }
 
     private static final class Running implements RunningPipeline {
         private final Pipeline pipeline;
         private final PipelineMetrics metrics;
         private final String backend;
-        private final Consumer.DrainingControl<Done> control;
-        private final ClassicActorSystemProvider system;
+        private final CompletionStage<Done> completion;
+        private final Supplier<CompletionStage<Done>> stopper;
         private final AtomicReference<CompletionStage<Done>> stopping = new AtomicReference<>();
 
-        Running(Pipeline pipeline, PipelineMetrics metrics, String backend, Consumer.DrainingControl<Done> control,
-                ClassicActorSystemProvider system) {
+        Running(Pipeline pipeline, PipelineMetrics metrics, String backend, CompletionStage<Done> completion,
+                Supplier<CompletionStage<Done>> stopper) {
             this.pipeline = pipeline;
             this.metrics = metrics;
             this.backend = backend;
-            this.control = control;
-            this.system = system;
+            this.completion = completion;
+            this.stopper = stopper;
         }
 
         @Override
@@ -107,12 +133,12 @@ public final class Spate {
 
         @Override
         public CompletionStage<Done> completion() {
-            return control.streamCompletion();
+            return completion;
         }
 
         @Override
         public CompletionStage<Done> stop() {
-            return stopping.updateAndGet(s -> s != null ? s : control.drainAndShutdown(system.classicSystem().dispatcher()));
+            return stopping.updateAndGet(s -> s != null ? s : stopper.get());
         }
     }
 }

@@ -11,7 +11,6 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.kafka.ConsumerMessage;
 import org.apache.pekko.kafka.ProducerMessage;
 import org.apache.pekko.kafka.Subscriptions;
-import org.apache.pekko.kafka.javadsl.Committer;
 import org.apache.pekko.kafka.javadsl.Consumer;
 import org.apache.pekko.kafka.javadsl.Producer;
 import org.apache.pekko.stream.javadsl.Flow;
@@ -24,6 +23,7 @@ import io.spate.BatchSettings;
 import io.spate.Pipeline;
 import io.spate.PipelineMetrics;
 import io.spate.RecordBatch;
+import io.spate.SourceOffsets;
 import io.spate.SpateSettings;
 import io.spate.internal.compute.Backends;
 import io.spate.internal.compute.ComputeActor;
@@ -124,7 +124,7 @@ public final class SpateStreams {
     }
 
     /** Encodes results as JSON output records and dead letters, counting them in {@code metrics}. */
-    public static Flow<BatchResult, ProducerMessage.Envelope<byte[], byte[], ConsumerMessage.Committable>, NotUsed> encoder(
+    public static Flow<BatchResult, ProducerMessage.Envelope<byte[], byte[], SourceOffsets>, NotUsed> encoder(
             Pipeline pipeline, PipelineMetrics metrics) {
         return Flow.<BatchResult>create().statefulMap(() -> new ResultEncoder(pipeline), (encoder, result) -> {
             metrics.batchComputed(result, ResultEncoder.recordCount(result));
@@ -132,11 +132,16 @@ public final class SpateStreams {
         }, encoder -> java.util.Optional.empty());
     }
 
-    /** Produces the records, then commits each batch's offsets once all its records are acked (at-least-once). */
-    public static Sink<ProducerMessage.Envelope<byte[], byte[], ConsumerMessage.Committable>, java.util.concurrent.CompletionStage<org.apache.pekko.Done>> sink(
+    /**
+     * Produces the records, then commits each batch's offsets once all its records are acked
+     * (at-least-once), in batch order. Batches hold thousands of records, so a commit per batch is
+     * cheap and keeps the committed offsets close behind the output.
+     */
+    public static Sink<ProducerMessage.Envelope<byte[], byte[], SourceOffsets>, java.util.concurrent.CompletionStage<org.apache.pekko.Done>> sink(
             SpateSettings settings) {
-        return Producer.<byte[], byte[], ConsumerMessage.Committable>flexiFlow(KafkaClients.producer(settings))
+        return Producer.<byte[], byte[], SourceOffsets>flexiFlow(KafkaClients.producer(settings))
                 .map(ProducerMessage.Results::passThrough)
-                .toMat(Committer.sink(KafkaClients.committer(settings)), org.apache.pekko.stream.javadsl.Keep.right());
+                .mapAsync(1, SourceOffsets::commit)
+                .toMat(Sink.ignore(), org.apache.pekko.stream.javadsl.Keep.right());
     }
 }

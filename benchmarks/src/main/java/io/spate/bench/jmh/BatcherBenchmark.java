@@ -3,7 +3,6 @@ package io.spate.bench.jmh;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.pekko.kafka.ConsumerMessage;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -19,6 +18,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import io.spate.RecordBatch;
 import io.spate.RecordBatchBuilder;
+import io.spate.SourceOffsets;
 
 /**
  * The batcher's per-record cost: appending 50,000 NASA log lines (each its own array, as Kafka
@@ -68,6 +68,6 @@ public class BatcherBenchmark {
             builder.append(v, 0, v.length, BenchData.TOPIC, 0, i);
         }
         counter.bytes += builder.byteSize();
-        return builder.build(ConsumerMessage.emptyCommittableOffsetBatch(), sequence++);
+        return builder.build(SourceOffsets.NONE, sequence++);
     }
 }

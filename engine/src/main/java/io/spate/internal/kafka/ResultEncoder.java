@@ -6,12 +6,12 @@ import java.util.List;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.pekko.kafka.ConsumerMessage;
 import org.apache.pekko.kafka.ProducerMessage;
 
 import io.spate.BatchResult;
 import io.spate.Pipeline;
 import io.spate.RecordBatch;
+import io.spate.SourceOffsets;
 import io.spate.frame.Frame;
 
 /**
@@ -41,7 +41,7 @@ public final class ResultEncoder {
     }
 
     /** The records of {@code result}, with its batch's offsets as pass-through. */
-    public ProducerMessage.Envelope<byte[], byte[], ConsumerMessage.Committable> encode(BatchResult result) {
+    public ProducerMessage.Envelope<byte[], byte[], SourceOffsets> encode(BatchResult result) {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         List<Frame> results = result.frames();
         for (int q = 0; q < results.size(); q++) {
@@ -63,7 +63,7 @@ public final class ResultEncoder {
         for (int i = 0; i < rejected.length; i++) {
             records.add(deadLetter(batch, rejected[i], result.reasons()[i]));
         }
-        ConsumerMessage.Committable offsets = batch.committable();
+        SourceOffsets offsets = batch.sourceOffsets();
         return records.isEmpty() ? ProducerMessage.passThrough(offsets) : ProducerMessage.multi(records, offsets);
     }
 

@@ -12,10 +12,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.pekko.kafka.ConsumerMessage;
 
 import io.spate.RecordBatch;
 import io.spate.RecordBatchBuilder;
+import io.spate.SourceOffsets;
 import io.spate.SpateSettings;
 
 /**
@@ -80,7 +80,7 @@ public final class BoundedReader {
                 if (b.count() > 0) {
                     records += b.count();
                     bytes += b.byteSize();
-                    batches.accept(b.build(ConsumerMessage.emptyCommittableOffsetBatch(), sequence++));
+                    batches.accept(b.build(SourceOffsets.NONE, sequence++));
                     progress.update(records, bytes);
                 }
             }

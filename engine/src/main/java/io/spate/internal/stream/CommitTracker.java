@@ -6,6 +6,8 @@ import java.util.Map;
 
 import org.apache.pekko.kafka.ConsumerMessage;
 
+import io.spate.SourceOffsets;
+
 /**
  * The newest committable offset per partition of an open batch. Records of one partition arrive
  * in offset order, so committing the last one commits them all; keeping one entry per partition
@@ -22,10 +24,11 @@ public final class CommitTracker {
     }
 
     /** What committing the batch commits. */
-    ConsumerMessage.Committable committable() {
+    SourceOffsets committable() {
         if (last.isEmpty()) {
-            return ConsumerMessage.emptyCommittableOffsetBatch();
+            return SourceOffsets.NONE;
         }
-        return ConsumerMessage.createCommittableOffsetBatch(new ArrayList<>(last.values()));
+        ConsumerMessage.Committable batch = ConsumerMessage.createCommittableOffsetBatch(new ArrayList<>(last.values()));
+        return batch::commitJavadsl;
     }
 }

@@ -298,7 +298,7 @@ class CpuBackendTest {
             int n = keyRecord(record, key);
             builder.append(record, 0, n, "t", 0, i);
         }
-        RecordBatch batch = builder.build(ConsumerMessage.emptyCommittableOffsetBatch(), 0);
+        RecordBatch batch = builder.build(io.spate.SourceOffsets.NONE, 0);
 
         Frame frame = backend.execute(KV_SUMS, batch).frames().get(0);
 

@@ -1,0 +1,37 @@
+package io.spate.internal.source;
+
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.pekko.Done;
+
+import io.spate.SourceOffsets;
+
+/**
+ * The offsets to commit once everything computed from one batch is written: per partition, the
+ * offset after the batch's last record. Committing goes through the source's poll thread, since
+ * only that thread may use the consumer.
+ */
+public final class BatchOffsets implements SourceOffsets {
+
+    private final Map<TopicPartition, OffsetAndMetadata> offsets;
+    private final PollLoop loop;
+
+    BatchOffsets(Map<TopicPartition, OffsetAndMetadata> offsets, PollLoop loop) {
+        this.offsets = Map.copyOf(offsets);
+        this.loop = loop;
+    }
+
+    /** The offsets, by partition. */
+    public Map<TopicPartition, OffsetAndMetadata> offsets() {
+        return offsets;
+    }
+
+    /** Commits these offsets (with every earlier acked one); completes when the broker has them or the partitions moved away. */
+    @Override
+    public CompletionStage<Done> commit() {
+        return loop.commit(offsets);
+    }
+}

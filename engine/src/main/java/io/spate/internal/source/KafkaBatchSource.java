@@ -1,0 +1,136 @@
+package io.spate.internal.source;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.pekko.stream.Attributes;
+import org.apache.pekko.stream.Outlet;
+import org.apache.pekko.stream.SourceShape;
+import org.apache.pekko.stream.stage.AbstractOutHandler;
+import org.apache.pekko.stream.stage.AsyncCallback;
+import org.apache.pekko.stream.stage.GraphStageLogic;
+import org.apache.pekko.stream.stage.GraphStageWithMaterializedValue;
+
+import io.spate.BatchSettings;
+import io.spate.Pipeline;
+import io.spate.RecordBatch;
+import io.spate.SpateSettings;
+import scala.Tuple2;
+
+/**
+ * A batch-native Kafka source: one stream element per batch (a {@link RecordBatch} with the
+ * offsets to commit), filled by a {@link PollLoop} thread that owns the consumer. It does what the
+ * connector's committable source plus the batcher do, without a stream element and a message
+ * object per record, which is where a per-record source spends its time.
+ *
+ * <p>Its materialized {@link Control} stops it (the open batch is emitted, then the source
+ * completes, while commits keep being served) and, once the stream has finished, shuts the
+ * consumer down.
+ */
+public final class KafkaBatchSource extends GraphStageWithMaterializedValue<SourceShape<RecordBatch>, KafkaBatchSource.Control> {
+
+    /** Stops and shuts down a running source. */
+    public interface Control {
+        /** Stop reading: emit the open batch, then complete; commits still work. */
+        void stop();
+
+        /** Close the consumer (after the stream has finished and committed). */
+        CompletionStage<Void> shutdown();
+    }
+
+    private final Map<String, Object> properties;
+    private final List<String> topics;
+    private final BatchSettings limits;
+    private final String name;
+    private final Outlet<RecordBatch> out = Outlet.create("KafkaBatchSource.out");
+    private final SourceShape<RecordBatch> shape = SourceShape.of(out);
+
+    private KafkaBatchSource(Map<String, Object> properties, List<String> topics, BatchSettings limits, String name) {
+        this.properties = properties;
+        this.topics = topics;
+        this.limits = limits;
+        this.name = name;
+    }
+
+    /** The source of {@code pipeline}: its topics, group and starting offset, batches closed at {@code limits}. */
+    public static KafkaBatchSource of(SpateSettings settings, Pipeline pipeline, BatchSettings limits) {
+        Map<String, Object> props = new HashMap<>(settings.consumerProperties());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, pipeline.groupId());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, pipeline.startingOffset().name().toLowerCase(Locale.ROOT));
+        return new KafkaBatchSource(props, pipeline.topics(), limits, pipeline.name());
+    }
+
+    @Override
+    public SourceShape<RecordBatch> shape() {
+        return shape;
+    }
+
+    @Override
+    public Tuple2<GraphStageLogic, Control> createLogicAndMaterializedValue(Attributes attributes) {
+        Logic logic = new Logic();
+        return new Tuple2<>(logic, logic);
+    }
+
+    private final class Logic extends GraphStageLogic implements Control {
+        private final AsyncCallback<RecordBatch> onBatch = createAsyncCallback(batch -> push(out, batch));
+        private final AsyncCallback<Boolean> onComplete = createAsyncCallback(x -> completeStage());
+        private final AsyncCallback<Throwable> onFailure = createAsyncCallback(this::failStage);
+        private final PollLoop loop = new PollLoop(properties, topics, limits, new PollLoop.Output() {
+            @Override
+            public void deliver(RecordBatch batch) {
+                onBatch.invoke(batch);
+            }
+
+            @Override
+            public void complete() {
+                onComplete.invoke(Boolean.TRUE);
+            }
+
+            @Override
+            public void fail(Throwable error) {
+                onFailure.invoke(error);
+            }
+        });
+
+        Logic() {
+            super(shape);
+            setHandler(out, new AbstractOutHandler() {
+                @Override
+                public void onPull() {
+                    loop.request();
+                }
+
+                @Override
+                public void onDownstreamFinish(Throwable cause) {
+                    // Cancelled: nothing downstream will commit any more.
+                    loop.stop();
+                    loop.close();
+                    cancelStage(cause);
+                }
+            });
+        }
+
+        @Override
+        public void preStart() {
+            Thread thread = new Thread(loop, "spate-source-" + name);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @Override
+        public void stop() {
+            loop.stop();
+        }
+
+        @Override
+        public CompletionStage<Void> shutdown() {
+            loop.stop();
+            return loop.close();
+        }
+    }
+}

@@ -1,0 +1,293 @@
+package io.spate.internal.source;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.RetriableCommitFailedException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.pekko.Done;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.spate.BatchSettings;
+import io.spate.RecordBatch;
+import io.spate.RecordBatchBuilder;
+
+/**
+ * The thread that owns a {@link KafkaConsumer} for {@link KafkaBatchSource}: it polls, copies each
+ * record's value straight into the open batch (no stream element or message object per record),
+ * closes batches at the record, byte and latency limits, hands them over when the stream asks,
+ * and commits acked offsets. Everything that touches the consumer runs on this thread.
+ *
+ * <p>Backpressure: while a closed batch waits for demand, the assigned partitions are paused, so
+ * the consumer keeps its group membership but fetches nothing; memory is bounded by one poll plus
+ * one batch. Commits: the acked offsets of every batch are merged (highest per partition) and the
+ * ones of partitions still assigned are committed; on a rebalance the acked offsets of revoked
+ * partitions are committed synchronously first. A batch still in flight when its partitions move
+ * away cannot commit them: the new owner reads those records again (at-least-once).
+ */
+final class PollLoop implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PollLoop.class);
+    private static final byte[] EMPTY = new byte[0];
+    private static final Duration POLL = Duration.ofMillis(20);
+    private static final int READ_AHEAD = 2;
+
+    /** Where the loop hands its results; called on the poll thread. */
+    interface Output {
+        void deliver(RecordBatch batch);
+
+        void complete();
+
+        void fail(Throwable error);
+    }
+
+    private final Map<String, Object> properties;
+    private final List<String> topics;
+    private final BatchSettings limits;
+    private final Output output;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger demand = new AtomicInteger();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private volatile boolean stopping;
+    private volatile boolean closing;
+
+    private KafkaConsumer<byte[], byte[]> consumer;
+    private final Map<TopicPartition, OffsetAndMetadata> acked = new HashMap<>();
+    private final ArrayDeque<RecordBatch> ready = new ArrayDeque<>(2);
+    private RecordBatchBuilder open;
+    private Map<TopicPartition, OffsetAndMetadata> openOffsets = new HashMap<>();
+    private long openSince;
+    private String lastTopic;
+    private int lastPartition = -1;
+    private TopicPartition lastTp;
+    private long lastNext = -1;
+    private int lastBytes;
+    private int lastCount;
+    private long sequence;
+    private boolean completed;
+
+    PollLoop(Map<String, Object> properties, List<String> topics, BatchSettings limits, Output output) {
+        this.properties = properties;
+        this.topics = topics;
+        this.limits = limits;
+        this.output = output;
+    }
+
+    /** The stream wants one more batch. */
+    void request() {
+        demand.incrementAndGet();
+    }
+
+    /** Stop reading: the open batch is handed over, then the output completes; commits still run. */
+    void stop() {
+        stopping = true;
+    }
+
+    /** Ends the loop and closes the consumer; completes when it is closed. */
+    CompletionStage<Void> close() {
+        closing = true;
+        return closed;
+    }
+
+    /** Commits {@code offsets} (merged with all acked before) on the poll thread. */
+    CompletionStage<Done> commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        CompletableFuture<Done> done = new CompletableFuture<>();
+        if (closed.isDone()) {
+            done.completeExceptionally(new IllegalStateException("the Kafka source is closed; offsets not committed: " + offsets));
+            return done;
+        }
+        tasks.add(() -> commitOnLoop(offsets, done));
+        return done;
+    }
+
+    @Override
+    public void run() {
+        try {
+            consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            consumer.subscribe(topics, new Rebalance());
+            while (!closing) {
+                runTasks();
+                if (stopping) {
+                    drainOnStop();
+                } else {
+                    step();
+                }
+            }
+            runTasks();
+        } catch (Throwable e) {
+            LOG.error("Kafka source of {} failed", topics, e);
+            output.fail(e);
+        } finally {
+            try {
+                if (consumer != null) {
+                    consumer.close(Duration.ofSeconds(10));
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("closing the consumer of {} failed: {}", topics, e.toString());
+            }
+            closed.complete(null);
+        }
+    }
+
+    private void step() {
+        emit();
+        // Read ahead up to READ_AHEAD closed batches; only then stop fetching.
+        if (ready.size() < READ_AHEAD) {
+            if (!consumer.paused().isEmpty()) {
+                consumer.resume(consumer.paused());
+            }
+        } else {
+            consumer.pause(consumer.assignment());
+        }
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+            append(r);
+        }
+        if (open != null && System.nanoTime() - openSince >= limits.maxLatency().toNanos()) {
+            closeOpen();
+        }
+        emit();
+    }
+
+    private void drainOnStop() {
+        if (!completed) {
+            closeOpen();
+            emit();
+            if (ready.isEmpty()) {
+                completed = true;
+                output.complete();
+            }
+        }
+        // Keep polling, partitions paused, so that commit callbacks run and the group membership holds.
+        consumer.pause(consumer.assignment());
+        consumer.poll(POLL);
+    }
+
+    private void append(ConsumerRecord<byte[], byte[]> r) {
+        byte[] value = r.value() == null ? EMPTY : r.value();
+        if (open != null && (long) open.byteSize() + value.length > limits.maxBytes()) {
+            closeOpen();
+        }
+        if (open == null) {
+            // Size the buffer like the last batch: growing a multi-megabyte batch by doubling copies it several times.
+            open = RecordBatch.builder((int) Math.min(limits.maxBytes(), Math.max(Math.max(1 << 20, 2L * value.length), lastBytes + lastBytes / 8)),
+                    Math.min(limits.maxRecords(), Math.max(16_384, lastCount + 1)));
+            openSince = System.nanoTime();
+        }
+        open.append(value, 0, value.length, r.topic(), r.partition(), r.offset());
+        // Records of one poll come partition by partition: note the offset in a field, and touch
+        // the batch's offset map only when the partition changes.
+        if (r.partition() != lastPartition || !r.topic().equals(lastTopic)) {
+            flushOffset();
+            lastTopic = r.topic();
+            lastPartition = r.partition();
+            lastTp = new TopicPartition(lastTopic, lastPartition);
+        }
+        lastNext = r.offset() + 1;
+        if (open.count() >= limits.maxRecords() || open.byteSize() >= limits.maxBytes()) {
+            closeOpen();
+        }
+    }
+
+    private void flushOffset() {
+        if (lastNext >= 0) {
+            openOffsets.put(lastTp, new OffsetAndMetadata(lastNext));
+            lastNext = -1;
+        }
+    }
+
+    private void closeOpen() {
+        if (open == null || open.count() == 0) {
+            return;
+        }
+        flushOffset();
+        lastBytes = open.byteSize();
+        lastCount = open.count();
+        ready.add(open.build(new BatchOffsets(openOffsets, this), sequence++));
+        open = null;
+        openOffsets = new HashMap<>();
+    }
+
+    private void emit() {
+        while (!ready.isEmpty() && demand.get() > 0) {
+            demand.decrementAndGet();
+            RecordBatch batch = ready.poll();
+            LOG.debug("emitting {}", batch);
+            output.deliver(batch);
+        }
+    }
+
+    private void runTasks() {
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+            task.run();
+        }
+    }
+
+    private void commitOnLoop(Map<TopicPartition, OffsetAndMetadata> offsets, CompletableFuture<Done> done) {
+        offsets.forEach((tp, om) -> acked.merge(tp, om, (a, b) -> a.offset() >= b.offset() ? a : b));
+        Map<TopicPartition, OffsetAndMetadata> owned = new HashMap<>();
+        for (TopicPartition tp : consumer.assignment()) {
+            OffsetAndMetadata om = acked.get(tp);
+            if (om != null) {
+                owned.put(tp, om);
+            }
+        }
+        if (owned.isEmpty()) {
+            done.complete(Done.getInstance());
+            return;
+        }
+        consumer.commitAsync(owned, (result, error) -> {
+            if (error == null) {
+                done.complete(Done.getInstance());
+            } else if (error instanceof RebalanceInProgressException || error instanceof CommitFailedException
+                    || error instanceof RetriableCommitFailedException) {
+                // The partitions are moving; their new owner starts from the last committed offsets.
+                LOG.warn("commit of {} skipped during a rebalance: {}", owned.keySet(), error.toString());
+                done.complete(Done.getInstance());
+            } else {
+                done.completeExceptionally(error);
+            }
+        });
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            Map<TopicPartition, OffsetAndMetadata> leaving = new HashMap<>();
+            for (TopicPartition tp : partitions) {
+                OffsetAndMetadata om = acked.remove(tp);
+                if (om != null) {
+                    leaving.put(tp, om);
+                }
+            }
+            if (!leaving.isEmpty()) {
+                try {
+                    consumer.commitSync(leaving, Duration.ofSeconds(10));
+                } catch (RuntimeException e) {
+                    LOG.warn("commit of revoked partitions {} failed: {}", leaving.keySet(), e.toString());
+                }
+            }
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            LOG.debug("assigned {}", partitions);
+        }
+    }
+}
