@@ -76,9 +76,10 @@ public final class KafkaBatchSource extends GraphStageWithMaterializedValue<Sour
         return new Tuple2<>(logic, logic);
     }
 
-    private final class Logic extends GraphStageLogic implements Control {
-        private final AsyncCallback<RecordBatch> onBatch = createAsyncCallback(batch -> push(out, batch));
-        private final AsyncCallback<Boolean> onComplete = createAsyncCallback(x -> completeStage());
+    /** The running stage; public only so its callbacks can be serializable method references. */
+    public final class Logic extends GraphStageLogic implements Control {
+        private final AsyncCallback<RecordBatch> onBatch = createAsyncCallback(this::emit);
+        private final AsyncCallback<Boolean> onComplete = createAsyncCallback(this::complete);
         private final AsyncCallback<Throwable> onFailure = createAsyncCallback(this::failStage);
         private final PollLoop loop = new PollLoop(properties, topics, limits, new PollLoop.Output() {
             @Override
@@ -113,6 +114,16 @@ public final class KafkaBatchSource extends GraphStageWithMaterializedValue<Sour
                     cancelStage(cause);
                 }
             });
+        }
+
+        /** Pushes a batch the loop delivered (public for the callback's serializable method reference). */
+        public void emit(RecordBatch batch) {
+            push(out, batch);
+        }
+
+        /** Completes the stage once the loop has handed over its last batch (public, as {@link #emit}). */
+        public void complete(Boolean done) {
+            completeStage();
         }
 
         @Override

@@ -29,6 +29,6 @@ public final class CommitTracker {
             return SourceOffsets.NONE;
         }
         ConsumerMessage.Committable batch = ConsumerMessage.createCommittableOffsetBatch(new ArrayList<>(last.values()));
-        return batch::commitJavadsl;
+        return () -> scala.jdk.javaapi.FutureConverters.asJava(batch.commitInternal());
     }
 }

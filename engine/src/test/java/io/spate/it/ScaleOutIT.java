@@ -1,0 +1,113 @@
+package io.spate.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.typesafe.config.ConfigFactory;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import io.spate.BatchSettings;
+import io.spate.Pipeline;
+import io.spate.RunningPipeline;
+import io.spate.SpateSettings;
+import io.spate.broker.BrokerSettings;
+import io.spate.broker.EmbeddedKafkaBroker;
+import io.spate.internal.node.IdleWatcher;
+import io.spate.javadsl.Spate;
+import io.spate.plan.ClfFormat;
+import io.spate.testkit.KafkaTopics;
+
+/**
+ * Two pipelines in one consumer group split the partitions, and when one stops the other takes
+ * over its partitions from the committed offsets: nothing is lost (at-least-once: a batch in
+ * flight across the hand-over may be counted twice, never less).
+ */
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class ScaleOutIT {
+
+    private static EmbeddedKafkaBroker broker;
+    private static ActorSystem<Void> nodeA;
+    private static ActorSystem<Void> nodeB;
+
+    @BeforeAll
+    static void start() {
+        broker = new EmbeddedKafkaBroker(BrokerSettings.create().withPort(0)).start();
+        nodeA = ActorSystem.create(Behaviors.empty(), "node-a");
+        nodeB = ActorSystem.create(Behaviors.empty(), "node-b");
+    }
+
+    @AfterAll
+    static void stop() {
+        nodeA.terminate();
+        nodeB.terminate();
+        broker.close();
+    }
+
+    private static Pipeline pipeline() {
+        return Pipeline.builder("scale-out")
+                .source("weblogs-s")
+                .groupId("spate-scale-out")
+                .format(new ClfFormat())
+                .output("traffic-s", q -> q.groupBy("host").count("requests"))
+                .output("errors-s", q -> q.where("status >= 500").groupBy("host", "status as response").count("errors"))
+                .output("mb-sent-s", q -> q.groupBy("host").sum("bytes", "bytes"))
+                .batch(BatchSettings.of(2_000, 1 << 20, Duration.ofMillis(50)))
+                .build();
+    }
+
+    @Test
+    void shouldSplitPartitionsAndTakeOverWithoutLosingRecords() throws Exception {
+        List<byte[]> log = NasaLog.lines();
+        broker.createTopic("weblogs-s", 4);
+        int half = log.size() / 2;
+        KafkaTopics.produce(broker.bootstrapServers(), "weblogs-s", log.subList(0, half));
+        SpateSettings settings = SpateSettings.create(ConfigFactory.load()).withBootstrapServers(broker.bootstrapServers());
+
+        RunningPipeline a = Spate.run(pipeline(), settings, nodeA);
+        // Let node A start on all four partitions, then node B joins and takes some of them.
+        waitFor(() -> a.metrics().records() > 0);
+        RunningPipeline b = Spate.run(pipeline(), settings, nodeB);
+        KafkaTopics.produce(broker.bootstrapServers(), "weblogs-s", log.subList(half, log.size()));
+        waitFor(() -> b.metrics().records() > 0);
+        // Node A leaves cleanly; node B gets its partitions and finishes the input.
+        a.stop().toCompletableFuture().get(1, TimeUnit.MINUTES);
+        try (IdleWatcher idle = new IdleWatcher(settings, pipeline())) {
+            idle.idle().toCompletableFuture().get(3, TimeUnit.MINUTES);
+        }
+        b.stop().toCompletableFuture().get(1, TimeUnit.MINUTES);
+
+        assertTrue(a.metrics().records() > 0 && b.metrics().records() > 0, "both nodes worked: " + a.metrics() + " / " + b.metrics());
+        assertTrue(a.metrics().records() + b.metrics().records() >= log.size(), "every record read at least once");
+        GoldenTotals expected = GoldenTotals.ofLines(log);
+        String bs = broker.bootstrapServers();
+        GoldenTotals actual = GoldenTotals.ofOutputs(KafkaTopics.readAll(bs, "traffic-s"), KafkaTopics.readAll(bs, "errors-s"),
+                KafkaTopics.readAll(bs, "mb-sent-s"));
+        assertEquals(expected.requests.keySet(), actual.requests.keySet(), "every host counted");
+        for (Map.Entry<String, Long> e : expected.requests.entrySet()) {
+            assertTrue(actual.requests.get(e.getKey()) >= e.getValue(), "no request lost for " + e.getKey());
+        }
+        for (Map.Entry<String, Long> e : expected.bytes.entrySet()) {
+            assertTrue(actual.bytes.get(e.getKey()) >= e.getValue(), "no byte lost for " + e.getKey());
+        }
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting");
+            }
+            Thread.sleep(50);
+        }
+    }
+}
