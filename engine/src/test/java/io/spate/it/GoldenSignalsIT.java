@@ -27,8 +27,6 @@ import io.spate.BatchSettings;
 import io.spate.Pipeline;
 import io.spate.RunningPipeline;
 import io.spate.SpateSettings;
-import io.spate.broker.BrokerSettings;
-import io.spate.broker.EmbeddedKafkaBroker;
 import io.spate.internal.kafka.ResultEncoder;
 import io.spate.internal.node.IdleWatcher;
 import io.spate.javadsl.Spate;
@@ -37,15 +35,13 @@ import io.spate.testkit.KafkaTopics;
 
 /** Golden signals end to end on the embedded broker, checked against totals computed independently. */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-class GoldenSignalsIT {
+class GoldenSignalsIT extends EmbeddedBrokerTest {
 
-    private static EmbeddedKafkaBroker broker;
     private static ActorSystem<Void> system;
     private static List<byte[]> log;
 
     @BeforeAll
     static void start() throws Exception {
-        broker = new EmbeddedKafkaBroker(BrokerSettings.create().withPort(0)).start();
         system = ActorSystem.create(Behaviors.empty(), "golden-signals-it");
         log = NasaLog.lines();
     }
@@ -54,9 +50,6 @@ class GoldenSignalsIT {
     static void stop() {
         if (system != null) {
             system.terminate();
-        }
-        if (broker != null) {
-            broker.close();
         }
     }
 

@@ -17,14 +17,10 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.spate.broker.BrokerSettings;
-import io.spate.broker.EmbeddedKafkaBroker;
 import io.spate.internal.model.AtlasCsv;
 import io.spate.internal.model.Mlp;
 import io.spate.internal.node.Node;
@@ -33,20 +29,9 @@ import io.spate.testkit.KafkaTopics;
 
 /** The shipped higgs pipeline on the embedded broker: every event classified as the model says. */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
-class HiggsIT {
+class HiggsIT extends EmbeddedBrokerTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void start() {
-        broker = new EmbeddedKafkaBroker(BrokerSettings.create().withPort(0)).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
-    }
 
     @Test
     void shouldClassifyEveryEventAsTheModelDoes(@TempDir Path dir) throws Exception {

@@ -16,14 +16,10 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.spate.broker.BrokerSettings;
-import io.spate.broker.EmbeddedKafkaBroker;
 import io.spate.internal.SharedData;
 import io.spate.internal.model.AlsTrainer;
 import io.spate.internal.model.Ratings;
@@ -35,20 +31,9 @@ import io.spate.testkit.KafkaTopics;
 
 /** The shipped recommendations pipeline on the embedded broker, with a model trained here (MovieLens when present). */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
-class RecommendationIT {
+class RecommendationIT extends EmbeddedBrokerTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void start() {
-        broker = new EmbeddedKafkaBroker(BrokerSettings.create().withPort(0)).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
-    }
 
     @Test
     void shouldAnswerEachUserWithTheModelsTopItemsLeavingOutRatedOnes(@TempDir Path dir) throws Exception {

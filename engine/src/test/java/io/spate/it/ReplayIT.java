@@ -13,33 +13,18 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.spate.broker.BrokerSettings;
-import io.spate.broker.EmbeddedKafkaBroker;
 import io.spate.cli.SpateCli;
 import io.spate.internal.SharedData;
 import io.spate.testkit.KafkaTopics;
 
 /** {@code spate load} and {@code spate replay} as a user runs them, on the embedded broker. */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class ReplayIT {
+class ReplayIT extends EmbeddedBrokerTest {
 
-    private static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void start() {
-        broker = new EmbeddedKafkaBroker(BrokerSettings.create().withPort(0)).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
-    }
 
     /** Runs the CLI, returning its exit code and what it printed on stdout. */
     private static String[] cli(String... args) {

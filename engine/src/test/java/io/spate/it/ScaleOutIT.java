@@ -20,8 +20,6 @@ import io.spate.BatchSettings;
 import io.spate.Pipeline;
 import io.spate.RunningPipeline;
 import io.spate.SpateSettings;
-import io.spate.broker.BrokerSettings;
-import io.spate.broker.EmbeddedKafkaBroker;
 import io.spate.internal.node.IdleWatcher;
 import io.spate.javadsl.Spate;
 import io.spate.plan.ClfFormat;
@@ -33,15 +31,13 @@ import io.spate.testkit.KafkaTopics;
  * flight across the hand-over may be counted twice, never less).
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
-class ScaleOutIT {
+class ScaleOutIT extends EmbeddedBrokerTest {
 
-    private static EmbeddedKafkaBroker broker;
     private static ActorSystem<Void> nodeA;
     private static ActorSystem<Void> nodeB;
 
     @BeforeAll
     static void start() {
-        broker = new EmbeddedKafkaBroker(BrokerSettings.create().withPort(0)).start();
         nodeA = ActorSystem.create(Behaviors.empty(), "node-a");
         nodeB = ActorSystem.create(Behaviors.empty(), "node-b");
     }
@@ -50,7 +46,6 @@ class ScaleOutIT {
     static void stop() {
         nodeA.terminate();
         nodeB.terminate();
-        broker.close();
     }
 
     private static Pipeline pipeline() {

@@ -17,13 +17,9 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import io.spate.broker.BrokerSettings;
-import io.spate.broker.EmbeddedKafkaBroker;
 import io.spate.internal.SharedData;
 import io.spate.internal.node.Node;
 import io.spate.internal.node.NodeConfig;
@@ -31,20 +27,9 @@ import io.spate.testkit.KafkaTopics;
 
 /** The shipped word-count pipeline, end to end on the embedded broker. */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
-class WordCountIT {
+class WordCountIT extends EmbeddedBrokerTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void start() {
-        broker = new EmbeddedKafkaBroker(BrokerSettings.create().withPort(0)).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
-    }
 
     /** Commit messages of the GitHub sample when present, plus generated text with case, punctuation and non-ASCII words. */
     private static List<String> texts() throws Exception {
