@@ -58,9 +58,17 @@ public final class SpateSettings {
         config.getDuration("spate.idle-check-interval");
         config.getString("spate.dead-letter-suffix");
         startingOffset(config.getString("spate.starting-offset"));
+        String delivery = config.getString("spate.delivery");
+        if (!delivery.equals("at-least-once") && !delivery.equals("exactly-once")) {
+            throw new ConfigException.BadValue("spate.delivery", "expected at-least-once or exactly-once, was '" + delivery + "'");
+        }
+        config.getString("spate.node-id");
         String source = config.getString("spate.source.mode");
         if (!source.equals("batch") && !source.equals("connector")) {
             throw new ConfigException.BadValue("spate.source.mode", "expected batch or connector, was '" + source + "'");
+        }
+        if (delivery.equals("exactly-once") && !source.equals("batch")) {
+            throw new ConfigException.BadValue("spate.delivery", "exactly-once needs spate.source.mode = batch");
         }
         String backend = config.getString("spate.compute.backend");
         if (!backend.matches("[a-z][a-z0-9-]*")) {
@@ -126,6 +134,24 @@ public final class SpateSettings {
         Map<String, String> p = clientProperties();
         p.putAll(properties(config, "spate.kafka.producer-properties"));
         return p;
+    }
+
+    /** Whether output and offsets are written in one Kafka transaction per batch. */
+    public boolean exactlyOnce() {
+        return config.getString("spate.delivery").equals("exactly-once");
+    }
+
+    /** This node's id in transactional ids: {@code spate.node-id}, or the host name. */
+    public String nodeId() {
+        String id = config.getString("spate.node-id");
+        if (!id.isBlank()) {
+            return id;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
     }
 
     /** Default batch limits. */

@@ -23,6 +23,7 @@ import io.spate.SpateSettings;
 import io.spate.internal.compute.Backends;
 import io.spate.internal.compute.ComputeActor;
 import io.spate.internal.kafka.KafkaClients;
+import io.spate.internal.kafka.TransactionalWriter;
 import io.spate.internal.source.KafkaBatchSource;
 import io.spate.spi.ComputeBackend;
 
@@ -73,12 +74,17 @@ public final class Spate {
             completion = control.streamCompletion();
             stopper = () -> control.drainAndShutdown(system.classicSystem().dispatcher());
         } else {
+            TransactionalWriter writer = settings.exactlyOnce()
+                    ? new TransactionalWriter(settings, pipeline.groupId() + "-" + settings.nodeId()) : null;
             Pair<KafkaBatchSource.Control, CompletionStage<Done>> control = Source.fromGraph(KafkaBatchSource.of(settings, pipeline, batch))
                     .via(SpateStreams.compute(pipeline.plan(), actor, settings))
                     .via(SpateStreams.encoder(pipeline, metrics))
-                    .toMat(SpateStreams.sink(settings), Keep.both())
+                    .toMat(writer != null ? SpateStreams.transactionalSink(writer) : SpateStreams.sink(settings), Keep.both())
                     .run(materializer);
             completion = control.second();
+            if (writer != null) {
+                completion.whenComplete((done, error) -> writer.close());
+            }
             // The consumer outlives the stream's last element: the last batches still commit through it.
             completion.whenComplete((done, error) -> control.first().shutdown());
             stopper = () -> {
@@ -86,8 +92,8 @@ public final class Spate {
                 return completion.thenCompose(done -> control.first().shutdown().thenApply(closed -> done));
             };
         }
-        LOG.info("pipeline {} started: {} -> {} ({} backend, {} source, {})", pipeline.name(), pipeline.topics(),
-                pipeline.outputTopics(), backend, source, batch);
+        LOG.info("pipeline {} started: {} -> {} ({} backend, {} source, {}, {})", pipeline.name(), pipeline.topics(),
+                pipeline.outputTopics(), backend, source, settings.config().getString("spate.delivery"), batch);
         completion.whenComplete((done, error) -> {
             SpateStreams.stopComputeActor(actor);
             if (error != null) {

@@ -19,6 +19,7 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.typed.javadsl.ActorFlow;
 
 import io.spate.BatchResult;
+import io.spate.OutputBatch;
 import io.spate.BatchSettings;
 import io.spate.Pipeline;
 import io.spate.PipelineMetrics;
@@ -124,7 +125,7 @@ public final class SpateStreams {
     }
 
     /** Encodes results as JSON output records and dead letters, counting them in {@code metrics}. */
-    public static Flow<BatchResult, ProducerMessage.Envelope<byte[], byte[], SourceOffsets>, NotUsed> encoder(
+    public static Flow<BatchResult, OutputBatch, NotUsed> encoder(
             Pipeline pipeline, PipelineMetrics metrics) {
         return Flow.<BatchResult>create().statefulMap(() -> new ResultEncoder(pipeline), (encoder, result) -> {
             metrics.batchComputed(result, ResultEncoder.recordCount(result));
@@ -133,13 +134,28 @@ public final class SpateStreams {
     }
 
     /**
+     * Writes each batch's records and commits its offsets in one Kafka transaction (exactly-once;
+     * the batches must come from the batch source).
+     */
+    public static Sink<OutputBatch, java.util.concurrent.CompletionStage<org.apache.pekko.Done>> transactionalSink(
+            io.spate.internal.kafka.TransactionalWriter writer) {
+        return Flow.<OutputBatch>create()
+                .mapAsync(1, writer::write)
+                .toMat(Sink.ignore(), org.apache.pekko.stream.javadsl.Keep.right());
+    }
+
+    /**
      * Produces the records, then commits each batch's offsets once all its records are acked
      * (at-least-once), in batch order. Batches hold thousands of records, so a commit per batch is
      * cheap and keeps the committed offsets close behind the output.
      */
-    public static Sink<ProducerMessage.Envelope<byte[], byte[], SourceOffsets>, java.util.concurrent.CompletionStage<org.apache.pekko.Done>> sink(
+    public static Sink<OutputBatch, java.util.concurrent.CompletionStage<org.apache.pekko.Done>> sink(
             SpateSettings settings) {
-        return Producer.<byte[], byte[], SourceOffsets>flexiFlow(KafkaClients.producer(settings))
+        return Flow.<OutputBatch>create()
+                .map(out -> out.records().isEmpty()
+                        ? ProducerMessage.<byte[], byte[], SourceOffsets>passThrough(out.offsets())
+                        : ProducerMessage.<byte[], byte[], SourceOffsets>multi(out.records(), out.offsets()))
+                .via(Producer.<byte[], byte[], SourceOffsets>flexiFlow(KafkaClients.producer(settings)))
                 .map(ProducerMessage.Results::passThrough)
                 .mapAsync(1, SourceOffsets::commit)
                 .toMat(Sink.ignore(), org.apache.pekko.stream.javadsl.Keep.right());

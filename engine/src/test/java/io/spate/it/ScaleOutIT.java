@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import com.typesafe.config.ConfigFactory;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
@@ -69,9 +71,13 @@ class ScaleOutIT extends EmbeddedBrokerTest {
         SpateSettings settings = SpateSettings.create(ConfigFactory.load()).withBootstrapServers(broker.bootstrapServers());
 
         RunningPipeline a = Spate.run(pipeline(), settings, nodeA);
-        // Let node A start on all four partitions, then node B joins and takes some of them.
+        // Let node A start on all four partitions, then node B joins and takes some of them; the
+        // second half of the input arrives once both hold partitions, so both have work.
         waitFor(() -> a.metrics().records() > 0);
         RunningPipeline b = Spate.run(pipeline(), settings, nodeB);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            waitFor(() -> bothMembersHoldPartitions(admin));
+        }
         KafkaTopics.produce(broker.bootstrapServers(), "weblogs-s", log.subList(half, log.size()));
         waitFor(() -> b.metrics().records() > 0);
         // Node A leaves cleanly; node B gets its partitions and finishes the input.
@@ -93,6 +99,16 @@ class ScaleOutIT extends EmbeddedBrokerTest {
         }
         for (Map.Entry<String, Long> e : expected.bytes.entrySet()) {
             assertTrue(actual.bytes.get(e.getKey()) >= e.getValue(), "no byte lost for " + e.getKey());
+        }
+    }
+
+    private static boolean bothMembersHoldPartitions(Admin admin) {
+        try {
+            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of("spate-scale-out")).all().get().get("spate-scale-out");
+            return group.members().size() == 2
+                    && group.members().stream().allMatch(m -> !m.assignment().topicPartitions().isEmpty());
+        } catch (Exception e) {
+            return false;
         }
     }
 

@@ -6,9 +6,9 @@ import java.util.List;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.pekko.kafka.ProducerMessage;
 
 import io.spate.BatchResult;
+import io.spate.OutputBatch;
 import io.spate.Pipeline;
 import io.spate.RecordBatch;
 import io.spate.SourceOffsets;
@@ -41,7 +41,7 @@ public final class ResultEncoder {
     }
 
     /** The records of {@code result}, with its batch's offsets as pass-through. */
-    public ProducerMessage.Envelope<byte[], byte[], SourceOffsets> encode(BatchResult result) {
+    public OutputBatch encode(BatchResult result) {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         List<Frame> results = result.frames();
         for (int q = 0; q < results.size(); q++) {
@@ -64,7 +64,7 @@ public final class ResultEncoder {
             records.add(deadLetter(batch, rejected[i], result.reasons()[i]));
         }
         SourceOffsets offsets = batch.sourceOffsets();
-        return records.isEmpty() ? ProducerMessage.passThrough(offsets) : ProducerMessage.multi(records, offsets);
+        return new OutputBatch(records, offsets);
     }
 
     private ProducerRecord<byte[], byte[]> deadLetter(RecordBatch batch, int index, String reason) {

@@ -3,6 +3,7 @@ package io.spate.internal.source;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.pekko.Done;
@@ -17,11 +18,21 @@ import io.spate.SourceOffsets;
 public final class BatchOffsets implements SourceOffsets {
 
     private final Map<TopicPartition, OffsetAndMetadata> offsets;
+    private final ConsumerGroupMetadata group;
     private final PollLoop loop;
 
-    BatchOffsets(Map<TopicPartition, OffsetAndMetadata> offsets, PollLoop loop) {
+    BatchOffsets(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group, PollLoop loop) {
         this.offsets = Map.copyOf(offsets);
+        this.group = group;
         this.loop = loop;
+    }
+
+    /**
+     * The consumer group's generation when the batch was read: a transaction that commits these
+     * offsets is fenced if the partitions have moved to another member since (KIP-447).
+     */
+    public ConsumerGroupMetadata groupMetadata() {
+        return group;
     }
 
     /** The offsets, by partition. */

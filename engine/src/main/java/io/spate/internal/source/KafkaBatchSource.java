@@ -62,6 +62,15 @@ public final class KafkaBatchSource extends GraphStageWithMaterializedValue<Sour
         props.put(ConsumerConfig.GROUP_ID_CONFIG, pipeline.groupId());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, pipeline.startingOffset().name().toLowerCase(Locale.ROOT));
+        if (!settings.config().getString("spate.node-id").isBlank()) {
+            // A named node is a static group member: restarted, it takes its partitions back at once
+            // instead of waiting for the group to time the old member out.
+            props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, pipeline.groupId() + "-" + settings.nodeId());
+        }
+        if (settings.exactlyOnce()) {
+            // Read only committed input, so a chain of exactly-once pipelines stays exactly-once.
+            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        }
         return new KafkaBatchSource(props, pipeline.topics(), limits, pipeline.name());
     }
 

@@ -218,7 +218,7 @@ final class PollLoop implements Runnable {
         flushOffset();
         lastBytes = open.byteSize();
         lastCount = open.count();
-        ready.add(open.build(new BatchOffsets(openOffsets, this), sequence++));
+        ready.add(open.build(new BatchOffsets(openOffsets, consumer.groupMetadata(), this), sequence++));
         open = null;
         openOffsets = new HashMap<>();
     }

@@ -1,0 +1,173 @@
+package io.spate.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.spate.testkit.KafkaTopics;
+import io.spate.testkit.Lines;
+
+/**
+ * The crash test of the exactly-once mode, in the manner of Kafka's own system tests: 200,000
+ * records with known totals, the golden-signals node started as a separate process and killed with
+ * SIGKILL at random moments five times, restarted each time, then run until idle; every total read
+ * back with read_committed must be exact.
+ */
+class CrashIT {
+
+    private static final Pattern CLF = Pattern.compile("^(\\S+) (\\S+) (\\S+) \\[([^\\]]+)\\] \"(.*)\" (\\d{3}) (\\S+)$");
+    private static final int RECORDS = 200_000;
+    private static final int KILLS = 5;
+    private static final java.util.concurrent.atomic.AtomicInteger LAUNCHES = new java.util.concurrent.atomic.AtomicInteger();
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void shouldKeepEveryTotalExactAcrossKills(@TempDir Path dir) throws Exception {
+        Process broker = java("broker", List.of("--port", "0", "--data-dir", dir.resolve("broker").toString(), "--partitions", "3"), dir);
+        try {
+            String bootstrap = awaitListening(broker);
+            List<byte[]> input = input();
+            KafkaTopics.produce(bootstrap, "weblogs", input);
+            Map<String, Long> expected = requestsPerHost(input);
+
+            List<String> run = new ArrayList<>(List.of("--config", "../config/golden-signals.conf", "--bootstrap", bootstrap,
+                    "--set", "spate.delivery=exactly-once", "--set", "spate.node-id=crash-test",
+                    "--set", "spate.batch.max-records=2000", "--until-idle"));
+            Random random = new Random(42);
+            for (int k = 0; k < KILLS; k++) {
+                Process node = java("run", run, dir);
+                Thread.sleep(1500 + random.nextInt(3000));
+                node.destroyForcibly();
+                node.waitFor(30, TimeUnit.SECONDS);
+            }
+            Process last = java("run", run, dir);
+            assertTrue(last.waitFor(5, TimeUnit.MINUTES), "the last run ends by itself once idle");
+            assertEquals(0, last.exitValue(), "the last run exits cleanly");
+            long lastRead = lastRunRecords(dir);
+            System.out.printf("crash-test: the killed runs committed %,d records; the last run read the other %,d%n", RECORDS - lastRead, lastRead);
+            assertTrue(lastRead < RECORDS, "the killed runs made and committed progress, so the kills hit a working node");
+
+            Map<String, Long> actual = new HashMap<>();
+            ObjectMapper json = new ObjectMapper();
+            for (ConsumerRecord<byte[], byte[]> r : KafkaTopics.readAll(bootstrap, "traffic")) {
+                JsonNode v = json.readTree(r.value());
+                actual.merge(v.get("host").asText(), v.get("requests").asLong(), Long::sum);
+            }
+            long total = actual.values().stream().mapToLong(Long::longValue).sum();
+            System.out.printf("crash-test: %d records, %d kills, totals %s%n", RECORDS, KILLS,
+                    expected.equals(actual) ? "exact" : "differ: " + total + " requests counted");
+            assertEquals(RECORDS, total, "every record counted exactly once");
+            assertEquals(expected, actual);
+        } finally {
+            broker.destroy();
+            broker.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** How many records the last run read, from its summary line ("golden-signals: N records ..."). */
+    private static long lastRunRecords(Path dir) throws IOException {
+        Path newest = null;
+        try (var logs = Files.newDirectoryStream(dir, "run-*.log")) {
+            for (Path f : logs) {
+                if (newest == null || f.getFileName().toString().compareTo(newest.getFileName().toString()) > 0) {
+                    newest = f;
+                }
+            }
+        }
+        for (String line : Files.readAllLines(newest, StandardCharsets.ISO_8859_1)) {
+            Matcher m = Pattern.compile("^golden-signals: ([0-9,]+) records").matcher(line);
+            if (m.find()) {
+                return Long.parseLong(m.group(1).replace(",", ""));
+            }
+        }
+        throw new AssertionError("no summary line in " + newest);
+    }
+
+    /** The NASA log (shared file when present, else the bundled sample), cycled to RECORDS lines. */
+    private static List<byte[]> input() throws IOException {
+        List<byte[]> lines;
+        Path shared = Path.of("").toAbsolutePath();
+        Path file = null;
+        for (Path d = shared; d != null && file == null; d = d.getParent()) {
+            Path f = d.resolve("shared/data/nasa_http/NASA_access_log_Jul95.first200000.gz");
+            if (Files.isRegularFile(f)) {
+                file = f;
+            }
+        }
+        try (InputStream in = file != null ? Files.newInputStream(file) : CrashIT.class.getResourceAsStream("/io/spate/cli/nasa-sample.log.gz")) {
+            lines = Lines.read(in);
+        }
+        List<byte[]> out = new ArrayList<>(RECORDS);
+        for (int i = 0; i < RECORDS; i++) {
+            out.add(lines.get(i % lines.size()));
+        }
+        return out;
+    }
+
+    private static Map<String, Long> requestsPerHost(List<byte[]> input) {
+        Map<String, Long> counts = new HashMap<>();
+        for (byte[] line : input) {
+            Matcher m = CLF.matcher(new String(line, StandardCharsets.ISO_8859_1));
+            if (m.matches()) {
+                counts.merge(m.group(1), 1L, Long::sum);
+            }
+        }
+        return counts;
+    }
+
+    /** Starts {@code spate COMMAND ARGS} in a JVM of its own, with the examples' class path, output to a file in {@code dir}. */
+    private static Process java(String command, List<String> args, Path dir) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+                "-cp", "target/spate-examples-0.1.0-SNAPSHOT.jar" + java.io.File.pathSeparator + "target/lib/*",
+                "io.spate.cli.SpateCli", command));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        if (!command.equals("broker")) {
+            pb.redirectOutput(dir.resolve(String.format("%s-%03d.log", command, LAUNCHES.incrementAndGet())).toFile());
+        }
+        return pb.start();
+    }
+
+    /** The broker's address, from its "listening" line (its output is read here, not redirected). */
+    private static String awaitListening(Process broker) throws Exception {
+        CompletableFuture<String> address = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(broker.getInputStream(), StandardCharsets.ISO_8859_1))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    if (line.startsWith("spate broker listening on ")) {
+                        address.complete(line.substring("spate broker listening on ".length()).split(" ")[0]);
+                    }
+                }
+            } catch (IOException e) {
+                address.completeExceptionally(e);
+            }
+        }, "crash-test-broker-output");
+        reader.setDaemon(true);
+        reader.start();
+        return address.get(90, TimeUnit.SECONDS);
+    }
+}
