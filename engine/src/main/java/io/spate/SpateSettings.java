@@ -63,6 +63,7 @@ public final class SpateSettings {
             throw new ConfigException.BadValue("spate.delivery", "expected at-least-once or exactly-once, was '" + delivery + "'");
         }
         config.getString("spate.node-id");
+        config.getBoolean("spate.state.restore");
         String source = config.getString("spate.source.mode");
         if (!source.equals("batch") && !source.equals("connector")) {
             throw new ConfigException.BadValue("spate.source.mode", "expected batch or connector, was '" + source + "'");

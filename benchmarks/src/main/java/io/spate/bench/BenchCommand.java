@@ -22,10 +22,10 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import io.spate.cli.DemoCommand;
 import io.spate.internal.compute.Backends;
 import io.spate.testkit.KafkaTopics;
 import io.spate.testkit.Lines;
+import io.spate.testkit.SampleData;
 
 /**
  * {@code spate bench}: Spate against the ceiling (a plain consumer) and the peer a JVM user would
@@ -224,17 +224,7 @@ public final class BenchCommand implements Callable<Integer> {
                 return Lines.read(in);
             }
         }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path f = dir.resolve("shared/data/nasa_http/NASA_access_log_Jul95.first200000.gz");
-            if (Files.isRegularFile(f)) {
-                try (InputStream in = Files.newInputStream(f)) {
-                    return Lines.read(in);
-                }
-            }
-        }
-        try (InputStream in = DemoCommand.class.getResourceAsStream("nasa-sample.log.gz")) {
-            return Lines.read(in);
-        }
+        return SampleData.nasaLog();
     }
 
     private static List<byte[]> cycled(List<byte[]> lines, long n) {

@@ -24,6 +24,7 @@ import io.spate.internal.compute.Backends;
 import io.spate.internal.compute.ComputeActor;
 import io.spate.internal.kafka.KafkaClients;
 import io.spate.internal.kafka.TransactionalWriter;
+import io.spate.internal.node.StateRestore;
 import io.spate.internal.source.KafkaBatchSource;
 import io.spate.spi.ComputeBackend;
 
@@ -60,6 +61,9 @@ public final class Spate {
             backend = probe.name();
         }
         ActorRef<ComputeActor.Command> actor = SpateStreams.spawnComputeActor(system, pipeline.name(), settings);
+        if (settings.config().getBoolean("spate.state.restore")) {
+            StateRestore.restore(settings, pipeline, actor, org.apache.pekko.actor.typed.javadsl.Adapter.toTyped(system.classicSystem()));
+        }
         Materializer materializer = Materializer.matFromSystem(system);
         CompletionStage<Done> completion;
         Supplier<CompletionStage<Done>> stopper;

@@ -23,6 +23,15 @@ public interface ComputeBackend extends AutoCloseable {
      */
     BatchResult execute(Plan plan, RecordBatch batch);
 
+    /**
+     * Seeds the running state of query {@code query} of {@code plan} (one whose aggregates run
+     * across batches) with {@code saved}: key columns then aggregate columns, one row per group,
+     * as the query writes them. Called before the first batch, when a node restarts.
+     */
+    default void restore(Plan plan, int query, io.spate.frame.Frame saved) {
+        throw new UnsupportedOperationException("the " + name() + " backend cannot restore running state");
+    }
+
     /** Releases what the backend holds. */
     @Override
     default void close() {

@@ -31,6 +31,50 @@ class WordCountIT extends EmbeddedBrokerTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    @Test
+    void shouldContinueTheRunningCountsAfterARestart() throws Exception {
+        List<String> texts = texts();
+        List<byte[]> messages = new ArrayList<>();
+        for (String t : texts) {
+            messages.add(JSON.writeValueAsBytes(Map.of("text", t)));
+        }
+        broker.createTopic("texts-r", 2);
+        int half = messages.size() / 2;
+        List<String> sets = List.of("spate.delivery=exactly-once", "spate.node-id=restart-test", "spate.batch.max-records=3000");
+        io.spate.Pipeline pipeline = io.spate.Pipeline.builder("word-count-r")
+                .source("texts-r")
+                .format(new io.spate.plan.JsonFormat(List.of(new io.spate.plan.Field("text", io.spate.frame.ColumnType.UTF8))))
+                .output("word-counts-r", q -> q.tokenize("text", "word", true).groupBy("word").count("count").running())
+                .build();
+        for (List<byte[]> part : List.of(messages.subList(0, half), messages.subList(half, messages.size()))) {
+            KafkaTopics.produce(broker.bootstrapServers(), "texts-r", part);
+            runUntilIdle(pipeline, sets);
+        }
+        Map<String, Long> last = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : KafkaTopics.readAll(broker.bootstrapServers(), "word-counts-r")) {
+            JsonNode value = JSON.readTree(r.value());
+            last.put(value.get("word").asText(), value.get("count").asLong());
+        }
+        assertEquals(count(texts), last, "the second run continued the counts of the first");
+    }
+
+    /** Runs {@code pipeline} on its own actor system until it has caught up, then stops it. */
+    private static void runUntilIdle(io.spate.Pipeline pipeline, List<String> sets) throws Exception {
+        com.typesafe.config.Config config = NodeConfig.load((File) null, broker.bootstrapServers(), sets);
+        var settings = io.spate.SpateSettings.create(config);
+        var system = org.apache.pekko.actor.typed.ActorSystem.create(org.apache.pekko.actor.typed.javadsl.Behaviors.empty(), "restart", config);
+        try {
+            io.spate.RunningPipeline running = io.spate.javadsl.Spate.run(pipeline, settings, system);
+            try (io.spate.internal.node.IdleWatcher idle = new io.spate.internal.node.IdleWatcher(settings, pipeline)) {
+                idle.idle().toCompletableFuture().get(3, TimeUnit.MINUTES);
+            }
+            running.stop().toCompletableFuture().get(1, TimeUnit.MINUTES);
+        } finally {
+            system.terminate();
+            system.getWhenTerminated().toCompletableFuture().get(1, TimeUnit.MINUTES);
+        }
+    }
+
     /** Commit messages of the GitHub sample when present, plus generated text with case, punctuation and non-ASCII words. */
     private static List<String> texts() throws Exception {
         List<String> texts = new ArrayList<>();

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,7 +27,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.spate.testkit.KafkaTopics;
-import io.spate.testkit.Lines;
+import io.spate.testkit.SampleData;
 
 /**
  * The crash test of the exactly-once mode, in the manner of Kafka's own system tests: 200,000
@@ -108,18 +107,7 @@ class CrashIT {
 
     /** The NASA log (shared file when present, else the bundled sample), cycled to RECORDS lines. */
     private static List<byte[]> input() throws IOException {
-        List<byte[]> lines;
-        Path shared = Path.of("").toAbsolutePath();
-        Path file = null;
-        for (Path d = shared; d != null && file == null; d = d.getParent()) {
-            Path f = d.resolve("shared/data/nasa_http/NASA_access_log_Jul95.first200000.gz");
-            if (Files.isRegularFile(f)) {
-                file = f;
-            }
-        }
-        try (InputStream in = file != null ? Files.newInputStream(file) : CrashIT.class.getResourceAsStream("/io/spate/cli/nasa-sample.log.gz")) {
-            lines = Lines.read(in);
-        }
+        List<byte[]> lines = SampleData.nasaLog();
         List<byte[]> out = new ArrayList<>(RECORDS);
         for (int i = 0; i < RECORDS; i++) {
             out.add(lines.get(i % lines.size()));

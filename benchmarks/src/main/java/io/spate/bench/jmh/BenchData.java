@@ -1,17 +1,15 @@
 package io.spate.bench.jmh;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 import io.spate.RecordBatch;
-import io.spate.testkit.Lines;
+import io.spate.testkit.SampleData;
 
 /**
  * The records the benchmarks run on, made once per trial: the NASA HTTP log as it is (CLF), and TSV
@@ -25,50 +23,20 @@ public final class BenchData {
     /** The topic every benchmark batch claims its records came from. */
     public static final String TOPIC = "bench";
 
-    private static final String SHARED_LOG = "shared/data/nasa_http/NASA_access_log_Jul95.first200000.gz";
-    private static final String BUNDLED_LOG = "io/spate/cli/nasa-sample.log.gz";
-
     private BenchData() {
     }
 
-    /** The NASA log lines, as raw bytes (some are Latin-1, a few malformed, as in the real log). */
+    /** The NASA log lines, as raw bytes (some are Latin-1, as in the real log). */
     public static List<byte[]> nasaLines() {
         try {
-            Path shared = sharedLog();
-            List<byte[]> lines;
-            String source;
-            if (shared != null) {
-                try (InputStream in = Files.newInputStream(shared)) {
-                    lines = Lines.read(in);
-                }
-                source = shared.toString();
-            } else {
-                try (InputStream in = BenchData.class.getClassLoader().getResourceAsStream(BUNDLED_LOG)) {
-                    if (in == null) {
-                        throw new IllegalStateException("neither " + SHARED_LOG + " above the working directory nor "
-                                + BUNDLED_LOG + " on the class path");
-                    }
-                    lines = Lines.read(in);
-                }
-                source = "classpath:" + BUNDLED_LOG;
-            }
+            List<byte[]> lines = SampleData.nasaLog();
             System.out.printf(Locale.ROOT, "# data: %s, %d lines, %.1f bytes per line%n",
-                    source, lines.size(), averageBytes(lines));
+                    SampleData.shared(SampleData.NASA_LOG).map(Path::toString).orElse("classpath:" + SampleData.BUNDLED_NASA_LOG),
+                    lines.size(), averageBytes(lines));
             return lines;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the NASA log", e);
         }
-    }
-
-    /** The shared 200,000-line log, from the nearest ancestor of the working directory holding {@code shared/data}; or null. */
-    private static Path sharedLog() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isDirectory(dir.resolve("shared/data"))) {
-                Path log = dir.resolve(SHARED_LOG);
-                return Files.isRegularFile(log) ? log : null;
-            }
-        }
-        return null;
     }
 
     /** The first {@code count} elements of {@code values}, repeated from the start when there are fewer. */

@@ -29,7 +29,7 @@ public final class ComputeActor extends AbstractBehavior<ComputeActor.Command> {
     private static final Logger LOG = LoggerFactory.getLogger(ComputeActor.class);
 
     /** What the actor understands. */
-    public sealed interface Command permits Execute, Stop {
+    public sealed interface Command permits Execute, Restore, Stop {
     }
 
     /**
@@ -41,6 +41,18 @@ public final class ComputeActor extends AbstractBehavior<ComputeActor.Command> {
      * @param replyTo where the result goes
      */
     public record Execute(Plan plan, RecordBatch batch, ActorRef<StatusReply<BatchResult>> replyTo) implements Command {
+    }
+
+    /**
+     * Seed the running state of query {@code query} of {@code plan} before any batch.
+     *
+     * @param plan the plan
+     * @param query the index of a running query in the plan
+     * @param saved its groups' last values
+     * @param replyTo told when done, or why not
+     */
+    public record Restore(Plan plan, int query, io.spate.frame.Frame saved, ActorRef<StatusReply<org.apache.pekko.Done>> replyTo)
+            implements Command {
     }
 
     /** Finish the batches already queued, then stop (the backend is closed). */
@@ -66,6 +78,7 @@ public final class ComputeActor extends AbstractBehavior<ComputeActor.Command> {
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(Execute.class, this::onExecute)
+                .onMessage(Restore.class, this::onRestore)
                 .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
                 .onSignal(PostStop.class, signal -> onPostStop())
                 .build();
@@ -81,6 +94,17 @@ public final class ComputeActor extends AbstractBehavior<ComputeActor.Command> {
             reply = StatusReply.error(e);
         }
         msg.replyTo().tell(reply);
+        return this;
+    }
+
+    /** Seeds running state (public only for the receive builder's serializable method reference). */
+    public Behavior<Command> onRestore(Restore msg) {
+        try {
+            backend.restore(msg.plan(), msg.query(), msg.saved());
+            msg.replyTo().tell(StatusReply.success(org.apache.pekko.Done.getInstance()));
+        } catch (RuntimeException e) {
+            msg.replyTo().tell(StatusReply.error(e));
+        }
         return this;
     }
 

@@ -49,6 +49,14 @@ public final class CpuBackend implements ComputeBackend {
     }
 
     @Override
+    public void restore(Plan plan, int query, io.spate.frame.Frame saved) {
+        if (program == null || !program.runs(plan)) {
+            program = new PlanProgram(plan, hashMask, NAME);
+        }
+        program.restore(query, saved);
+    }
+
+    @Override
     public void close() {
         program = null;
     }

@@ -145,7 +145,7 @@ final class GroupKeys {
         }
     }
 
-    private static void writeLong(io.spate.internal.codec.ByteArena out, long v) {
+    static void writeLong(io.spate.internal.codec.ByteArena out, long v) {
         for (int i = 0; i < 8; i++) {
             out.append((byte) (v >>> (8 * i)));
         }

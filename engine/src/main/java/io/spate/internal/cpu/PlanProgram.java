@@ -40,6 +40,11 @@ final class PlanProgram {
         }
     }
 
+    /** Seeds the running state of query {@code query} (see {@link QueryKernel#restore}). */
+    void restore(int query, Frame saved) {
+        kernels.get(query).restore(saved);
+    }
+
     /** Whether this program runs {@code other}. */
     boolean runs(Plan other) {
         return plan == other || plan.equals(other);

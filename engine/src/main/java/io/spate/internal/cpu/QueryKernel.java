@@ -31,6 +31,7 @@ final class QueryKernel {
     private final int havingIndex;
     private final TokenizeKernel tokenizer;
     private final RunningState state;
+    private final List<io.spate.plan.AggFn> aggregateFns;
     private final ByteArena keyBuffer = new ByteArena();
     private int[] sel = new int[0];
     private int[] groupOf = new int[0];
@@ -53,6 +54,7 @@ final class QueryKernel {
         }
         havingIndex = index;
         state = query.running() ? new RunningState(aggs, outputTypes(aggs, layout)) : null;
+        aggregateFns = aggs.stream().map(Aggregate::fn).toList();
     }
 
     private static ColumnType[] outputTypes(List<Aggregate> aggs, DecodedBatch layout) {
@@ -111,6 +113,45 @@ final class QueryKernel {
             columns.add(kept == null || rows == groups ? c : gather(c, kept));
         }
         return new Frame(columns, keys.size(), rows);
+    }
+
+    /**
+     * Seeds the running state with {@code saved}: rows of key columns then aggregate columns, as
+     * this query writes them (the last value of each group, read back from its output topic).
+     */
+    void restore(Frame saved) {
+        if (state == null) {
+            throw new IllegalStateException("query has no running state to restore");
+        }
+        List<Column> columns = saved.columns();
+        int keys = saved.keyCount();
+        Column[] values = columns.subList(keys, columns.size()).toArray(new Column[0]);
+        LongColumn counts = null;
+        for (int a = 0; a < aggregateFns.size(); a++) {
+            if (aggregateFns.get(a) == io.spate.plan.AggFn.COUNT) {
+                counts = (LongColumn) values[a];
+            }
+        }
+        if (counts == null && aggregateFns.contains(io.spate.plan.AggFn.MEAN)) {
+            throw new UnsupportedOperationException("a running mean restores only next to a count in the same output");
+        }
+        for (int row = 0; row < saved.rows(); row++) {
+            keyBuffer.clear();
+            for (int k = 0; k < keys; k++) {
+                Column c = columns.get(k);
+                if (c instanceof LongColumn l) {
+                    GroupKeys.writeLong(keyBuffer, l.get(row));
+                } else if (c instanceof DoubleColumn d) {
+                    GroupKeys.writeLong(keyBuffer, Double.doubleToLongBits(d.get(row)));
+                } else {
+                    io.spate.frame.Utf8Column u = (io.spate.frame.Utf8Column) c;
+                    GroupKeys.writeLong(keyBuffer, u.length(row));
+                    keyBuffer.append(u.bytes(), u.start(row), u.start(row) + u.length(row));
+                }
+            }
+            int g = state.findOrAdd(keyBuffer.bytes(), 0, keyBuffer.size());
+            state.merge(g, row, counts == null ? 0 : counts.get(row), values);
+        }
     }
 
     /** Merges this batch's groups into the running state; returns their running values. */

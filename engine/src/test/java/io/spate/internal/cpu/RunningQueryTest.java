@@ -78,6 +78,21 @@ class RunningQueryTest {
     }
 
     @Test
+    void shouldContinueFromRestoredState() {
+        CpuBackend backend = new CpuBackend();
+        backend.restore(WORD_COUNT, 0, new Frame(List.of(Utf8Column.of("word", "a", "b"), LongColumn.of("count", 5, 7)), 1, 2));
+        assertEquals(Map.of("a", 6L, "c", 1L), rows(backend.execute(WORD_COUNT, json("A c")).frames().get(0)));
+        assertEquals(Map.of("b", 8L), rows(backend.execute(WORD_COUNT, json("b")).frames().get(0)));
+    }
+
+    @Test
+    void shouldRefuseToRestoreAMeanWithoutItsCount() {
+        Plan plan = Plan.of(new ClfFormat(), Query.builder("r").groupBy("host").mean("bytes", "avg").running().build());
+        assertThrows(UnsupportedOperationException.class, () -> new CpuBackend().restore(plan, 0,
+                new Frame(List.of(Utf8Column.of("host", "h"), DoubleColumn.of("avg", 2.5)), 1, 1)));
+    }
+
+    @Test
     void shouldEndWithEachWordsTotalWhateverTheBatchBoundaries() {
         Random random = new Random(7);
         String[] vocabulary = new String[5000];

@@ -1,0 +1,129 @@
+package io.spate.internal.node;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.spate.Pipeline;
+import io.spate.SpateSettings;
+import io.spate.frame.Column;
+import io.spate.frame.ColumnType;
+import io.spate.frame.DoubleColumn;
+import io.spate.frame.Frame;
+import io.spate.frame.LongColumn;
+import io.spate.frame.Utf8Column;
+import io.spate.internal.compute.ComputeActor;
+import io.spate.plan.Aggregate;
+import io.spate.plan.GroupKey;
+import io.spate.plan.Plan;
+import io.spate.plan.Query;
+import io.spate.testkit.KafkaTopics;
+
+/**
+ * Restores running aggregates when a pipeline starts: a running query's output topic is its
+ * changelog (an upsert stream keyed by group, as Kafka Streams uses a source topic as a changelog),
+ * so its last value per key is the state to start from. Read with {@code read_committed}: in
+ * exactly-once mode that is exactly the state the committed offsets belong to; in at-least-once
+ * mode it may be ahead of them, and re-read records count again (at-least-once).
+ */
+public final class StateRestore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StateRestore.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private StateRestore() {
+    }
+
+    /** Restores every running query of {@code pipeline} into the compute actor, before its first batch. */
+    public static void restore(SpateSettings settings, Pipeline pipeline, ActorRef<ComputeActor.Command> actor, ActorSystem<?> system) {
+        Plan plan = pipeline.plan();
+        for (int q = 0; q < plan.queries().size(); q++) {
+            Query query = plan.queries().get(q);
+            if (!query.running()) {
+                continue;
+            }
+            String topic = pipeline.outputTopics().get(q);
+            Frame saved;
+            try {
+                saved = read(settings, plan, query, topic);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot restore the running state of '" + query.name() + "' from " + topic, e);
+            }
+            int index = q;
+            try {
+                AskPattern.<ComputeActor.Command, org.apache.pekko.pattern.StatusReply<org.apache.pekko.Done>>ask(actor,
+                                replyTo -> new ComputeActor.Restore(plan, index, saved, replyTo), Duration.ofMinutes(5), system.scheduler())
+                        .toCompletableFuture().get(5, TimeUnit.MINUTES).getValue();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot restore the running state of '" + query.name() + "': " + e.getMessage(), e);
+            }
+            LOG.info("restored {} groups of {} from {}", saved.rows(), query.name(), topic);
+        }
+    }
+
+    /** The last value per key of {@code topic}, as a frame shaped like the query's output. */
+    static Frame read(SpateSettings settings, Plan plan, Query query, String topic) throws IOException {
+        Map<String, JsonNode> last = new LinkedHashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : KafkaTopics.readAll(settings.bootstrapServers(), topic)) {
+            last.put(r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8), JSON.readTree(r.value()));
+        }
+        List<JsonNode> rows = new ArrayList<>(last.values());
+        List<Column> columns = new ArrayList<>();
+        for (GroupKey k : query.keys()) {
+            columns.add(column(k.alias(), keyType(plan, query, k), rows));
+        }
+        for (Aggregate a : query.aggregates()) {
+            ColumnType input = a.column() == null ? ColumnType.LONG : plan.format().field(a.column()).orElseThrow().type();
+            columns.add(column(a.alias(), Plan.resultType(a.fn(), input), rows));
+        }
+        return new Frame(columns, query.keys().size(), rows.size());
+    }
+
+    private static ColumnType keyType(Plan plan, Query query, GroupKey key) {
+        if (query.tokenize().isPresent() && key.column().equals(query.tokenize().get().alias())) {
+            return ColumnType.UTF8;
+        }
+        return plan.format().field(key.column()).orElseThrow().type();
+    }
+
+    private static Column column(String name, ColumnType type, List<JsonNode> rows) {
+        int n = rows.size();
+        switch (type) {
+            case LONG: {
+                long[] v = new long[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = rows.get(i).get(name).asLong();
+                }
+                return new LongColumn(name, v, n);
+            }
+            case DOUBLE: {
+                double[] v = new double[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = rows.get(i).get(name).asDouble();
+                }
+                return new DoubleColumn(name, v, n);
+            }
+            default: {
+                List<byte[]> v = new ArrayList<>(n);
+                for (JsonNode row : rows) {
+                    v.add(row.get(name).asText().getBytes(StandardCharsets.UTF_8));
+                }
+                return Utf8Column.ofBytes(name, v);
+            }
+        }
+    }
+}
