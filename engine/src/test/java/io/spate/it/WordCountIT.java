@@ -56,6 +56,12 @@ class WordCountIT extends EmbeddedBrokerTest {
             last.put(value.get("word").asText(), value.get("count").asLong());
         }
         assertEquals(count(texts), last, "the second run continued the counts of the first");
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            var topic = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, "word-counts-r");
+            assertEquals("compact", admin.describeConfigs(List.of(topic)).all().get().get(topic).get("cleanup.policy").value(),
+                    "a running output is its state's changelog: compacted");
+        }
     }
 
     /** Runs {@code pipeline} on its own actor system until it has caught up, then stops it. */

@@ -71,11 +71,22 @@ public final class KafkaClients {
     public static void createOutputTopics(SpateSettings settings, Pipeline pipeline) {
         List<String> wanted = new ArrayList<>(pipeline.outputTopics());
         wanted.add(pipeline.deadLetterTopic());
-        createTopics(settings, wanted);
+        // A running query's output is an upsert stream and its state's changelog: keep the last value per key.
+        Set<String> compacted = new java.util.HashSet<>();
+        for (int q = 0; q < pipeline.plan().queries().size(); q++) {
+            if (pipeline.plan().queries().get(q).running()) {
+                compacted.add(pipeline.outputTopics().get(q));
+            }
+        }
+        createTopics(settings, wanted, compacted);
     }
 
     /** Creates the topics of {@code wanted} that do not exist yet (unless {@code spate.output.create-topics} is off). */
     public static void createTopics(SpateSettings settings, List<String> wanted) {
+        createTopics(settings, wanted, Set.of());
+    }
+
+    private static void createTopics(SpateSettings settings, List<String> wanted, Set<String> compacted) {
         if (!settings.config().getBoolean("spate.output.create-topics")) {
             return;
         }
@@ -85,7 +96,8 @@ public final class KafkaClients {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = wanted.stream().distinct().filter(t -> !existing.contains(t))
                     .map(t -> new NewTopic(t, partitions > 0 ? Optional.of(partitions) : Optional.empty(),
-                            replication > 0 ? Optional.of((short) replication) : Optional.empty()))
+                            replication > 0 ? Optional.of((short) replication) : Optional.empty())
+                            .configs(compacted.contains(t) ? java.util.Map.of("cleanup.policy", "compact") : java.util.Map.of()))
                     .toList();
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).values().forEach((name, f) -> {
