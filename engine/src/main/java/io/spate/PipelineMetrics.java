@@ -13,6 +13,7 @@ public final class PipelineMetrics {
     private final LongAdder batches = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     private final LongAdder outputRecords = new LongAdder();
+    private final java.util.concurrent.atomic.AtomicLong faults = new java.util.concurrent.atomic.AtomicLong();
     private volatile long firstBatchNanos;
     private volatile long lastBatchNanos;
     private volatile long firstBatchRecords;
@@ -52,6 +53,16 @@ public final class PipelineMetrics {
         return rejected.sum();
     }
 
+    /** Batches the compute backend failed on and ran again. */
+    public long faults() {
+        return faults.get();
+    }
+
+    /** The counter the compute actor adds its re-run batches to. */
+    public java.util.concurrent.atomic.AtomicLong faultCounter() {
+        return faults;
+    }
+
     /** Result records produced (one per group per batch). */
     public long outputRecords() {
         return outputRecords.sum();
@@ -75,6 +86,6 @@ public final class PipelineMetrics {
     @Override
     public String toString() {
         return records() + " records (" + bytes() + " bytes) in " + batches() + " batches, " + rejected()
-                + " to the dead-letter topic, " + outputRecords() + " result records";
+                + " to the dead-letter topic, " + outputRecords() + " result records" + (faults() > 0 ? ", " + faults() + " batches run again after a backend fault" : "");
     }
 }

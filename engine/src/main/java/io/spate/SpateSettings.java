@@ -64,6 +64,9 @@ public final class SpateSettings {
         }
         config.getString("spate.node-id");
         config.getBoolean("spate.state.restore");
+        if (config.getInt("spate.compute.inject-fault-every") < 0) {
+            throw new ConfigException.BadValue("spate.compute.inject-fault-every", "must be 0 (off) or positive");
+        }
         String source = config.getString("spate.source.mode");
         if (!source.equals("batch") && !source.equals("connector")) {
             throw new ConfigException.BadValue("spate.source.mode", "expected batch or connector, was '" + source + "'");

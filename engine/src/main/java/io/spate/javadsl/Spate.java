@@ -60,7 +60,7 @@ public final class Spate {
             // Resolve the backend once here so that a bad choice fails in the caller, not in the actor.
             backend = probe.name();
         }
-        ActorRef<ComputeActor.Command> actor = SpateStreams.spawnComputeActor(system, pipeline.name(), settings);
+        ActorRef<ComputeActor.Command> actor = SpateStreams.spawnComputeActor(system, pipeline.name(), settings, metrics.faultCounter());
         if (settings.config().getBoolean("spate.state.restore")) {
             StateRestore.restore(settings, pipeline, actor, org.apache.pekko.actor.typed.javadsl.Adapter.toTyped(system.classicSystem()));
         }

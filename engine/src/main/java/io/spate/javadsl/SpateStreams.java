@@ -106,9 +106,16 @@ public final class SpateStreams {
      * {@code spate.compute.backend} selects. Stop it with {@link #stopComputeActor} when done.
      */
     public static ActorRef<ComputeActor.Command> spawnComputeActor(ClassicActorSystemProvider system, String name, SpateSettings settings) {
+        return spawnComputeActor(system, name, settings, new java.util.concurrent.atomic.AtomicLong());
+    }
+
+    /** As {@link #spawnComputeActor(ClassicActorSystemProvider, String, SpateSettings)}, counting re-run batches in {@code faults}. */
+    public static ActorRef<ComputeActor.Command> spawnComputeActor(ClassicActorSystemProvider system, String name, SpateSettings settings,
+                                                                   java.util.concurrent.atomic.AtomicLong faults) {
         String actorName = "spate-compute-" + name.replaceAll("[^A-Za-z0-9_-]", "_") + "-" + ACTOR_IDS.incrementAndGet();
         // A system actor, because a typed system with its own guardian refuses new top-level user actors.
-        return Adapter.toTyped(system.classicSystem()).systemActorOf(ComputeActor.create(() -> Backends.create(settings.config())),
+        return Adapter.toTyped(system.classicSystem()).systemActorOf(ComputeActor.create(() -> Backends.create(settings.config()),
+                        settings.config().getInt("spate.compute.inject-fault-every"), faults),
                 actorName, DispatcherSelector.fromConfig("spate.compute.dispatcher"));
     }
 

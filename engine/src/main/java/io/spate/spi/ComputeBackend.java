@@ -19,7 +19,8 @@ public interface ComputeBackend extends AutoCloseable {
 
     /**
      * Decodes the batch as the plan's format says and runs every query of the plan over the records
-     * that decode. Malformed records are reported in the result, never thrown.
+     * that decode. Malformed records are reported in the result, never thrown. If it throws (a
+     * device fault), it must leave its running state as it was, so that the batch can be run again.
      */
     BatchResult execute(Plan plan, RecordBatch batch);
 

@@ -154,6 +154,27 @@ class GoldenSignalsIT extends EmbeddedBrokerTest {
     }
 
     @Test
+    void shouldRunABatchAgainAfterABackendFaultWithoutLosingOrRecounting() throws Exception {
+        broker.createTopic("weblogs-f", 2);
+        KafkaTopics.produce(broker.bootstrapServers(), "weblogs-f", log);
+        SpateSettings faulty = SpateSettings.create(ConfigFactory.load()
+                        .withValue("spate.compute.inject-fault-every", com.typesafe.config.ConfigValueFactory.fromAnyRef(3)))
+                .withBootstrapServers(broker.bootstrapServers());
+        Pipeline pipeline = pipeline("f");
+        RunningPipeline running = Spate.run(pipeline, faulty, system);
+        try (IdleWatcher idle = new IdleWatcher(faulty, pipeline)) {
+            idle.idle().toCompletableFuture().get(4, TimeUnit.MINUTES);
+        }
+        running.stop().toCompletableFuture().get(1, TimeUnit.MINUTES);
+        assertTrue(running.metrics().faults() > 0, "faults were injected and the batches run again: " + running.metrics());
+        GoldenTotals expected = GoldenTotals.ofLines(log);
+        GoldenTotals actual = outputs("f");
+        assertEquals(expected.requests, actual.requests);
+        assertEquals(expected.bytes, actual.bytes);
+        assertEquals(expected.errors, actual.errors);
+    }
+
+    @Test
     void shouldApplyHavingPerBatch() throws Exception {
         broker.createTopic("weblogs-c", 1);
         List<byte[]> input = log.subList(0, Math.min(20_000, log.size()));

@@ -62,16 +62,29 @@ public final class ComputeActor extends AbstractBehavior<ComputeActor.Command> {
     }
 
     private final ComputeBackend backend;
+    private final java.util.concurrent.atomic.AtomicLong faults;
 
-    private ComputeActor(ActorContext<Command> context, ComputeBackend backend) {
+    private ComputeActor(ActorContext<Command> context, ComputeBackend backend, java.util.concurrent.atomic.AtomicLong faults) {
         super(context);
         this.backend = backend;
+        this.faults = faults;
         LOG.info("compute actor {} runs the {} backend", context.getSelf().path().name(), backend.name());
     }
 
     /** The actor's behaviour; {@code backends} is called once, in setup, on the actor's thread. */
     public static Behavior<Command> create(Supplier<ComputeBackend> backends) {
-        return Behaviors.setup(context -> new ComputeActor(context, backends.get()));
+        return create(backends, 0, new java.util.concurrent.atomic.AtomicLong());
+    }
+
+    /**
+     * The actor's behaviour, failing every {@code injectFaultEvery}-th batch when that is positive
+     * (a test hook), and counting the batches it had to run again in {@code faults}.
+     */
+    public static Behavior<Command> create(Supplier<ComputeBackend> backends, int injectFaultEvery, java.util.concurrent.atomic.AtomicLong faults) {
+        return Behaviors.setup(context -> {
+            ComputeBackend backend = backends.get();
+            return new ComputeActor(context, injectFaultEvery > 0 ? new FaultInjectingBackend(backend, injectFaultEvery) : backend, faults);
+        });
     }
 
     @Override
@@ -89,9 +102,17 @@ public final class ComputeActor extends AbstractBehavior<ComputeActor.Command> {
         StatusReply<BatchResult> reply;
         try {
             reply = StatusReply.success(backend.execute(msg.plan(), msg.batch()));
-        } catch (RuntimeException e) {
-            LOG.error("{} backend failed on {}", backend.name(), msg.batch(), e);
-            reply = StatusReply.error(e);
+        } catch (RuntimeException first) {
+            // A backend that throws leaves its state as it was (the SPI's contract): run the batch again.
+            faults.incrementAndGet();
+            LOG.warn("{} backend failed on {}, running it again: {}", backend.name(), msg.batch(), first.toString());
+            try {
+                reply = StatusReply.success(backend.execute(msg.plan(), msg.batch()));
+            } catch (RuntimeException second) {
+                LOG.error("{} backend failed twice on {}", backend.name(), msg.batch(), second);
+                second.addSuppressed(first);
+                reply = StatusReply.error(second);
+            }
         }
         msg.replyTo().tell(reply);
         return this;
