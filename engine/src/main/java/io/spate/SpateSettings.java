@@ -50,8 +50,6 @@ public final class SpateSettings {
         properties(config, "spate.kafka.client-properties");
         properties(config, "spate.kafka.consumer-properties");
         properties(config, "spate.kafka.producer-properties");
-        config.getInt("spate.commit.max-batch");
-        config.getDuration("spate.commit.max-interval");
         config.getBoolean("spate.output.create-topics");
         config.getInt("spate.output.partitions");
         config.getInt("spate.output.replication-factor");

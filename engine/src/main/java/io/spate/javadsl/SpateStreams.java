@@ -2,7 +2,6 @@ package io.spate.javadsl;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -79,23 +78,6 @@ public final class SpateStreams {
             @Override
             public int sizeOf(byte[] value) {
                 return value.length;
-            }
-        };
-        return Flow.fromGraph(new BatcherStage<>(settings, appender));
-    }
-
-    /** Packs plain Kafka records (e.g. from a plain consumer) into batches without offsets to commit. */
-    public static Flow<ConsumerRecord<byte[], byte[]>, RecordBatch, NotUsed> recordBatcher(BatchSettings settings) {
-        BatchAppender<ConsumerRecord<byte[], byte[]>> appender = new BatchAppender<>() {
-            @Override
-            public void append(ConsumerRecord<byte[], byte[]> r, io.spate.RecordBatchBuilder builder, io.spate.internal.stream.CommitTracker commits) {
-                byte[] v = r.value() == null ? new byte[0] : r.value();
-                builder.append(v, 0, v.length, r.topic(), r.partition(), r.offset());
-            }
-
-            @Override
-            public int sizeOf(ConsumerRecord<byte[], byte[]> r) {
-                return r.value() == null ? 0 : r.value().length;
             }
         };
         return Flow.fromGraph(new BatcherStage<>(settings, appender));

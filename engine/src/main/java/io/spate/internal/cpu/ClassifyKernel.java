@@ -28,7 +28,6 @@ final class ClassifyKernel implements InferenceKernel {
     private final GroupKeys id;
     private float[] x = new float[0];
     private float[] probabilities = new float[0];
-    private long classZero;
 
     ClassifyKernel(Classify classify, DecodedBatch layout, Mlp mlp) {
         if (mlp.inputs() != classify.features().size()) {
@@ -85,7 +84,6 @@ final class ClassifyKernel implements InferenceKernel {
             label[i] = pSignal[i] >= classify.threshold() ? 1 : 0;
             zeros += 1 - label[i];
         }
-        classZero = zeros;
         // The tutorial's per-batch report: how many events were classified as class 0.
         LOG.info("{}: {} of {} events classified as class 0", classify.name(), zeros, n);
         id.bind(batch);
@@ -94,8 +92,4 @@ final class ClassifyKernel implements InferenceKernel {
         return new Frame(List.of(ids, new DoubleColumn("p_signal", pSignal, n), new LongColumn("label", label, n)), 1, n);
     }
 
-    /** Records of the last batch classified as class 0 (the tutorial's per-batch report). */
-    long lastClassZero() {
-        return classZero;
-    }
 }

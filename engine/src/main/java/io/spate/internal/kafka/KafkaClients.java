@@ -16,7 +16,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.pekko.kafka.CommitterSettings;
 import org.apache.pekko.kafka.ConsumerSettings;
 import org.apache.pekko.kafka.ProducerSettings;
 import org.slf4j.Logger;
@@ -53,13 +52,6 @@ public final class KafkaClients {
                         new ByteArraySerializer(), new ByteArraySerializer())
                 .withBootstrapServers(settings.bootstrapServers())
                 .withProperties(new HashMap<>(settings.producerProperties()));
-    }
-
-    /** Committer settings from {@code spate.commit}. */
-    public static CommitterSettings committer(SpateSettings settings) {
-        return CommitterSettings.create(settings.config().getConfig("pekko.kafka.committer"))
-                .withMaxBatch(settings.config().getInt("spate.commit.max-batch"))
-                .withMaxInterval(settings.config().getDuration("spate.commit.max-interval"));
     }
 
     /** An admin client for the node's cluster. */
