@@ -28,8 +28,6 @@ import io.spate.Pipeline;
 import io.spate.RunningPipeline;
 import io.spate.SpateSettings;
 import io.spate.internal.kafka.ResultEncoder;
-import io.spate.internal.node.IdleWatcher;
-import io.spate.javadsl.Spate;
 import io.spate.plan.ClfFormat;
 import io.spate.testkit.KafkaTopics;
 
@@ -69,14 +67,8 @@ class GoldenSignalsIT extends EmbeddedBrokerTest {
         return SpateSettings.create(ConfigFactory.load()).withBootstrapServers(broker.bootstrapServers());
     }
 
-    /** Runs {@code pipeline} until it has caught up with its input, then stops it cleanly. */
     private static RunningPipeline runUntilIdle(Pipeline pipeline) throws Exception {
-        RunningPipeline running = Spate.run(pipeline, settings(), system);
-        try (IdleWatcher idle = new IdleWatcher(settings(), pipeline)) {
-            idle.idle().toCompletableFuture().get(4, TimeUnit.MINUTES);
-        }
-        running.stop().toCompletableFuture().get(1, TimeUnit.MINUTES);
-        return running;
+        return runUntilIdle(pipeline, settings(), system);
     }
 
     private static GoldenTotals outputs(String suffix) throws Exception {
@@ -160,12 +152,7 @@ class GoldenSignalsIT extends EmbeddedBrokerTest {
         SpateSettings faulty = SpateSettings.create(ConfigFactory.load()
                         .withValue("spate.compute.inject-fault-every", com.typesafe.config.ConfigValueFactory.fromAnyRef(3)))
                 .withBootstrapServers(broker.bootstrapServers());
-        Pipeline pipeline = pipeline("f");
-        RunningPipeline running = Spate.run(pipeline, faulty, system);
-        try (IdleWatcher idle = new IdleWatcher(faulty, pipeline)) {
-            idle.idle().toCompletableFuture().get(4, TimeUnit.MINUTES);
-        }
-        running.stop().toCompletableFuture().get(1, TimeUnit.MINUTES);
+        RunningPipeline running = runUntilIdle(pipeline("f"), faulty, system);
         assertTrue(running.metrics().faults() > 0, "faults were injected and the batches run again: " + running.metrics());
         GoldenTotals expected = GoldenTotals.ofLines(log);
         GoldenTotals actual = outputs("f");

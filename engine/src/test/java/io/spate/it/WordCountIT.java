@@ -48,7 +48,7 @@ class WordCountIT extends EmbeddedBrokerTest {
                 .build();
         for (List<byte[]> part : List.of(messages.subList(0, half), messages.subList(half, messages.size()))) {
             KafkaTopics.produce(broker.bootstrapServers(), "texts-r", part);
-            runUntilIdle(pipeline, sets);
+            runInOwnSystemUntilIdle(pipeline, sets);
         }
         Map<String, Long> last = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : KafkaTopics.readAll(broker.bootstrapServers(), "word-counts-r")) {
@@ -64,17 +64,13 @@ class WordCountIT extends EmbeddedBrokerTest {
         }
     }
 
-    /** Runs {@code pipeline} on its own actor system until it has caught up, then stops it. */
-    private static void runUntilIdle(io.spate.Pipeline pipeline, List<String> sets) throws Exception {
+    /** Runs {@code pipeline} on an actor system of its own (its own config) until it has caught up, then stops it. */
+    private static void runInOwnSystemUntilIdle(io.spate.Pipeline pipeline, List<String> sets) throws Exception {
         com.typesafe.config.Config config = NodeConfig.load((File) null, broker.bootstrapServers(), sets);
         var settings = io.spate.SpateSettings.create(config);
         var system = org.apache.pekko.actor.typed.ActorSystem.create(org.apache.pekko.actor.typed.javadsl.Behaviors.empty(), "restart", config);
         try {
-            io.spate.RunningPipeline running = io.spate.javadsl.Spate.run(pipeline, settings, system);
-            try (io.spate.internal.node.IdleWatcher idle = new io.spate.internal.node.IdleWatcher(settings, pipeline)) {
-                idle.idle().toCompletableFuture().get(3, TimeUnit.MINUTES);
-            }
-            running.stop().toCompletableFuture().get(1, TimeUnit.MINUTES);
+            runUntilIdle(pipeline, settings, system);
         } finally {
             system.terminate();
             system.getWhenTerminated().toCompletableFuture().get(1, TimeUnit.MINUTES);

@@ -3,9 +3,7 @@ package io.spate.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,7 +24,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.spate.testkit.KafkaTopics;
-import io.spate.testkit.SampleData;
 
 /**
  * The crash test of the exactly-once mode, in the manner of Kafka's own system tests: 200,000
@@ -37,32 +33,30 @@ import io.spate.testkit.SampleData;
  */
 class CrashIT {
 
-    private static final Pattern CLF = Pattern.compile("^(\\S+) (\\S+) (\\S+) \\[([^\\]]+)\\] \"(.*)\" (\\d{3}) (\\S+)$");
     private static final int RECORDS = 200_000;
     private static final int KILLS = 5;
-    private static final java.util.concurrent.atomic.AtomicInteger LAUNCHES = new java.util.concurrent.atomic.AtomicInteger();
 
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void shouldKeepEveryTotalExactAcrossKills(@TempDir Path dir) throws Exception {
-        Process broker = java("broker", List.of("--port", "0", "--data-dir", dir.resolve("broker").toString(), "--partitions", "3"), dir);
+        Process broker = NodeProcesses.spate("broker", List.of("--port", "0", "--data-dir", dir.resolve("broker").toString(), "--partitions", "3"), dir);
         try {
-            String bootstrap = awaitListening(broker);
-            List<byte[]> input = input();
+            String bootstrap = NodeProcesses.awaitListening(broker);
+            List<byte[]> input = NodeProcesses.input(RECORDS);
             KafkaTopics.produce(bootstrap, "weblogs", input);
-            Map<String, Long> expected = requestsPerHost(input);
+            Map<String, Long> expected = NodeProcesses.requestsPerHost(input);
 
             List<String> run = new ArrayList<>(List.of("--config", "../config/golden-signals.conf", "--bootstrap", bootstrap,
                     "--set", "spate.delivery=exactly-once", "--set", "spate.node-id=crash-test",
                     "--set", "spate.batch.max-records=2000", "--until-idle"));
             Random random = new Random(42);
             for (int k = 0; k < KILLS; k++) {
-                Process node = java("run", run, dir);
+                Process node = NodeProcesses.spate("run", run, dir);
                 Thread.sleep(1500 + random.nextInt(3000));
                 node.destroyForcibly();
                 node.waitFor(30, TimeUnit.SECONDS);
             }
-            Process last = java("run", run, dir);
+            Process last = NodeProcesses.spate("run", run, dir);
             assertTrue(last.waitFor(5, TimeUnit.MINUTES), "the last run ends by itself once idle");
             assertEquals(0, last.exitValue(), "the last run exits cleanly");
             long lastRead = lastRunRecords(dir);
@@ -103,59 +97,5 @@ class CrashIT {
             }
         }
         throw new AssertionError("no summary line in " + newest);
-    }
-
-    /** The NASA log (shared file when present, else the bundled sample), cycled to RECORDS lines. */
-    private static List<byte[]> input() throws IOException {
-        List<byte[]> lines = SampleData.nasaLog();
-        List<byte[]> out = new ArrayList<>(RECORDS);
-        for (int i = 0; i < RECORDS; i++) {
-            out.add(lines.get(i % lines.size()));
-        }
-        return out;
-    }
-
-    private static Map<String, Long> requestsPerHost(List<byte[]> input) {
-        Map<String, Long> counts = new HashMap<>();
-        for (byte[] line : input) {
-            Matcher m = CLF.matcher(new String(line, StandardCharsets.ISO_8859_1));
-            if (m.matches()) {
-                counts.merge(m.group(1), 1L, Long::sum);
-            }
-        }
-        return counts;
-    }
-
-    /** Starts {@code spate COMMAND ARGS} in a JVM of its own, with the examples' class path, output to a file in {@code dir}. */
-    private static Process java(String command, List<String> args, Path dir) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-                "-cp", "target/spate-examples-0.1.0-SNAPSHOT.jar" + java.io.File.pathSeparator + "target/lib/*",
-                "io.spate.cli.SpateCli", command));
-        cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        if (!command.equals("broker")) {
-            pb.redirectOutput(dir.resolve(String.format("%s-%03d.log", command, LAUNCHES.incrementAndGet())).toFile());
-        }
-        return pb.start();
-    }
-
-    /** The broker's address, from its "listening" line (its output is read here, not redirected). */
-    private static String awaitListening(Process broker) throws Exception {
-        CompletableFuture<String> address = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(broker.getInputStream(), StandardCharsets.ISO_8859_1))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    if (line.startsWith("spate broker listening on ")) {
-                        address.complete(line.substring("spate broker listening on ".length()).split(" ")[0]);
-                    }
-                }
-            } catch (IOException e) {
-                address.completeExceptionally(e);
-            }
-        }, "crash-test-broker-output");
-        reader.setDaemon(true);
-        reader.start();
-        return address.get(90, TimeUnit.SECONDS);
     }
 }

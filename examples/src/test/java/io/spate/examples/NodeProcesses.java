@@ -1,0 +1,91 @@
+package io.spate.examples;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.spate.testkit.SampleData;
+
+/**
+ * What the process-level tests (crash, broker restart) share: {@code spate} commands in JVMs of
+ * their own with the examples' class path, the broker's address from its output, and the input
+ * with its independently counted requests per host.
+ */
+final class NodeProcesses {
+
+    private static final Pattern CLF = Pattern.compile("^(\\S+) (\\S+) (\\S+) \\[([^\\]]+)\\] \"(.*)\" (\\d{3}) (\\S+)$");
+    private static final AtomicInteger LAUNCHES = new AtomicInteger();
+
+    private NodeProcesses() {
+    }
+
+    /**
+     * Starts {@code spate COMMAND ARGS}; a broker's output is left to {@link #awaitListening}, any
+     * other command's goes to {@code dir/COMMAND-NNN.log} (numbered in launch order).
+     */
+    static Process spate(String command, List<String> args, Path dir) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+                "-cp", "target/spate-examples-0.1.0-SNAPSHOT.jar" + File.pathSeparator + "target/lib/*",
+                "io.spate.cli.SpateCli", command));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        if (!command.equals("broker")) {
+            pb.redirectOutput(dir.resolve(String.format("%s-%03d.log", command, LAUNCHES.incrementAndGet())).toFile());
+        }
+        return pb.start();
+    }
+
+    /** The broker's address, from its "listening" line. */
+    static String awaitListening(Process broker) throws Exception {
+        CompletableFuture<String> address = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(broker.getInputStream(), StandardCharsets.ISO_8859_1))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    if (line.startsWith("spate broker listening on ")) {
+                        address.complete(line.substring("spate broker listening on ".length()).split(" ")[0]);
+                    }
+                }
+            } catch (IOException e) {
+                address.completeExceptionally(e);
+            }
+        }, "test-broker-output");
+        reader.setDaemon(true);
+        reader.start();
+        return address.get(90, TimeUnit.SECONDS);
+    }
+
+    /** The NASA log (shared file when present, else the bundled sample), cycled to {@code records} lines. */
+    static List<byte[]> input(int records) throws IOException {
+        List<byte[]> lines = SampleData.nasaLog();
+        List<byte[]> out = new ArrayList<>(records);
+        for (int i = 0; i < records; i++) {
+            out.add(lines.get(i % lines.size()));
+        }
+        return out;
+    }
+
+    /** Requests per host, counted independently of the engine with a regex. */
+    static Map<String, Long> requestsPerHost(List<byte[]> input) {
+        Map<String, Long> counts = new HashMap<>();
+        for (byte[] line : input) {
+            Matcher m = CLF.matcher(new String(line, StandardCharsets.ISO_8859_1));
+            if (m.matches()) {
+                counts.merge(m.group(1), 1L, Long::sum);
+            }
+        }
+        return counts;
+    }
+}
