@@ -68,6 +68,20 @@ public record Pipeline(String name, List<String> topics, String groupId, Startin
         }
     }
 
+    /**
+     * The compacted changelog of the windowed queries' event time: the largest timestamp each has
+     * seen per input partition, written with the outputs (in their transaction, exactly-once) and
+     * read back when the pipeline starts.
+     */
+    public String eventTimeTopic() {
+        return groupId + "-event-time-changelog";
+    }
+
+    /** Whether some query of the plan has event-time windows. */
+    public boolean windowed() {
+        return plan.queries().stream().anyMatch(q -> q.window().isPresent());
+    }
+
     /** A builder for a pipeline named {@code name}. */
     public static Builder builder(String name) {
         return new Builder(name);

@@ -88,6 +88,7 @@ public record Plan(InputFormat format, List<Query> queries, List<Inference> infe
                 continue;
             }
             q.filters().forEach(f -> used.add(f.column()));
+            q.window().ifPresent(w -> used.add(w.column()));
             q.keys().forEach(k -> used.add(k.column()));
             q.aggregates().forEach(a -> {
                 if (a.column() != null) {
@@ -118,6 +119,13 @@ public record Plan(InputFormat format, List<Query> queries, List<Inference> infe
         }
         for (GroupKey k : q.keys()) {
             field(format, q, k.column(), "group key");
+        }
+        if (q.window().isPresent()) {
+            String column = q.window().get().column();
+            if (field(format, q, column, "window").type() != ColumnType.LONG) {
+                throw new IllegalArgumentException("query '" + q.name() + "': window column '" + column
+                        + "' must be a long of epoch milliseconds");
+            }
         }
         for (Aggregate a : q.aggregates()) {
             if (a.column() == null) {

@@ -25,9 +25,12 @@ import java.util.Optional;
  * @param tokenize optional split of a text column into one row per word, before filters and grouping
  * @param running whether aggregates accumulate across batches (state held by the backend): each
  *        batch then emits the groups it changed, with their running values (an upsert stream)
+ * @param window optional event-time windows: the groups are then (window, keys), their aggregates
+ *        accumulate across batches like running ones, and the output starts with the key columns
+ *        {@code window_start} and {@code window_end}
  */
 public record Query(String name, List<Filter> filters, List<GroupKey> keys, List<Aggregate> aggregates,
-                    Optional<Having> having, Optional<Tokenize> tokenize, boolean running) {
+                    Optional<Having> having, Optional<Tokenize> tokenize, boolean running, Optional<Window> window) {
 
     /** Copies the lists and checks names. */
     public Query {
@@ -37,10 +40,18 @@ public record Query(String name, List<Filter> filters, List<GroupKey> keys, List
         aggregates = List.copyOf(aggregates);
         Objects.requireNonNull(having, "having");
         Objects.requireNonNull(tokenize, "tokenize");
+        Objects.requireNonNull(window, "window");
+        if (window.isPresent() && tokenize.isPresent()) {
+            throw new IllegalArgumentException("query '" + name + "': windows over tokenized text are not supported");
+        }
         if (aggregates.isEmpty()) {
             throw new IllegalArgumentException("query '" + name + "' needs at least one aggregate");
         }
         List<String> outputs = new ArrayList<>();
+        if (window.isPresent()) {
+            outputs.add(Window.START);
+            outputs.add(Window.END);
+        }
         for (GroupKey k : keys) {
             outputs.add(k.alias());
         }
@@ -67,9 +78,29 @@ public record Query(String name, List<Filter> filters, List<GroupKey> keys, List
         return new Builder(name);
     }
 
-    /** The output field names, keys first. */
+    /** A query without windows (the form before windows existed). */
+    public Query(String name, List<Filter> filters, List<GroupKey> keys, List<Aggregate> aggregates,
+                 Optional<Having> having, Optional<Tokenize> tokenize, boolean running) {
+        this(name, filters, keys, aggregates, having, tokenize, running, Optional.empty());
+    }
+
+    /** Whether the backend keeps state for this query across batches: running or windowed aggregates. */
+    public boolean stateful() {
+        return running || window.isPresent();
+    }
+
+    /** Number of key columns of the output: the window's start and end, if any, then the group keys. */
+    public int keyColumnCount() {
+        return keys.size() + (window.isPresent() ? 2 : 0);
+    }
+
+    /** The output field names, keys first (the window's start and end before the group keys). */
     public List<String> outputNames() {
         List<String> out = new ArrayList<>();
+        if (window.isPresent()) {
+            out.add(Window.START);
+            out.add(Window.END);
+        }
         keys.forEach(k -> out.add(k.alias()));
         aggregates.forEach(a -> out.add(a.alias()));
         return out;
@@ -84,6 +115,7 @@ public record Query(String name, List<Filter> filters, List<GroupKey> keys, List
         private Having having;
         private Tokenize tokenize;
         private boolean running;
+        private Window window;
 
         private Builder(String name) {
             this.name = name;
@@ -162,9 +194,16 @@ public record Query(String name, List<Filter> filters, List<GroupKey> keys, List
             return this;
         }
 
+        /** Groups by event-time windows as well as the keys (see {@link Window}). */
+        public Builder window(Window window) {
+            this.window = window;
+            return this;
+        }
+
         /** The query. */
         public Query build() {
-            return new Query(name, filters, keys, aggregates, Optional.ofNullable(having), Optional.ofNullable(tokenize), running);
+            return new Query(name, filters, keys, aggregates, Optional.ofNullable(having), Optional.ofNullable(tokenize), running,
+                    Optional.ofNullable(window));
         }
     }
 }

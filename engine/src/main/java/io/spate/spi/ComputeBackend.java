@@ -33,6 +33,15 @@ public interface ComputeBackend extends AutoCloseable {
         throw new UnsupportedOperationException("the " + name() + " backend cannot restore running state");
     }
 
+    /**
+     * Sets the largest event time a windowed query of {@code plan} has seen in one input partition,
+     * as the backend reported it in {@link BatchResult#times()} before a restart. Called before the
+     * first batch, after {@link #restore(Plan, int, io.spate.frame.Frame)}.
+     */
+    default void restoreTime(Plan plan, io.spate.PartitionTime time) {
+        throw new UnsupportedOperationException("the " + name() + " backend cannot restore event time");
+    }
+
     /** Releases what the backend holds. */
     @Override
     default void close() {

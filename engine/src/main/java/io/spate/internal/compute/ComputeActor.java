@@ -29,7 +29,7 @@ public final class ComputeActor extends AbstractBehavior<ComputeActor.Command> {
     private static final Logger LOG = LoggerFactory.getLogger(ComputeActor.class);
 
     /** What the actor understands. */
-    public sealed interface Command permits Execute, Restore, Stop {
+    public sealed interface Command permits Execute, Restore, RestoreTimes, Stop {
     }
 
     /**
@@ -52,6 +52,17 @@ public final class ComputeActor extends AbstractBehavior<ComputeActor.Command> {
      * @param replyTo told when done, or why not
      */
     public record Restore(Plan plan, int query, io.spate.frame.Frame saved, ActorRef<StatusReply<org.apache.pekko.Done>> replyTo)
+            implements Command {
+    }
+
+    /**
+     * Set the largest event times the windowed queries of {@code plan} had seen per input partition, before any batch.
+     *
+     * @param plan the plan
+     * @param times as saved in the pipeline's event-time changelog
+     * @param replyTo told when done, or why not
+     */
+    public record RestoreTimes(Plan plan, java.util.List<io.spate.PartitionTime> times, ActorRef<StatusReply<org.apache.pekko.Done>> replyTo)
             implements Command {
     }
 
@@ -92,6 +103,7 @@ public final class ComputeActor extends AbstractBehavior<ComputeActor.Command> {
         return newReceiveBuilder()
                 .onMessage(Execute.class, this::onExecute)
                 .onMessage(Restore.class, this::onRestore)
+                .onMessage(RestoreTimes.class, this::onRestoreTimes)
                 .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
                 .onSignal(PostStop.class, signal -> onPostStop())
                 .build();
@@ -122,6 +134,17 @@ public final class ComputeActor extends AbstractBehavior<ComputeActor.Command> {
     public Behavior<Command> onRestore(Restore msg) {
         try {
             backend.restore(msg.plan(), msg.query(), msg.saved());
+            msg.replyTo().tell(StatusReply.success(org.apache.pekko.Done.getInstance()));
+        } catch (RuntimeException e) {
+            msg.replyTo().tell(StatusReply.error(e));
+        }
+        return this;
+    }
+
+    /** Seeds event times (public only for the receive builder's serializable method reference). */
+    public Behavior<Command> onRestoreTimes(RestoreTimes msg) {
+        try {
+            msg.times().forEach(t -> backend.restoreTime(msg.plan(), t));
             msg.replyTo().tell(StatusReply.success(org.apache.pekko.Done.getInstance()));
         } catch (RuntimeException e) {
             msg.replyTo().tell(StatusReply.error(e));

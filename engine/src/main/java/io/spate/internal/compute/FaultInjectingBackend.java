@@ -41,6 +41,11 @@ final class FaultInjectingBackend implements ComputeBackend {
     }
 
     @Override
+    public void restoreTime(Plan plan, io.spate.PartitionTime time) {
+        backend.restoreTime(plan, time);
+    }
+
+    @Override
     public void close() {
         backend.close();
     }

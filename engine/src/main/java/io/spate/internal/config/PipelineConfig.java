@@ -1,5 +1,6 @@
 package io.spate.internal.config;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,6 +21,7 @@ import io.spate.plan.InputFormat;
 import io.spate.plan.JsonFormat;
 import io.spate.plan.Plan;
 import io.spate.plan.Query;
+import io.spate.plan.Window;
 import io.spate.frame.ColumnType;
 
 /**
@@ -40,6 +42,11 @@ import io.spate.frame.ColumnType;
  * # an output may also split a text field into words, and keep running totals across batches:
  * #   { topic = word-counts, tokenize { column = text, as = word, lowercase = true },
  * #     group-by = [word], aggregates = ["count as count"], running = true }
+ *
+ * # or group by event-time windows (tumbling, or hopping with an advance), emitting upserts per
+ * # (window_start, window_end, keys):
+ * #   { topic = traffic-hourly, group-by = [host], aggregates = ["count as requests"],
+ * #     window { column = timestamp, size = 1h, advance = 1h, out-of-orderness = 10m, allowed-lateness = 0, retention = 1d } }
  * </pre>
  */
 public final class PipelineConfig {
@@ -113,6 +120,10 @@ public final class PipelineConfig {
             if (o.hasPath("running") && at(oat + ".running", () -> o.getBoolean("running"))) {
                 q.running();
             }
+            if (o.hasPath("window")) {
+                Window window = window(o, oat + ".window");
+                q.window(window);
+            }
             if (o.hasPath("where")) {
                 for (String w : at(oat + ".where", () -> o.getStringList("where"))) {
                     parse(oat + ".where", w, x -> q.where(x));
@@ -164,6 +175,26 @@ public final class PipelineConfig {
             throw new ConfigException.BadValue(at + ".model", "no readable model file '" + model + "' (train one with spate train-mlp or spate train-mf)");
         }
         return model;
+    }
+
+    /** The output's {@code window} block; durations in HOCON form ({@code 1h}, {@code 30 s}). */
+    private static Window window(Config o, String at) {
+        String column = at(at + ".column", () -> o.getString("window.column"));
+        Duration size = at(at + ".size", () -> o.getDuration("window.size"));
+        Duration advance = o.hasPath("window.advance") ? at(at + ".advance", () -> o.getDuration("window.advance")) : size;
+        Duration outOfOrderness = o.hasPath("window.out-of-orderness")
+                ? at(at + ".out-of-orderness", () -> o.getDuration("window.out-of-orderness")) : Duration.ZERO;
+        Duration lateness = o.hasPath("window.allowed-lateness")
+                ? at(at + ".allowed-lateness", () -> o.getDuration("window.allowed-lateness")) : Duration.ZERO;
+        Duration retention = o.hasPath("window.retention")
+                ? at(at + ".retention", () -> o.getDuration("window.retention")) : Window.DEFAULT_RETENTION;
+        List<String> known = List.of("column", "size", "advance", "out-of-orderness", "allowed-lateness", "retention");
+        for (String key : o.getConfig("window").root().keySet()) {
+            if (!known.contains(key)) {
+                throw new ConfigException.BadValue(at + "." + key, "unknown window setting; known: " + String.join(", ", known));
+            }
+        }
+        return parse(at, column, x -> new Window(column, size, advance, outOfOrderness, lateness, retention));
     }
 
     private static InputFormat format(Config p, String at) {

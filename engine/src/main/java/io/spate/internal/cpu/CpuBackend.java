@@ -57,6 +57,14 @@ public final class CpuBackend implements ComputeBackend {
     }
 
     @Override
+    public void restoreTime(Plan plan, io.spate.PartitionTime time) {
+        if (program == null || !program.runs(plan)) {
+            program = new PlanProgram(plan, hashMask, NAME);
+        }
+        program.restore(time);
+    }
+
+    @Override
     public void close() {
         program = null;
     }

@@ -1,10 +1,12 @@
 package io.spate.internal.cpu;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 
 import io.spate.BatchResult;
+import io.spate.PartitionTime;
 import io.spate.RecordBatch;
 import io.spate.frame.Frame;
 import io.spate.internal.codec.BatchDecoder;
@@ -33,7 +35,7 @@ final class PlanProgram {
         decoded = new DecodedBatch(plan.referencedFields());
         decoder = BatchDecoders.forFormat(plan.format(), plan.referencedFields());
         for (Query q : plan.queries()) {
-            kernels.add(new QueryKernel(q, decoded, hashMask));
+            kernels.add(new QueryKernel(q, kernels.size(), decoded, hashMask));
         }
         for (Inference i : plan.inferences()) {
             inferences.add(InferenceKernel.of(i, decoded));
@@ -43,6 +45,15 @@ final class PlanProgram {
     /** Seeds the running state of query {@code query} (see {@link QueryKernel#restore}). */
     void restore(int query, Frame saved) {
         kernels.get(query).restore(saved);
+    }
+
+    /** Sets the largest event time seen in an input partition by a windowed query, as saved before a restart. */
+    void restore(PartitionTime time) {
+        WindowKernel window = kernels.get(time.query()).window();
+        if (window == null) {
+            throw new IllegalArgumentException("query " + time.query() + " of the plan has no windows");
+        }
+        window.restore(time.topic(), time.partition(), time.timestamp());
     }
 
     /** Whether this program runs {@code other}. */
@@ -57,10 +68,10 @@ final class PlanProgram {
             decoder.decode(batch, decoded);
             List<Frame> frames = new ArrayList<>(kernels.size() + inferences.size());
             for (QueryKernel k : kernels) {
-                frames.add(k.run(decoded));
+                frames.add(k.run(decoded, batch));
             }
             if (inferences.isEmpty()) {
-                return new BatchResult(batch, frames, decoded.rejectedRows(), decoded.rejectedReasons(), backendName);
+                return result(batch, frames, decoded.rejectedRows(), decoded.rejectedReasons());
             }
             // Inferences reject accepted rows only, so these rows are disjoint from decoding's; the map sorts them.
             TreeMap<Integer, String> rejects = new TreeMap<>();
@@ -72,10 +83,35 @@ final class PlanProgram {
             for (int i = 0; i < rows.length; i++) {
                 rejects.put(rows[i], reasons[i]);
             }
-            return new BatchResult(batch, frames, rejects.keySet().stream().mapToInt(Integer::intValue).toArray(),
-                    rejects.values().toArray(new String[0]), backendName);
+            return result(batch, frames, rejects.keySet().stream().mapToInt(Integer::intValue).toArray(),
+                    rejects.values().toArray(new String[0]));
         } finally {
             decoded.release();
         }
+    }
+
+    /** The result, with the late records and moved event times of the windowed queries. */
+    private BatchResult result(RecordBatch batch, List<Frame> frames, int[] rejected, String[] reasons) {
+        int lateCount = 0;
+        for (QueryKernel k : kernels) {
+            lateCount += k.window() == null ? 0 : k.window().lateCount();
+        }
+        if (lateCount == 0 && kernels.stream().allMatch(k -> k.window() == null)) {
+            return new BatchResult(batch, frames, rejected, reasons, backendName);
+        }
+        int[] late = new int[lateCount];
+        int[] lateQuery = new int[lateCount];
+        List<PartitionTime> times = new ArrayList<>();
+        int at = 0;
+        for (int q = 0; q < kernels.size(); q++) {
+            WindowKernel w = kernels.get(q).window();
+            if (w != null) {
+                System.arraycopy(w.late(), 0, late, at, w.lateCount());
+                Arrays.fill(lateQuery, at, at + w.lateCount(), q);
+                at += w.lateCount();
+                times.addAll(w.movedTimes());
+            }
+        }
+        return new BatchResult(batch, frames, rejected, reasons, backendName, late, lateQuery, times);
     }
 }

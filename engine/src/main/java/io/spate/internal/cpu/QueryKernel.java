@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import io.spate.RecordBatch;
 import io.spate.frame.Column;
 import io.spate.frame.DoubleColumn;
 import io.spate.frame.Frame;
@@ -15,6 +16,7 @@ import io.spate.plan.Aggregate;
 import io.spate.plan.Having;
 import io.spate.plan.Plan;
 import io.spate.plan.Query;
+import io.spate.plan.Window;
 
 /**
  * Runs one query over a decoded batch: filter the accepted records, give each a group id, compute
@@ -31,13 +33,17 @@ final class QueryKernel {
     private final int havingIndex;
     private final TokenizeKernel tokenizer;
     private final RunningState state;
+    private final WindowKernel window;
+    private final WindowGroups windowGroups = new WindowGroups();
     private final List<io.spate.plan.AggFn> aggregateFns;
     private final ByteArena keyBuffer = new ByteArena();
     private int[] sel = new int[0];
     private int[] groupOf = new int[0];
+    private int[] entryRows = new int[0];
+    private int[] entryGroups = new int[0];
 
-    /** The kernel of {@code query} over the columns of {@code decoded} (the plan's decoded batch). */
-    QueryKernel(Query query, DecodedBatch decoded, int hashMask) {
+    /** The kernel of {@code query}, number {@code queryIndex} of its plan, over the columns of {@code decoded} (the plan's decoded batch). */
+    QueryKernel(Query query, int queryIndex, DecodedBatch decoded, int hashMask) {
         tokenizer = query.tokenize().map(t -> new TokenizeKernel(t, decoded)).orElse(null);
         DecodedBatch layout = tokenizer == null ? decoded : tokenizer.layout();
         filters = new FilterKernel(query.filters(), layout);
@@ -53,7 +59,8 @@ final class QueryKernel {
             }
         }
         havingIndex = index;
-        state = query.running() ? new RunningState(aggs, outputTypes(aggs, layout)) : null;
+        state = query.stateful() ? new RunningState(aggs, outputTypes(aggs, layout)) : null;
+        window = query.window().map(w -> new WindowKernel(w, layout.columnIndex(w.column()), queryIndex)).orElse(null);
         aggregateFns = aggs.stream().map(Aggregate::fn).toList();
     }
 
@@ -67,11 +74,11 @@ final class QueryKernel {
         return types;
     }
 
-    /** The query's result frame for the accepted records of {@code decoded}. */
-    Frame run(DecodedBatch decoded) {
+    /** The query's result frame for the accepted records of {@code decoded}, the decoded {@code records}. */
+    Frame run(DecodedBatch decoded, RecordBatch records) {
         DecodedBatch batch = tokenizer == null ? decoded : tokenizer.run(decoded);
         try {
-            return runOn(batch);
+            return runOn(batch, records);
         } finally {
             if (tokenizer != null) {
                 batch.release();
@@ -79,7 +86,7 @@ final class QueryKernel {
         }
     }
 
-    private Frame runOn(DecodedBatch batch) {
+    private Frame runOn(DecodedBatch batch, RecordBatch records) {
         int n = batch.acceptedCount();
         if (sel.length < n) {
             sel = new int[n];
@@ -88,20 +95,43 @@ final class QueryKernel {
         System.arraycopy(batch.accepted(), 0, sel, 0, n);
         n = filters.apply(batch, sel, n);
         int groups = group(batch, n);
-        int[] firstRows = table.firstRows();
-        Column[] values = aggregates.compute(batch, sel, groupOf, n, groups);
+        // Each group's rows: the records (sel) and group ids (groupOf) the aggregates read, and one record per group for its key.
+        int[] rowsIn = sel;
+        int[] groupIds = groupOf;
+        int rowCount = n;
+        int[] keyRowOf = table.firstRows();
+        long[] windowStarts = null;
+        if (window != null) {
+            rowCount = windows(records, batch, n);
+            rowsIn = entryRows;
+            groupIds = entryGroups;
+            groups = windowGroups.size();
+            keyRowOf = windowGroups.rows();
+            windowStarts = windowGroups.starts();
+        }
+        Column[] values = aggregates.compute(batch, rowsIn, groupIds, rowCount, groups);
         if (state != null) {
-            values = accumulate(batch, n, groups, firstRows, values);
+            values = accumulate(batch, groupIds, rowCount, groups, keyRowOf, windowStarts, values);
         }
         int[] kept = having == null ? null : passing(values[havingIndex], groups);
         int rows = kept == null ? groups : kept.length;
-        List<Column> columns = new ArrayList<>(keys.size() + values.length);
+        List<Column> columns = new ArrayList<>(keys.size() + values.length + 2);
+        if (windowStarts != null) {
+            long[] start = new long[rows];
+            long[] end = new long[rows];
+            for (int i = 0; i < rows; i++) {
+                start[i] = windowStarts[kept == null ? i : kept[i]];
+                end[i] = start[i] + window.size();
+            }
+            columns.add(new LongColumn(Window.START, start, rows));
+            columns.add(new LongColumn(Window.END, end, rows));
+        }
         if (keys.size() > 0) {
-            int[] keyRows = firstRows;
+            int[] keyRows = keyRowOf;
             if (kept != null) {
                 keyRows = new int[rows];
                 for (int i = 0; i < rows; i++) {
-                    keyRows[i] = firstRows[kept[i]];
+                    keyRows[i] = keyRowOf[kept[i]];
                 }
             }
             for (int k = 0; k < keys.size(); k++) {
@@ -112,7 +142,47 @@ final class QueryKernel {
         for (Column c : values) {
             columns.add(kept == null || rows == groups ? c : gather(c, kept));
         }
-        return new Frame(columns, keys.size(), rows);
+        if (window != null) {
+            evictClosedWindows();
+        }
+        return new Frame(columns, columns.size() - values.length, rows);
+    }
+
+    /**
+     * Pairs the selected records with their open windows: fills {@link #entryRows} and
+     * {@link #entryGroups} (ids of (window, group) pairs in {@link #windowGroups}); returns the
+     * number of pairs.
+     */
+    private int windows(RecordBatch records, DecodedBatch batch, int n) {
+        window.assign(batch, records, sel, n);
+        int m = window.entries();
+        if (entryRows.length < m) {
+            entryRows = new int[m];
+            entryGroups = new int[m];
+        }
+        int[] entrySel = window.entrySel();
+        long[] entryStart = window.entryStart();
+        windowGroups.clear();
+        for (int e = 0; e < m; e++) {
+            int i = entrySel[e];
+            entryRows[e] = sel[i];
+            entryGroups[e] = windowGroups.findOrAdd(entryStart[e], groupOf[i], sel[i]);
+        }
+        return m;
+    }
+
+    /** Drops from the state the windows every partition's watermark has closed. */
+    private void evictClosedWindows() {
+        long through = window.evictable();
+        if (through != Long.MIN_VALUE) {
+            state.retain(g -> window.closes(state.keyLong(g, 0)) > through);
+            window.evicted(through);
+        }
+    }
+
+    /** The window kernel, or null if the query has no windows. */
+    WindowKernel window() {
+        return window;
     }
 
     /**
@@ -154,11 +224,16 @@ final class QueryKernel {
         }
     }
 
-    /** Merges this batch's groups into the running state; returns their running values. */
-    private Column[] accumulate(DecodedBatch batch, int n, int groups, int[] firstRows, Column[] values) {
+    /**
+     * Merges this batch's groups into the running state; returns their running values. Group
+     * {@code g} has the records whose {@code groupIds} is {@code g}, its keys are those of record
+     * {@code keyRowOf[g]}, and its window starts at {@code windowStarts[g]} (if windowed).
+     */
+    private Column[] accumulate(DecodedBatch batch, int[] groupIds, int n, int groups, int[] keyRowOf, long[] windowStarts,
+                                Column[] values) {
         long[] counts = new long[groups];
         for (int i = 0; i < n; i++) {
-            counts[groupOf[i]]++;
+            counts[groupIds[i]]++;
         }
         int[] stateGroups = new int[groups];
         if (keys.size() > 0) {
@@ -166,8 +241,12 @@ final class QueryKernel {
         }
         for (int g = 0; g < groups; g++) {
             keyBuffer.clear();
+            if (windowStarts != null) {
+                GroupKeys.writeLong(keyBuffer, windowStarts[g]);
+                GroupKeys.writeLong(keyBuffer, windowStarts[g] + window.size());
+            }
             if (keys.size() > 0) {
-                keys.writeKey(firstRows[g], keyBuffer);
+                keys.writeKey(keyRowOf[g], keyBuffer);
             }
             stateGroups[g] = state.findOrAdd(keyBuffer.bytes(), 0, keyBuffer.size());
             state.merge(stateGroups[g], g, counts[g], values);

@@ -23,7 +23,7 @@ final class RunningState {
     private final AggFn[] fns;
     private final String[] aliases;
     private final ColumnType[] outputTypes;
-    private final ByteArena keys = new ByteArena();
+    private ByteArena keys = new ByteArena();
     private int[] keyStart = new int[256];
     private int[] keyLength = new int[256];
     private int[] keyHash = new int[256];
@@ -116,6 +116,11 @@ final class RunningState {
 
     private void rehash() {
         slots = new int[slots.length * 2];
+        fillSlots();
+    }
+
+    /** Points the (empty) slot table at every group. */
+    private void fillSlots() {
         int mask = slots.length - 1;
         for (int g = 0; g < groups; g++) {
             int pos = keyHash[g] & mask;
@@ -154,6 +159,51 @@ final class RunningState {
                 }
             }
         }
+    }
+
+    /** The long written at byte {@code at} of group {@code g}'s key (see {@link GroupKeys#writeLong}). */
+    long keyLong(int g, int at) {
+        byte[] b = keys.bytes();
+        int from = keyStart[g] + at;
+        long v = 0;
+        for (int i = 7; i >= 0; i--) {
+            v = (v << 8) | (b[from + i] & 0xFF);
+        }
+        return v;
+    }
+
+    /**
+     * Drops the groups {@code keep} rejects (windows that can no longer change) and renumbers the
+     * others; group ids handed out before are invalid afterwards. Returns the number dropped.
+     */
+    int retain(java.util.function.IntPredicate keep) {
+        ByteArena kept = new ByteArena();
+        int n = 0;
+        for (int g = 0; g < groups; g++) {
+            if (!keep.test(g)) {
+                continue;
+            }
+            keyStart[n] = kept.append(keys.bytes(), keyStart[g], keyStart[g] + keyLength[g]);
+            keyLength[n] = keyLength[g];
+            keyHash[n] = keyHash[g];
+            counts[n] = counts[g];
+            for (int a = 0; a < fns.length; a++) {
+                if (longAcc[a] != null) {
+                    longAcc[a][n] = longAcc[a][g];
+                } else {
+                    doubleAcc[a][n] = doubleAcc[a][g];
+                }
+            }
+            n++;
+        }
+        int dropped = groups - n;
+        if (dropped > 0) {
+            keys = kept;
+            groups = n;
+            slots = new int[slots.length];
+            fillSlots();
+        }
+        return dropped;
     }
 
     /** The running values of state groups {@code groupIds[0, n)}, one column per aggregate. */

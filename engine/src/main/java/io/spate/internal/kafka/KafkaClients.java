@@ -63,12 +63,16 @@ public final class KafkaClients {
     public static void createOutputTopics(SpateSettings settings, Pipeline pipeline) {
         List<String> wanted = new ArrayList<>(pipeline.outputTopics());
         wanted.add(pipeline.deadLetterTopic());
-        // A running query's output is an upsert stream and its state's changelog: keep the last value per key.
+        // A running or windowed query's output is an upsert stream and its state's changelog: keep the last value per key.
         Set<String> compacted = new java.util.HashSet<>();
         for (int q = 0; q < pipeline.plan().queries().size(); q++) {
-            if (pipeline.plan().queries().get(q).running()) {
+            if (pipeline.plan().queries().get(q).stateful()) {
                 compacted.add(pipeline.outputTopics().get(q));
             }
+        }
+        if (pipeline.windowed()) {
+            wanted.add(pipeline.eventTimeTopic());
+            compacted.add(pipeline.eventTimeTopic());
         }
         createTopics(settings, wanted, compacted);
     }

@@ -4,11 +4,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import io.spate.BatchResult;
 import io.spate.OutputBatch;
+import io.spate.PartitionTime;
 import io.spate.Pipeline;
 import io.spate.RecordBatch;
 import io.spate.SourceOffsets;
@@ -31,6 +34,12 @@ public final class ResultEncoder {
     public static final String OFFSET_HEADER = "spate.source.offset";
     /** Header with the name of the pipeline that rejected the record. */
     public static final String PIPELINE_HEADER = "spate.pipeline";
+    /** Header naming the output (topic) a late record was not counted in. */
+    public static final String OUTPUT_HEADER = "spate.output";
+    /** The reason of a record that came after all its windows closed. */
+    public static final String LATE = "late";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Pipeline pipeline;
     private final FrameEncoder frames = new FrameEncoder();
@@ -63,6 +72,14 @@ public final class ResultEncoder {
         for (int i = 0; i < rejected.length; i++) {
             records.add(deadLetter(batch, rejected[i], result.reasons()[i]));
         }
+        for (int i = 0; i < result.late().length; i++) {
+            ProducerRecord<byte[], byte[]> late = deadLetter(batch, result.late()[i], LATE);
+            late.headers().add(OUTPUT_HEADER, pipeline.outputTopics().get(result.lateQuery()[i]).getBytes(StandardCharsets.UTF_8));
+            records.add(late);
+        }
+        for (PartitionTime t : result.times()) {
+            records.add(eventTime(t));
+        }
         SourceOffsets offsets = batch.sourceOffsets();
         return new OutputBatch(records, offsets);
     }
@@ -77,9 +94,18 @@ public final class ResultEncoder {
         return new ProducerRecord<>(pipeline.deadLetterTopic(), null, null, null, batch.value(index), headers);
     }
 
+    /** The changelog record of a windowed query's event time in one input partition (see {@link Pipeline#eventTimeTopic()}). */
+    private ProducerRecord<byte[], byte[]> eventTime(PartitionTime t) {
+        String output = pipeline.outputTopics().get(t.query());
+        String key = output + "/" + t.topic() + "/" + t.partition();
+        ObjectNode value = JSON.createObjectNode().put("output", output).put("topic", t.topic()).put("partition", t.partition())
+                .put("max_timestamp", t.timestamp());
+        return new ProducerRecord<>(pipeline.eventTimeTopic(), key.getBytes(StandardCharsets.UTF_8), value.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
     /** Number of records {@code result} makes. */
     public static int recordCount(BatchResult result) {
-        int n = result.rejectedCount();
+        int n = result.rejectedCount() + result.late().length + result.times().size();
         for (Frame f : result.frames()) {
             n += f.nesting() != null ? f.nesting().records() : f.rows();
         }

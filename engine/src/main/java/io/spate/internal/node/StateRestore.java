@@ -18,6 +18,7 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.spate.PartitionTime;
 import io.spate.Pipeline;
 import io.spate.SpateSettings;
 import io.spate.frame.Column;
@@ -31,6 +32,7 @@ import io.spate.plan.Aggregate;
 import io.spate.plan.GroupKey;
 import io.spate.plan.Plan;
 import io.spate.plan.Query;
+import io.spate.plan.Window;
 import io.spate.testkit.KafkaTopics;
 
 /**
@@ -53,7 +55,7 @@ public final class StateRestore {
         Plan plan = pipeline.plan();
         for (int q = 0; q < plan.queries().size(); q++) {
             Query query = plan.queries().get(q);
-            if (!query.running()) {
+            if (!query.stateful()) {
                 continue;
             }
             String topic = pipeline.outputTopics().get(q);
@@ -73,6 +75,42 @@ public final class StateRestore {
             }
             LOG.info("restored {} groups of {} from {}", saved.rows(), query.name(), topic);
         }
+        if (pipeline.windowed()) {
+            List<PartitionTime> times = readTimes(settings, pipeline);
+            try {
+                AskPattern.<ComputeActor.Command, org.apache.pekko.pattern.StatusReply<org.apache.pekko.Done>>ask(actor,
+                                replyTo -> new ComputeActor.RestoreTimes(plan, times, replyTo), Duration.ofMinutes(5), system.scheduler())
+                        .toCompletableFuture().get(5, TimeUnit.MINUTES).getValue();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot restore the event time of " + pipeline.name() + ": " + e.getMessage(), e);
+            }
+            LOG.info("restored the event time of {} input partitions from {}", times.size(), pipeline.eventTimeTopic());
+        }
+    }
+
+    /** The last event time per windowed query and input partition saved in the pipeline's event-time changelog. */
+    static List<PartitionTime> readTimes(SpateSettings settings, Pipeline pipeline) {
+        Map<String, JsonNode> last = new LinkedHashMap<>();
+        try {
+            for (ConsumerRecord<byte[], byte[]> r : KafkaTopics.readAll(settings.bootstrapServers(), pipeline.eventTimeTopic())) {
+                if (r.key() != null && r.value() != null) {
+                    last.put(new String(r.key(), StandardCharsets.UTF_8), JSON.readTree(r.value()));
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the event-time changelog " + pipeline.eventTimeTopic(), e);
+        }
+        List<PartitionTime> times = new ArrayList<>();
+        for (JsonNode t : last.values()) {
+            int query = pipeline.outputTopics().indexOf(t.path("output").asText());
+            if (query < 0 || query >= pipeline.plan().queries().size() || pipeline.plan().queries().get(query).window().isEmpty()) {
+                LOG.warn("ignoring the saved event time of '{}': no windowed output of {} has that name", t.path("output").asText(),
+                        pipeline.name());
+                continue;
+            }
+            times.add(new PartitionTime(query, t.path("topic").asText(), t.path("partition").asInt(), t.path("max_timestamp").asLong()));
+        }
+        return times;
     }
 
     /** The last value per key of {@code topic}, as a frame shaped like the query's output. */
@@ -83,6 +121,10 @@ public final class StateRestore {
         }
         List<JsonNode> rows = new ArrayList<>(last.values());
         List<Column> columns = new ArrayList<>();
+        if (query.window().isPresent()) {
+            columns.add(column(Window.START, ColumnType.LONG, rows));
+            columns.add(column(Window.END, ColumnType.LONG, rows));
+        }
         for (GroupKey k : query.keys()) {
             columns.add(column(k.alias(), keyType(plan, query, k), rows));
         }
@@ -90,7 +132,7 @@ public final class StateRestore {
             ColumnType input = a.column() == null ? ColumnType.LONG : plan.format().field(a.column()).orElseThrow().type();
             columns.add(column(a.alias(), Plan.resultType(a.fn(), input), rows));
         }
-        return new Frame(columns, query.keys().size(), rows.size());
+        return new Frame(columns, query.keyColumnCount(), rows.size());
     }
 
     private static ColumnType keyType(Plan plan, Query query, GroupKey key) {

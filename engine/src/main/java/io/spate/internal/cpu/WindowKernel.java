@@ -1,0 +1,228 @@
+package io.spate.internal.cpu;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.spate.PartitionTime;
+import io.spate.RecordBatch;
+import io.spate.internal.codec.DecodedBatch;
+import io.spate.plan.Window;
+
+/**
+ * Puts the selected records of a batch into event-time windows, and keeps the largest event time
+ * seen per input partition, from which each partition's watermark follows (see {@link Window} for
+ * the rules). It walks the accepted records in batch order, which within a partition is offset
+ * order, so the decision for each record depends only on the records before it in its partition.
+ */
+final class WindowKernel {
+
+    /** Timestamps farther from the epoch than this (about 146,000 years) are never on time: window arithmetic stays exact. */
+    private static final long TIME_LIMIT = 1L << 62;
+
+    private final long size;
+    private final long advance;
+    private final long outOfOrderness;
+    private final long lateness;
+    private final long retention;
+    private final int timeColumn;
+    private final int query;
+    /** Per topic, per partition: the largest event time seen, or {@link Long#MIN_VALUE}. */
+    private final Map<String, long[]> maxTimes = new HashMap<>();
+    /** Per topic, per partition: whether this batch moved it. */
+    private final Map<String, boolean[]> moved = new HashMap<>();
+    /** Windows that close at or before this were dropped from the state: records for them are late everywhere. */
+    private long evictedThrough = Long.MIN_VALUE;
+
+    private int[] entrySel = new int[0];
+    private long[] entryStart = new long[0];
+    private int entries;
+    private int[] late = new int[0];
+    private int lateCount;
+
+    /** The kernel of query number {@code query}'s {@code window}, whose time column is {@code timeColumn} of the decoded batch. */
+    WindowKernel(Window window, int timeColumn, int query) {
+        this.size = window.size().toMillis();
+        this.advance = window.advance().toMillis();
+        this.outOfOrderness = window.outOfOrderness().toMillis();
+        this.lateness = window.allowedLateness().toMillis();
+        this.retention = window.retention().toMillis();
+        this.timeColumn = timeColumn;
+        this.query = query;
+    }
+
+    /** Window length in milliseconds. */
+    long size() {
+        return size;
+    }
+
+    /**
+     * Assigns the records {@code sel[0, n)} (an ascending subset of the accepted rows of
+     * {@code decoded}, whose rows are the records of {@code batch}) to their open windows, and moves
+     * every partition's event time past its accepted records. Afterwards {@link #entries()} pairs
+     * (selection index, window start) are in {@link #entrySel()} and {@link #entryStart()}, and the
+     * records late for all their windows in {@link #late()}.
+     */
+    void assign(DecodedBatch decoded, RecordBatch batch, int[] sel, int n) {
+        long[] times = decoded.longs(timeColumn);
+        int[] accepted = decoded.accepted();
+        int acceptedCount = decoded.acceptedCount();
+        int perRecord = (int) (size / advance);
+        if (entrySel.length < n * perRecord) {
+            entrySel = new int[n * perRecord];
+            entryStart = new long[n * perRecord];
+        }
+        entries = 0;
+        lateCount = 0;
+        String topic = null;
+        long[] max = null;
+        boolean[] touched = null;
+        int j = 0;
+        for (int a = 0; a < acceptedCount; a++) {
+            int row = accepted[a];
+            if (batch.topic(row) != topic) {
+                topic = batch.topic(row);
+                max = maxTimes.get(topic);
+                touched = moved.get(topic);
+            }
+            int p = batch.partition(row);
+            if (max == null || p >= max.length) {
+                max = grow(topic, p);
+                touched = moved.get(topic);
+            }
+            long t = times[row];
+            boolean inRange = t > -TIME_LIMIT && t < TIME_LIMIT;
+            if (j < n && sel[j] == row) {
+                if (!inRange || !place(j, t, watermark(max[p]))) {
+                    if (late.length == lateCount) {
+                        late = Arrays.copyOf(late, Math.max(16, 2 * lateCount));
+                    }
+                    late[lateCount++] = row;
+                }
+                j++;
+            }
+            if (inRange && t > max[p]) {
+                max[p] = t;
+                touched[p] = true;
+            }
+        }
+    }
+
+    /** Adds an entry for each open window of time {@code t}; returns whether there was one. */
+    private boolean place(int selIndex, long t, long watermark) {
+        boolean placed = false;
+        for (long start = Math.floorDiv(t, advance) * advance; start > t - size; start -= advance) {
+            long closes = closes(start);
+            if (closes > watermark && closes > evictedThrough) {
+                entrySel[entries] = selIndex;
+                entryStart[entries] = start;
+                entries++;
+                placed = true;
+            }
+        }
+        return placed;
+    }
+
+    /** The watermark that follows from a partition's largest event time (Flink's bounded out-of-orderness). */
+    private long watermark(long maxTime) {
+        return maxTime == Long.MIN_VALUE ? Long.MIN_VALUE : maxTime - outOfOrderness - 1;
+    }
+
+    /** The watermark at or past which the window starting at {@code start} accepts nothing more. */
+    long closes(long start) {
+        return start + size - 1 + lateness;
+    }
+
+    private long[] grow(String topic, int partition) {
+        long[] max = maxTimes.get(topic);
+        int from = max == null ? 0 : max.length;
+        max = max == null ? new long[partition + 1] : Arrays.copyOf(max, Math.max(partition + 1, 2 * max.length));
+        Arrays.fill(max, from, max.length, Long.MIN_VALUE);
+        maxTimes.put(topic, max);
+        boolean[] touched = moved.get(topic);
+        moved.put(topic, touched == null ? new boolean[max.length] : Arrays.copyOf(touched, max.length));
+        return max;
+    }
+
+    /** Number of (record, window) pairs of the last batch. */
+    int entries() {
+        return entries;
+    }
+
+    /** For each entry, the index into the selection of its record. */
+    int[] entrySel() {
+        return entrySel;
+    }
+
+    /** For each entry, the start of its window. */
+    long[] entryStart() {
+        return entryStart;
+    }
+
+    /** The rows of the last batch's late records, in batch order: {@link #lateCount()} of them. */
+    int[] late() {
+        return late;
+    }
+
+    /** Number of late records in the last batch. */
+    int lateCount() {
+        return lateCount;
+    }
+
+    /** The partitions whose largest event time the last batch moved, and that time; clears the marks. */
+    List<PartitionTime> movedTimes() {
+        List<PartitionTime> out = new ArrayList<>();
+        for (Map.Entry<String, boolean[]> e : moved.entrySet()) {
+            boolean[] touched = e.getValue();
+            long[] max = maxTimes.get(e.getKey());
+            for (int p = 0; p < touched.length; p++) {
+                if (touched[p]) {
+                    out.add(new PartitionTime(query, e.getKey(), p, max[p]));
+                    touched[p] = false;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Sets a partition's largest event time, as saved before a restart. */
+    void restore(String topic, int partition, long maxTime) {
+        long[] max = maxTimes.get(topic);
+        if (max == null || partition >= max.length) {
+            max = grow(topic, partition);
+        }
+        max[partition] = Math.max(max[partition], maxTime);
+    }
+
+    /**
+     * The watermark every partition seen so far has passed (partitions not seen yet do not hold it
+     * back), less the retention, if that passed a window boundary since the last eviction: windows
+     * closing at or before it can be dropped. {@link Long#MIN_VALUE} if nothing new
+     * can be dropped. Records for dropped windows are late from then on, whatever their partition.
+     */
+    long evictable() {
+        long min = Long.MAX_VALUE;
+        for (long[] max : maxTimes.values()) {
+            for (long m : max) {
+                if (m != Long.MIN_VALUE) {
+                    min = Math.min(min, watermark(m));
+                }
+            }
+        }
+        if (min == Long.MAX_VALUE || min < Long.MIN_VALUE + retention) {
+            return Long.MIN_VALUE;
+        }
+        min -= retention;
+        if (evictedThrough != Long.MIN_VALUE && Math.floorDiv(min - lateness, advance) <= Math.floorDiv(evictedThrough - lateness, advance)) {
+            return Long.MIN_VALUE;
+        }
+        return min;
+    }
+
+    /** Records that windows closing at or before {@code watermark} were dropped. */
+    void evicted(long watermark) {
+        evictedThrough = Math.max(evictedThrough, watermark);
+    }
+}
