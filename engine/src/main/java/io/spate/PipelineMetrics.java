@@ -29,7 +29,7 @@ public final class PipelineMetrics {
         records.add(result.batch().count());
         bytes.add(result.batch().byteSize());
         batches.increment();
-        rejected.add(result.rejectedCount());
+        rejected.add(result.rejectedCount() + result.late().length);
         outputRecords.add(outputs);
     }
 
@@ -48,7 +48,7 @@ public final class PipelineMetrics {
         return batches.sum();
     }
 
-    /** Malformed records sent to the dead-letter topic. */
+    /** Records sent to the dead-letter topic: malformed ones, and late ones once per windowed output they missed. */
     public long rejected() {
         return rejected.sum();
     }

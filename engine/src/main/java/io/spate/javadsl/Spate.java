@@ -61,9 +61,7 @@ public final class Spate {
             backend = probe.name();
         }
         ActorRef<ComputeActor.Command> actor = SpateStreams.spawnComputeActor(system, pipeline.name(), settings, metrics.faultCounter());
-        if (settings.config().getBoolean("spate.state.restore")) {
-            StateRestore.restore(settings, pipeline, actor, org.apache.pekko.actor.typed.javadsl.Adapter.toTyped(system.classicSystem()));
-        }
+        StateRestore.restore(settings, pipeline, actor, org.apache.pekko.actor.typed.javadsl.Adapter.toTyped(system.classicSystem()));
         Materializer materializer = Materializer.matFromSystem(system);
         CompletionStage<Done> completion;
         Supplier<CompletionStage<Done>> stopper;

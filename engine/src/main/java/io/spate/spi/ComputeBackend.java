@@ -36,7 +36,9 @@ public interface ComputeBackend extends AutoCloseable {
     /**
      * Sets the largest event time a windowed query of {@code plan} has seen in one input partition,
      * as the backend reported it in {@link BatchResult#times()} before a restart. Called before the
-     * first batch, after {@link #restore(Plan, int, io.spate.frame.Frame)}.
+     * first batch, after {@link #restore(Plan, int, io.spate.frame.Frame)}. A timestamp of
+     * {@link Long#MIN_VALUE} names a partition of the input nothing has been read from yet: until
+     * it is read from, no window is dropped for retention.
      */
     default void restoreTime(Plan plan, io.spate.PartitionTime time) {
         throw new UnsupportedOperationException("the " + name() + " backend cannot restore event time");

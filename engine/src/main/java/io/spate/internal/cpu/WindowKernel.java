@@ -21,6 +21,8 @@ final class WindowKernel {
 
     /** Timestamps farther from the epoch than this (about 146,000 years) are never on time: window arithmetic stays exact. */
     private static final long TIME_LIMIT = 1L << 62;
+    /** The largest time of a partition known to exist but not read from yet: it holds back eviction. */
+    private static final long NOT_SEEN = Long.MIN_VALUE + 1;
 
     private final long size;
     private final long advance;
@@ -29,7 +31,7 @@ final class WindowKernel {
     private final long retention;
     private final int timeColumn;
     private final int query;
-    /** Per topic, per partition: the largest event time seen, or {@link Long#MIN_VALUE}. */
+    /** Per topic, per partition: the largest event time seen, {@link #NOT_SEEN}, or {@link Long#MIN_VALUE} for no such partition known. */
     private final Map<String, long[]> maxTimes = new HashMap<>();
     /** Per topic, per partition: whether this batch moved it. */
     private final Map<String, boolean[]> moved = new HashMap<>();
@@ -127,7 +129,7 @@ final class WindowKernel {
 
     /** The watermark that follows from a partition's largest event time (Flink's bounded out-of-orderness). */
     private long watermark(long maxTime) {
-        return maxTime == Long.MIN_VALUE ? Long.MIN_VALUE : maxTime - outOfOrderness - 1;
+        return maxTime <= NOT_SEEN ? Long.MIN_VALUE : maxTime - outOfOrderness - 1;
     }
 
     /** The watermark at or past which the window starting at {@code start} accepts nothing more. */
@@ -187,18 +189,21 @@ final class WindowKernel {
         return out;
     }
 
-    /** Sets a partition's largest event time, as saved before a restart. */
+    /**
+     * Sets a partition's largest event time, as saved before a restart; {@link Long#MIN_VALUE}
+     * makes the partition known though not read from yet, so that it holds back eviction.
+     */
     void restore(String topic, int partition, long maxTime) {
         long[] max = maxTimes.get(topic);
         if (max == null || partition >= max.length) {
             max = grow(topic, partition);
         }
-        max[partition] = Math.max(max[partition], maxTime);
+        max[partition] = Math.max(max[partition], Math.max(maxTime, NOT_SEEN));
     }
 
     /**
-     * The watermark every partition seen so far has passed (partitions not seen yet do not hold it
-     * back), less the retention, if that passed a window boundary since the last eviction: windows
+     * The watermark every partition known has passed (those known but not read from yet hold it
+     * back; those never heard of do not), less the retention, if that passed a window boundary since the last eviction: windows
      * closing at or before it can be dropped. {@link Long#MIN_VALUE} if nothing new
      * can be dropped. Records for dropped windows are late from then on, whatever their partition.
      */
@@ -206,6 +211,9 @@ final class WindowKernel {
         long min = Long.MAX_VALUE;
         for (long[] max : maxTimes.values()) {
             for (long m : max) {
+                if (m == NOT_SEEN) {
+                    return Long.MIN_VALUE;
+                }
                 if (m != Long.MIN_VALUE) {
                     min = Math.min(min, watermark(m));
                 }

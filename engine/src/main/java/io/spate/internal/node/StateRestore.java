@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -50,10 +51,16 @@ public final class StateRestore {
     private StateRestore() {
     }
 
-    /** Restores every running query of {@code pipeline} into the compute actor, before its first batch. */
+    /**
+     * Before the first batch: restores every running and windowed query of {@code pipeline} into the
+     * compute actor and the windowed queries' event time, when {@code spate.state.restore} is on;
+     * and tells the windowed queries every partition of their input, so that one not read from yet
+     * holds back the dropping of old windows.
+     */
     public static void restore(SpateSettings settings, Pipeline pipeline, ActorRef<ComputeActor.Command> actor, ActorSystem<?> system) {
+        boolean restore = settings.config().getBoolean("spate.state.restore");
         Plan plan = pipeline.plan();
-        for (int q = 0; q < plan.queries().size(); q++) {
+        for (int q = 0; q < plan.queries().size() && restore; q++) {
             Query query = plan.queries().get(q);
             if (!query.stateful()) {
                 continue;
@@ -76,7 +83,8 @@ public final class StateRestore {
             LOG.info("restored {} groups of {} from {}", saved.rows(), query.name(), topic);
         }
         if (pipeline.windowed()) {
-            List<PartitionTime> times = readTimes(settings, pipeline);
+            List<PartitionTime> times = new ArrayList<>(restore ? readTimes(settings, pipeline) : List.of());
+            times.addAll(inputPartitions(settings, pipeline));
             try {
                 AskPattern.<ComputeActor.Command, org.apache.pekko.pattern.StatusReply<org.apache.pekko.Done>>ask(actor,
                                 replyTo -> new ComputeActor.RestoreTimes(plan, times, replyTo), Duration.ofMinutes(5), system.scheduler())
@@ -84,8 +92,29 @@ public final class StateRestore {
             } catch (Exception e) {
                 throw new IllegalStateException("cannot restore the event time of " + pipeline.name() + ": " + e.getMessage(), e);
             }
-            LOG.info("restored the event time of {} input partitions from {}", times.size(), pipeline.eventTimeTopic());
+            LOG.info("event time of {} ({} input partitions, saved times restored: {})", pipeline.name(), times.size(), restore);
         }
+    }
+
+    /** Every partition of the pipeline's input topics, for each windowed query, as not read from ({@link Long#MIN_VALUE}). */
+    private static List<PartitionTime> inputPartitions(SpateSettings settings, Pipeline pipeline) {
+        List<PartitionTime> out = new ArrayList<>();
+        try (org.apache.kafka.clients.admin.Admin admin = io.spate.internal.kafka.KafkaClients.admin(settings)) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<String> topics = pipeline.topics().stream().filter(existing::contains).toList();
+            for (org.apache.kafka.clients.admin.TopicDescription d : admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
+                for (org.apache.kafka.common.TopicPartitionInfo p : d.partitions()) {
+                    for (int q = 0; q < pipeline.plan().queries().size(); q++) {
+                        if (pipeline.plan().queries().get(q).window().isPresent()) {
+                            out.add(new PartitionTime(q, d.name(), p.partition(), Long.MIN_VALUE));
+                        }
+                    }
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot list the partitions of " + pipeline.topics() + ": " + e.getMessage(), e);
+        }
+        return out;
     }
 
     /** The last event time per windowed query and input partition saved in the pipeline's event-time changelog. */

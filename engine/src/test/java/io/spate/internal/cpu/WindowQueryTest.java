@@ -131,6 +131,17 @@ class WindowQueryTest {
     }
 
     @Test
+    void shouldKeepWindowsWhileAKnownPartitionHasNotBeenReadFrom() {
+        Plan plan = hourly(Window.tumbling("timestamp", Duration.ofHours(1)).withRetention(Duration.ZERO));
+        CpuBackend backend = new CpuBackend();
+        backend.restoreTime(plan, new PartitionTime(0, "weblogs", 1, Long.MIN_VALUE));
+        backend.execute(plan, batch(List.of(line("a", 10, 1), line("a", 300, 1)), new int[2]));
+        BatchResult r = backend.execute(plan, batch(List.of(line("a", 30, 1)), new int[] {1}));
+        assertEquals(0, r.late().length, "partition 1 was known, so 00:xx was kept for it");
+        assertEquals(Map.of(List.of(at(0), at(60), "a"), List.of(2L, 2L)), FrameRows.byKey(r.frames().get(0)));
+    }
+
+    @Test
     void shouldRejectBadWindows() {
         assertThrows(IllegalArgumentException.class, () -> Window.hopping("timestamp", Duration.ofHours(1), Duration.ofMinutes(7)));
         assertThrows(IllegalArgumentException.class, () -> hourly(Window.tumbling("host", Duration.ofHours(1))));
