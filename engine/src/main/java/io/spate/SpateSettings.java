@@ -65,6 +65,7 @@ public final class SpateSettings {
         if (config.getInt("spate.compute.inject-fault-every") < 0) {
             throw new ConfigException.BadValue("spate.compute.inject-fault-every", "must be 0 (off) or positive");
         }
+        config.getDuration("spate.source.drain-timeout");
         String source = config.getString("spate.source.mode");
         if (!source.equals("batch") && !source.equals("connector")) {
             throw new ConfigException.BadValue("spate.source.mode", "expected batch or connector, was '" + source + "'");

@@ -88,6 +88,7 @@ public final class TransactionalWriter implements AutoCloseable {
                 for (Future<RecordMetadata> f : sends) {
                     f.get();
                 }
+                offsets.written();
                 return Done.getInstance();
             } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException fatal) {
                 throw new IllegalStateException("transactional producer " + transactionalId + " cannot go on: " + fatal, fatal);

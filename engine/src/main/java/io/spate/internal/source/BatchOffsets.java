@@ -40,6 +40,11 @@ public final class BatchOffsets implements SourceOffsets {
         return offsets;
     }
 
+    /** Tells the source that a transaction committed these offsets with the batch's records (exactly-once). */
+    public void written() {
+        loop.settled();
+    }
+
     /** Commits these offsets (with every earlier acked one); completes when the broker has them or the partitions moved away. */
     @Override
     public CompletionStage<Done> commit() {

@@ -46,11 +46,14 @@ public final class KafkaBatchSource extends GraphStageWithMaterializedValue<Sour
     private final List<String> topics;
     private final BatchSettings limits;
     private final String name;
+    private final java.time.Duration drainTimeout;
     private final Outlet<RecordBatch> out = Outlet.create("KafkaBatchSource.out");
     private final SourceShape<RecordBatch> shape = SourceShape.of(out);
 
-    private KafkaBatchSource(Map<String, Object> properties, List<String> topics, BatchSettings limits, String name) {
+    private KafkaBatchSource(Map<String, Object> properties, List<String> topics, BatchSettings limits, String name,
+                             java.time.Duration drainTimeout) {
         this.properties = properties;
+        this.drainTimeout = drainTimeout;
         this.topics = topics;
         this.limits = limits;
         this.name = name;
@@ -71,7 +74,7 @@ public final class KafkaBatchSource extends GraphStageWithMaterializedValue<Sour
             // Read only committed input, so a chain of exactly-once pipelines stays exactly-once.
             props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         }
-        return new KafkaBatchSource(props, pipeline.topics(), limits, pipeline.name());
+        return new KafkaBatchSource(props, pipeline.topics(), limits, pipeline.name(), settings.config().getDuration("spate.source.drain-timeout"));
     }
 
     @Override
@@ -90,7 +93,7 @@ public final class KafkaBatchSource extends GraphStageWithMaterializedValue<Sour
         private final AsyncCallback<RecordBatch> onBatch = createAsyncCallback(this::emit);
         private final AsyncCallback<Boolean> onComplete = createAsyncCallback(this::complete);
         private final AsyncCallback<Throwable> onFailure = createAsyncCallback(this::failStage);
-        private final PollLoop loop = new PollLoop(properties, topics, limits, new PollLoop.Output() {
+        private final PollLoop loop = new PollLoop(properties, topics, limits, drainTimeout, new PollLoop.Output() {
             @Override
             public void deliver(RecordBatch batch) {
                 onBatch.invoke(batch);

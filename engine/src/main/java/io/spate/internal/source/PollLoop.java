@@ -38,8 +38,13 @@ import io.spate.RecordBatchBuilder;
  * the consumer keeps its group membership but fetches nothing; memory is bounded by one poll plus
  * one batch. Commits: the acked offsets of every batch are merged (highest per partition) and the
  * ones of partitions still assigned are committed; on a rebalance the acked offsets of revoked
- * partitions are committed synchronously first. A batch still in flight when its partitions move
- * away cannot commit them: the new owner reads those records again (at-least-once).
+ * partitions are committed synchronously first.
+ *
+ * <p>Rebalances drain: when partitions are revoked, the open batch is closed and the loop waits
+ * (up to {@code spate.source.drain-timeout}) until every batch it built has settled (its records
+ * written and its offsets committed, or its transaction committed) before the group moves on; so
+ * no batch is in flight across a hand-over, and an exactly-once transaction never carries offsets
+ * of a generation the group has left (which would fence it and fail the stream).
  */
 final class PollLoop implements Runnable {
 
@@ -80,10 +85,13 @@ final class PollLoop implements Runnable {
     private int lastBytes;
     private int lastCount;
     private long sequence;
+    private final java.util.concurrent.atomic.AtomicLong settled = new java.util.concurrent.atomic.AtomicLong();
+    private final Duration drainTimeout;
     private boolean completed;
 
-    PollLoop(Map<String, Object> properties, List<String> topics, BatchSettings limits, Output output) {
+    PollLoop(Map<String, Object> properties, List<String> topics, BatchSettings limits, Duration drainTimeout, Output output) {
         this.properties = properties;
+        this.drainTimeout = drainTimeout;
         this.topics = topics;
         this.limits = limits;
         this.output = output;
@@ -105,7 +113,12 @@ final class PollLoop implements Runnable {
         return closed;
     }
 
-    /** Commits {@code offsets} (merged with all acked before) on the poll thread. */
+    /** A batch's records and offsets are written (by a transaction that committed them); any thread. */
+    void settled() {
+        settled.incrementAndGet();
+    }
+
+    /** Commits {@code offsets} (merged with all acked before) on the poll thread; the batch they belong to has settled once merged. */
     CompletionStage<Done> commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
         CompletableFuture<Done> done = new CompletableFuture<>();
         if (closed.isDone()) {
@@ -241,6 +254,7 @@ final class PollLoop implements Runnable {
 
     private void commitOnLoop(Map<TopicPartition, OffsetAndMetadata> offsets, CompletableFuture<Done> done) {
         offsets.forEach((tp, om) -> acked.merge(tp, om, (a, b) -> a.offset() >= b.offset() ? a : b));
+        settled.incrementAndGet();
         Map<TopicPartition, OffsetAndMetadata> owned = new HashMap<>();
         for (TopicPartition tp : consumer.assignment()) {
             OffsetAndMetadata om = acked.get(tp);
@@ -266,9 +280,38 @@ final class PollLoop implements Runnable {
         });
     }
 
+    /**
+     * Hands over the open batch and waits until every batch built so far has settled, running
+     * commit tasks and handing over batches as the stream asks meanwhile (on the poll thread, in
+     * the rebalance callback).
+     */
+    private void drainForRebalance(Collection<TopicPartition> partitions) {
+        if (closing || partitions.isEmpty()) {
+            return;
+        }
+        closeOpen();
+        long deadline = System.nanoTime() + drainTimeout.toNanos();
+        while (settled.get() < sequence && !closing) {
+            runTasks();
+            emit();
+            if (System.nanoTime() > deadline) {
+                LOG.warn("{} batches of {} still in flight after {}; the group moves on without them", sequence - settled.get(), topics, drainTimeout);
+                return;
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        LOG.debug("drained {} batches before giving up {}", sequence, partitions);
+    }
+
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            drainForRebalance(partitions);
             Map<TopicPartition, OffsetAndMetadata> leaving = new HashMap<>();
             for (TopicPartition tp : partitions) {
                 OffsetAndMetadata om = acked.remove(tp);
