@@ -52,6 +52,13 @@ public final class GpuDetection {
         remembered = null;
     }
 
+    /** The line of a load failure that names the missing library (JCuda's message holds several attempts). */
+    private static String essence(Throwable e) {
+        String message = String.valueOf(e.getMessage());
+        String first = message.lines().findFirst().orElse(message);
+        return message.lines().filter(l -> l.contains("libcuda")).reduce((a, b) -> b).map(String::strip).orElse(first);
+    }
+
     private static Probe run() {
         try {
             JCudaDriver.setExceptionsEnabled(true);
@@ -63,7 +70,7 @@ public final class GpuDetection {
             }
             return new Probe(true, count[0], "");
         } catch (LinkageError e) {
-            return new Probe(false, 0, "the CUDA driver library (libcuda.so.1) cannot be loaded: " + e);
+            return new Probe(false, 0, "the CUDA driver library cannot be loaded (" + e.getClass().getSimpleName() + ": " + essence(e) + ")");
         } catch (CudaException e) {
             return new Probe(false, 0, "cuInit failed: " + e.getMessage());
         }
