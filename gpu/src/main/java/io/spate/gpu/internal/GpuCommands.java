@@ -43,7 +43,7 @@ public final class GpuCommands implements Callable<Integer> {
             for (int d = 0; d < probe.devices(); d++) {
                 System.out.println(GpuDevice.describe(d));
                 try (GpuDevice device = new GpuDevice(d)) {
-                    System.out.println("  kernels load: yes (" + GpuDevice.KERNELS.length + " kernels from " + GpuDevice.FATBIN + ")");
+                    System.out.println("  kernels load on " + device.name() + ": yes (" + GpuDevice.KERNELS.length + " kernels from " + GpuDevice.FATBIN + ")");
                 } catch (RuntimeException e) {
                     System.out.println("  kernels load: no: " + e);
                     failed++;
