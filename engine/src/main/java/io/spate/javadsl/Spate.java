@@ -26,7 +26,6 @@ import io.spate.internal.kafka.KafkaClients;
 import io.spate.internal.kafka.TransactionalWriter;
 import io.spate.internal.node.StateRestore;
 import io.spate.internal.source.KafkaBatchSource;
-import io.spate.spi.ComputeBackend;
 
 /**
  * Runs pipelines on a user's actor system: the entry point for embedding Spate in a JVM service.
@@ -55,11 +54,8 @@ public final class Spate {
         KafkaClients.createOutputTopics(settings, pipeline);
         BatchSettings batch = pipeline.batch().orElse(settings.batch());
         PipelineMetrics metrics = new PipelineMetrics();
-        String backend;
-        try (ComputeBackend probe = Backends.create(settings.config())) {
-            // Resolve the backend once here so that a bad choice fails in the caller, not in the actor.
-            backend = probe.name();
-        }
+        // Resolve the backend here, without building it, so that a bad choice fails in the caller, not in the actor.
+        String backend = Backends.resolve(settings.config());
         ActorRef<ComputeActor.Command> actor = SpateStreams.spawnComputeActor(system, pipeline.name(), settings, metrics.faultCounter());
         StateRestore.restore(settings, pipeline, actor, org.apache.pekko.actor.typed.javadsl.Adapter.toTyped(system.classicSystem()));
         Materializer materializer = Materializer.matFromSystem(system);

@@ -25,4 +25,14 @@ public interface ComputeBackendProvider {
      * @param config the node's whole configuration ({@code spate.*} keys)
      */
     Optional<ComputeBackend> create(Config config);
+
+    /**
+     * Whether {@link #create} would give a backend, answered without building one (a GPU provider
+     * probes the driver, which it remembers, but makes no context). The default says yes.
+     *
+     * @param config the node's whole configuration ({@code spate.*} keys)
+     */
+    default boolean canRun(Config config) {
+        return true;
+    }
 }

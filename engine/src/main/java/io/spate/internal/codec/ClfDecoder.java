@@ -21,21 +21,21 @@ import io.spate.plan.Field;
  */
 public final class ClfDecoder implements BatchDecoder {
 
-    static final String EMPTY = "clf: empty record";
-    static final String EMPTY_HOST = "clf: empty host";
-    static final String EMPTY_IDENT = "clf: empty ident";
-    static final String EMPTY_AUTHUSER = "clf: empty authuser";
-    static final String TOO_FEW_FIELDS = "clf: too few fields";
-    static final String NO_OPEN_BRACKET = "clf: missing opening bracket of time";
-    static final String NO_CLOSE_BRACKET = "clf: missing closing bracket of time";
-    static final String BAD_TIME = "clf: malformed time";
-    static final String NO_OPEN_QUOTE = "clf: missing opening quote of request";
-    static final String NO_CLOSE_QUOTE = "clf: missing closing quote of request";
-    static final String NO_STATUS = "clf: expected status and bytes after the request";
-    static final String BAD_STATUS = "clf: status is not a number";
-    static final String BIG_STATUS = "clf: status is too large";
-    static final String BAD_BYTES = "clf: bytes is not a number or -";
-    static final String BIG_BYTES = "clf: bytes is too large";
+    public static final String EMPTY = "clf: empty record";
+    public static final String EMPTY_HOST = "clf: empty host";
+    public static final String EMPTY_IDENT = "clf: empty ident";
+    public static final String EMPTY_AUTHUSER = "clf: empty authuser";
+    public static final String TOO_FEW_FIELDS = "clf: too few fields";
+    public static final String NO_OPEN_BRACKET = "clf: missing opening bracket of time";
+    public static final String NO_CLOSE_BRACKET = "clf: missing closing bracket of time";
+    public static final String BAD_TIME = "clf: malformed time";
+    public static final String NO_OPEN_QUOTE = "clf: missing opening quote of request";
+    public static final String NO_CLOSE_QUOTE = "clf: missing closing quote of request";
+    public static final String NO_STATUS = "clf: expected status and bytes after the request";
+    public static final String BAD_STATUS = "clf: status is not a number";
+    public static final String BIG_STATUS = "clf: status is too large";
+    public static final String BAD_BYTES = "clf: bytes is not a number or -";
+    public static final String BIG_BYTES = "clf: bytes is too large";
 
     private final int host;
     private final int ident;

@@ -34,6 +34,28 @@ public final class Backends {
         return all;
     }
 
+    /**
+     * The name of the backend {@link #create} would make, found without making one (so that a GPU
+     * backend builds its CUDA context once, in the compute actor); fails as {@link #create} would.
+     */
+    public static String resolve(Config config) {
+        String wanted = config.getString("spate.compute.backend");
+        List<ComputeBackendProvider> providers = providers();
+        for (ComputeBackendProvider p : providers) {
+            if (!wanted.equals("auto") && !wanted.equals(p.name())) {
+                continue;
+            }
+            if (p.canRun(config)) {
+                return p.name();
+            }
+            if (!wanted.equals("auto")) {
+                throw new ConfigException.BadValue("spate.compute.backend", "the " + wanted + " backend cannot run here (see the log for why)");
+            }
+        }
+        throw new ConfigException.BadValue("spate.compute.backend", "no backend named '" + wanted + "' on the class path; found "
+                + providers.stream().map(ComputeBackendProvider::name).toList());
+    }
+
     /** A new backend as {@code spate.compute.backend} says. */
     public static ComputeBackend create(Config config) {
         String wanted = config.getString("spate.compute.backend");

@@ -18,7 +18,7 @@ import io.spate.plan.Aggregate;
  * running values. {@code count} and {@code sum} add, {@code min}/{@code max} keep the extreme,
  * {@code mean} keeps a double sum and a count (so a running mean is exact to double precision).
  */
-final class RunningState {
+public final class RunningState {
 
     private final AggFn[] fns;
     private final String[] aliases;
@@ -34,7 +34,7 @@ final class RunningState {
     private int groups;
 
     /** State for {@code aggregates}; {@code outputTypes} are the types their per-batch columns have. */
-    RunningState(List<Aggregate> aggregates, ColumnType[] outputTypes) {
+    public RunningState(List<Aggregate> aggregates, ColumnType[] outputTypes) {
         int n = aggregates.size();
         fns = new AggFn[n];
         aliases = new String[n];
@@ -53,12 +53,12 @@ final class RunningState {
     }
 
     /** Number of groups ever seen. */
-    int size() {
+    public int size() {
         return groups;
     }
 
     /** The state group of the key {@code keyBytes[from, from+length)}; adds an empty one if new. */
-    int findOrAdd(byte[] keyBytes, int from, int length) {
+    public int findOrAdd(byte[] keyBytes, int from, int length) {
         int hash = ByteHash.finish(ByteHash.bytes(keyBytes, from, length));
         int mask = slots.length - 1;
         int pos = hash & mask;
@@ -135,7 +135,7 @@ final class RunningState {
      * Merges batch group {@code b} into state group {@code g}: {@code batchCount} records, and the
      * batch's aggregate values in {@code values} (one column per aggregate, indexed by batch group).
      */
-    void merge(int g, int b, long batchCount, Column[] values) {
+    public void merge(int g, int b, long batchCount, Column[] values) {
         long before = counts[g];
         counts[g] = before + batchCount;
         for (int a = 0; a < fns.length; a++) {
@@ -207,7 +207,7 @@ final class RunningState {
     }
 
     /** The running values of state groups {@code groupIds[0, n)}, one column per aggregate. */
-    Column[] values(int[] groupIds, int n) {
+    public Column[] values(int[] groupIds, int n) {
         Column[] out = new Column[fns.length];
         for (int a = 0; a < fns.length; a++) {
             if (longAcc[a] != null) {

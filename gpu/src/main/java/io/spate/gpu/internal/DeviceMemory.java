@@ -1,0 +1,117 @@
+package io.spate.gpu.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.EnumMap;
+import java.util.Map;
+
+import jcuda.Pointer;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.JCudaDriver;
+
+/**
+ * The buffers of one {@link GpuDevice}: device buffers and pinned host staging buffers, one of each
+ * role, kept between batches and grown (with headroom) only when a batch needs more, within the
+ * configured caps. Freed when closed, before the context goes.
+ */
+final class DeviceMemory implements AutoCloseable {
+
+    /** The device buffers. */
+    enum Dev { DATA, BOUNDS, STARTS, LENGTHS, LONGS, REASON, DESC, LITERALS, SLOT_ROW, FIRST_ROW, COUNTS, ACC, OUT_COUNT, OUT, TOTALS }
+
+    /** The pinned host buffers. */
+    enum Host { DATA, BOUNDS, REASON, OUT, SMALL }
+
+    private final long maxDevice;
+    private final long maxPinned;
+    private final Map<Dev, CUdeviceptr> device = new EnumMap<>(Dev.class);
+    private final Map<Dev, Long> deviceSize = new EnumMap<>(Dev.class);
+    private final Map<Host, Pointer> pinned = new EnumMap<>(Host.class);
+    private final Map<Host, ByteBuffer> pinnedView = new EnumMap<>(Host.class);
+    private long deviceTotal;
+    private long pinnedTotal;
+
+    DeviceMemory(long maxDevice, long maxPinned) {
+        this.maxDevice = maxDevice;
+        this.maxPinned = maxPinned;
+    }
+
+    /** Device buffer {@code role} of at least {@code bytes}. */
+    CUdeviceptr device(Dev role, long bytes) {
+        long have = deviceSize.getOrDefault(role, 0L);
+        if (have >= bytes) {
+            return device.get(role);
+        }
+        long size = grown(bytes);
+        if (deviceTotal - have + size > maxDevice) {
+            throw new GpuCapacityException("the batch needs more device memory than spate.gpu.max-device-bytes = " + maxDevice);
+        }
+        CUdeviceptr old = device.remove(role);
+        if (old != null) {
+            JCudaDriver.cuMemFree(old);
+            deviceTotal -= have;
+            deviceSize.remove(role);
+        }
+        CUdeviceptr p = new CUdeviceptr();
+        JCudaDriver.cuMemAlloc(p, size);
+        device.put(role, p);
+        deviceSize.put(role, size);
+        deviceTotal += size;
+        return p;
+    }
+
+    /** Pinned buffer {@code role} of at least {@code bytes}, as a little-endian view from 0 (contents kept only until it grows). */
+    ByteBuffer pinned(Host role, long bytes) {
+        ByteBuffer view = pinnedView.get(role);
+        if (view != null && view.capacity() >= bytes) {
+            return view.clear();
+        }
+        long size = grown(bytes);
+        long have = view == null ? 0 : view.capacity();
+        if (size > Integer.MAX_VALUE || pinnedTotal - have + size > maxPinned) {
+            throw new GpuCapacityException("the batch needs more pinned memory than spate.gpu.max-pinned-bytes = " + maxPinned);
+        }
+        Pointer old = pinned.remove(role);
+        if (old != null) {
+            JCudaDriver.cuMemFreeHost(old);
+            pinnedTotal -= have;
+            pinnedView.remove(role);
+        }
+        Pointer p = new Pointer();
+        JCudaDriver.cuMemAllocHost(p, size);
+        pinned.put(role, p);
+        ByteBuffer v = p.getByteBuffer(0, size).order(ByteOrder.LITTLE_ENDIAN);
+        pinnedView.put(role, v);
+        pinnedTotal += size;
+        return v;
+    }
+
+    /** The pointer of pinned buffer {@code role} (which {@link #pinned} made). */
+    Pointer pinnedPointer(Host role) {
+        return pinned.get(role);
+    }
+
+    private static long grown(long bytes) {
+        // Headroom so that slowly growing batches do not reallocate every time.
+        return Math.max(4096, bytes + (bytes >> 2));
+    }
+
+    @Override
+    public void close() {
+        try {
+            for (CUdeviceptr p : device.values()) {
+                JCudaDriver.cuMemFree(p);
+            }
+            for (Pointer p : pinned.values()) {
+                JCudaDriver.cuMemFreeHost(p);
+            }
+        } finally {
+            device.clear();
+            deviceSize.clear();
+            pinned.clear();
+            pinnedView.clear();
+            deviceTotal = 0;
+            pinnedTotal = 0;
+        }
+    }
+}

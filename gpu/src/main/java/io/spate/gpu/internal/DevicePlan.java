@@ -1,0 +1,104 @@
+package io.spate.gpu.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import io.spate.BatchResult;
+import io.spate.RecordBatch;
+import io.spate.frame.Column;
+import io.spate.frame.Frame;
+import io.spate.frame.LongColumn;
+import io.spate.internal.cpu.CpuBackend;
+import io.spate.plan.AggFn;
+import io.spate.plan.Aggregate;
+import io.spate.plan.Plan;
+import io.spate.plan.Query;
+
+/**
+ * A plan the device runs: its queries in device form, the host finish of each (running state,
+ * having), and the per-batch twin of the plan (same queries, no running state, no having, a count
+ * added where none is) that the CPU runs when the device cannot take a batch, so both paths feed
+ * the same host finish and the running state stays in one place.
+ */
+final class DevicePlan {
+
+    /** Alias of the count added to per-batch twin queries that have none. */
+    private static final String HIDDEN_COUNT = "__spate_gpu_count";
+
+    private final Plan plan;
+    private final Plan perBatch;
+    private final List<DeviceQuery> queries = new ArrayList<>();
+    private final List<QueryFinish> finishes = new ArrayList<>();
+    private final boolean[] hiddenCount;
+
+    DevicePlan(Plan plan) {
+        this.plan = plan;
+        List<Query> twins = new ArrayList<>();
+        hiddenCount = new boolean[plan.queries().size()];
+        for (int i = 0; i < plan.queries().size(); i++) {
+            Query q = plan.queries().get(i);
+            queries.add(DeviceQuery.of(q));
+            finishes.add(new QueryFinish(q, plan.format()));
+            List<Aggregate> aggs = new ArrayList<>(q.aggregates());
+            hiddenCount[i] = aggs.stream().noneMatch(a -> a.fn() == AggFn.COUNT);
+            if (hiddenCount[i]) {
+                aggs.add(Aggregate.count(HIDDEN_COUNT));
+            }
+            twins.add(new Query(q.name(), q.filters(), q.keys(), aggs, Optional.empty(), q.tokenize(), false));
+        }
+        perBatch = new Plan(plan.format(), twins);
+    }
+
+    /** Whether this is the device form of {@code other}. */
+    boolean runs(Plan other) {
+        return plan == other || plan.equals(other);
+    }
+
+    List<DeviceQuery> queries() {
+        return queries;
+    }
+
+    /** Seeds the running state of query {@code query}. */
+    void restore(int query, Frame saved) {
+        finishes.get(query).restore(saved);
+    }
+
+    /** The batch's per-batch groups computed by {@code cpu} (a backend kept for this plan's twin). */
+    ClfDeviceRun.Result onCpu(CpuBackend cpu, RecordBatch batch) {
+        BatchResult r = cpu.execute(perBatch, batch);
+        List<ClfDeviceRun.Groups> groups = new ArrayList<>();
+        for (int i = 0; i < plan.queries().size(); i++) {
+            Frame f = r.frames().get(i);
+            Query q = plan.queries().get(i);
+            int countColumn = f.keyCount();
+            while (!(hiddenCount[i] ? HIDDEN_COUNT : firstCountAlias(q)).equals(f.columns().get(countColumn).name())) {
+                countColumn++;
+            }
+            LongColumn counts = (LongColumn) f.columns().get(countColumn);
+            long[] c = new long[f.rows()];
+            for (int row = 0; row < c.length; row++) {
+                c[row] = counts.get(row);
+            }
+            List<Column> columns = new ArrayList<>(f.columns());
+            if (hiddenCount[i]) {
+                columns.remove(columns.size() - 1);
+            }
+            groups.add(new ClfDeviceRun.Groups(new Frame(columns, f.keyCount(), f.rows()), c));
+        }
+        return new ClfDeviceRun.Result(groups, r.rejected(), r.reasons());
+    }
+
+    private static String firstCountAlias(Query q) {
+        return q.aggregates().stream().filter(a -> a.fn() == AggFn.COUNT).findFirst().orElseThrow().alias();
+    }
+
+    /** The batch's result from its per-batch groups: the host finish of each query. */
+    BatchResult finish(RecordBatch batch, ClfDeviceRun.Result result, String backend) {
+        List<Frame> frames = new ArrayList<>();
+        for (int i = 0; i < finishes.size(); i++) {
+            frames.add(finishes.get(i).finish(result.groups().get(i)));
+        }
+        return new BatchResult(batch, frames, result.rejected(), result.reasons(), backend);
+    }
+}

@@ -1,0 +1,119 @@
+package io.spate.gpu.internal;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import com.typesafe.config.ConfigFactory;
+
+import io.spate.BatchResult;
+import io.spate.RecordBatch;
+import io.spate.internal.cpu.CpuBackend;
+import io.spate.plan.ClfFormat;
+import io.spate.plan.Plan;
+import io.spate.plan.Query;
+import io.spate.testkit.SampleData;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code spate gpu info} and {@code spate gpu bench}. */
+@Command(name = "gpu", description = "GPU backend: device info and kernel benchmark", mixinStandardHelpOptions = true,
+        subcommands = {GpuCommands.Info.class, GpuCommands.Bench.class})
+public final class GpuCommands implements Callable<Integer> {
+
+    @Override
+    public Integer call() {
+        return new Info().call();
+    }
+
+    /** Prints the device, driver, memory and whether the kernels load, or why not. */
+    @Command(name = "info", description = "Print the GPU, its driver and memory, and whether the kernels load")
+    public static final class Info implements Callable<Integer> {
+
+        @Override
+        public Integer call() {
+            GpuDetection.Probe probe = GpuDetection.probe();
+            if (!probe.available()) {
+                System.out.println("no GPU: " + probe.reason());
+                return 1;
+            }
+            int failed = 0;
+            for (int d = 0; d < probe.devices(); d++) {
+                System.out.println(GpuDevice.describe(d));
+                try (GpuDevice device = new GpuDevice(d)) {
+                    System.out.println("  kernels load on " + device.name() + ": yes (" + GpuDevice.KERNELS.length + " kernels from " + GpuDevice.FATBIN + ")");
+                } catch (RuntimeException e) {
+                    System.out.println("  kernels load: no: " + e);
+                    failed++;
+                }
+            }
+            return failed == 0 ? 0 : 1;
+        }
+    }
+
+    /**
+     * Kernel throughput on the NASA log: GB/s of raw log bytes parsed and aggregated by the golden
+     * signals plan, on the GPU (including the H2D copy from pinned memory) and on the CPU backend,
+     * on the same batch in the same run.
+     */
+    @Command(name = "bench", description = "Measure GB/s of raw NASA log bytes parsed and aggregated, GPU vs CPU")
+    public static final class Bench implements Callable<Integer> {
+
+        @Option(names = "--records", description = "Records per batch (default: ${DEFAULT-VALUE})", defaultValue = "200000")
+        int records;
+
+        @Option(names = "--repeat", description = "Timed runs per backend (default: ${DEFAULT-VALUE})", defaultValue = "20")
+        int repeat;
+
+        @Override
+        public Integer call() throws IOException {
+            List<byte[]> lines = SampleData.nasaLog();
+            List<byte[]> batchLines = new ArrayList<>(records);
+            for (int i = 0; i < records; i++) {
+                batchLines.add(lines.get(i % lines.size()));
+            }
+            RecordBatch batch = RecordBatch.of("bench", batchLines);
+            Plan plan = Plan.of(new ClfFormat(),
+                    Query.builder("per-host").groupBy("host").count("requests").sum("bytes", "bytes").max("bytes", "largest").build(),
+                    Query.builder("errors").where("status >= 500").groupBy("path").count("errors").build(),
+                    Query.builder("per-status").groupBy("status").count("requests").mean("bytes", "mean").build());
+            System.out.printf("batch: %,d records, %,d bytes%n", batch.count(), batch.byteSize());
+            try (CpuBackend cpu = new CpuBackend()) {
+                report("cpu", time(cpu, plan, batch), batch);
+            }
+            GpuDetection.Probe probe = GpuDetection.probe();
+            if (!probe.available()) {
+                System.out.println("gpu: not measured: " + probe.reason());
+                return 1;
+            }
+            try (GpuBackend gpu = new GpuBackend(GpuSettings.create(ConfigFactory.load()))) {
+                report("gpu", time(gpu, plan, batch), batch);
+            }
+            return 0;
+        }
+
+        private double time(io.spate.spi.ComputeBackend backend, Plan plan, RecordBatch batch) {
+            for (int i = 0; i < 3; i++) {
+                backend.execute(plan, batch);
+            }
+            long best = Long.MAX_VALUE;
+            for (int i = 0; i < repeat; i++) {
+                long t0 = System.nanoTime();
+                BatchResult r = backend.execute(plan, batch);
+                long t = System.nanoTime() - t0;
+                if (r.frames().isEmpty()) {
+                    throw new IllegalStateException("no frames");
+                }
+                best = Math.min(best, t);
+            }
+            return best / 1e9;
+        }
+
+        private static void report(String name, double seconds, RecordBatch batch) {
+            System.out.printf("%s: best %.3f ms per batch, %.2f GB/s of log bytes, %,.0f records/s%n", name, seconds * 1e3,
+                    batch.byteSize() / seconds / 1e9, batch.count() / seconds);
+        }
+    }
+}

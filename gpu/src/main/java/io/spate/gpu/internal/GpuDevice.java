@@ -1,0 +1,162 @@
+package io.spate.gpu.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+import jcuda.Pointer;
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUdevice;
+import jcuda.driver.CUdevice_attribute;
+import jcuda.driver.CUevent;
+import jcuda.driver.CUevent_flags;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+import jcuda.driver.CUstream;
+import jcuda.driver.CUstream_flags;
+import jcuda.driver.JCudaDriver;
+
+/**
+ * One CUDA context on one device, with the kernels module loaded from the fatbin resource, two
+ * streams (so the copy of one half of a batch overlaps the parsing of the other) and an event to
+ * join them. Made and used on the compute actor's thread; {@link #close()} destroys the context.
+ */
+final class GpuDevice implements AutoCloseable {
+
+    /** The kernels resource, built by nvcc from {@code gpu/src/main/cuda}. */
+    static final String FATBIN = "/io/spate/gpu/spate-kernels.fatbin";
+    static final String[] KERNELS = {"clf_parse", "group_init", "group_insert", "group_compact",
+        "words_count", "words_init", "words_insert", "words_compact"};
+
+    private final CUcontext context = new CUcontext();
+    private final CUmodule module = new CUmodule();
+    private final Map<String, CUfunction> functions = new HashMap<>();
+    private final CUstream[] streams = {new CUstream(), new CUstream()};
+    private final CUevent joined = new CUevent();
+    private final String name;
+
+    /** A context on device {@code ordinal}, current on the calling thread. */
+    GpuDevice(int ordinal) {
+        JCudaDriver.setExceptionsEnabled(true);
+        JCudaDriver.cuInit(0);
+        CUdevice device = new CUdevice();
+        JCudaDriver.cuDeviceGet(device, ordinal);
+        name = deviceName(device);
+        JCudaDriver.cuCtxCreate(context, 0, device);
+        try {
+            JCudaDriver.cuModuleLoadData(module, fatbin());
+            for (String k : KERNELS) {
+                CUfunction f = new CUfunction();
+                JCudaDriver.cuModuleGetFunction(f, module, k);
+                functions.put(k, f);
+            }
+            for (CUstream s : streams) {
+                JCudaDriver.cuStreamCreate(s, CUstream_flags.CU_STREAM_NON_BLOCKING);
+            }
+            JCudaDriver.cuEventCreate(joined, CUevent_flags.CU_EVENT_DISABLE_TIMING);
+        } catch (RuntimeException e) {
+            JCudaDriver.cuCtxDestroy(context);
+            throw e;
+        }
+    }
+
+    /** The fatbin bytes. */
+    static byte[] fatbin() {
+        try (InputStream in = GpuDevice.class.getResourceAsStream(FATBIN)) {
+            if (in == null) {
+                throw new IllegalStateException("the kernels resource " + FATBIN + " is missing from the class path");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String deviceName(CUdevice device) {
+        byte[] bytes = new byte[256];
+        JCudaDriver.cuDeviceGetName(bytes, bytes.length, device);
+        int end = 0;
+        while (end < bytes.length && bytes[end] != 0) {
+            end++;
+        }
+        return new String(bytes, 0, end, StandardCharsets.UTF_8);
+    }
+
+    static int attribute(CUdevice device, int attribute) {
+        int[] v = new int[1];
+        JCudaDriver.cuDeviceGetAttribute(v, attribute, device);
+        return v[0];
+    }
+
+    /** A one-line description of device {@code ordinal}: name, compute capability, memory, driver. */
+    static String describe(int ordinal) {
+        JCudaDriver.setExceptionsEnabled(true);
+        JCudaDriver.cuInit(0);
+        CUdevice device = new CUdevice();
+        JCudaDriver.cuDeviceGet(device, ordinal);
+        long[] memory = new long[1];
+        JCudaDriver.cuDeviceTotalMem(memory, device);
+        int[] driver = new int[1];
+        JCudaDriver.cuDriverGetVersion(driver);
+        return String.format("device %d: %s, compute capability %d.%d, %,d MiB, CUDA driver %d.%d", ordinal, deviceName(device),
+                attribute(device, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR),
+                attribute(device, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR),
+                memory[0] >> 20, driver[0] / 1000, driver[0] % 1000 / 10);
+    }
+
+    /** The device's name. */
+    String name() {
+        return name;
+    }
+
+    /** Makes the context current on the calling thread (the actor's dispatcher thread). */
+    void makeCurrent() {
+        JCudaDriver.cuCtxSetCurrent(context);
+    }
+
+    /** Stream {@code i} of 2. */
+    CUstream stream(int i) {
+        return streams[i];
+    }
+
+    /** Makes stream 0 wait for the work queued so far on stream 1. */
+    void joinStreams() {
+        JCudaDriver.cuEventRecord(joined, streams[1]);
+        JCudaDriver.cuStreamWaitEvent(streams[0], joined, 0);
+    }
+
+    /** Waits for stream {@code i}. */
+    void sync(int i) {
+        JCudaDriver.cuStreamSynchronize(streams[i]);
+    }
+
+    /** Launches kernel {@code kernel} over {@code threads} threads (at least one) on stream {@code stream}. */
+    void launch(String kernel, long threads, int stream, Pointer params) {
+        int block = 256;
+        long blocks = (threads + block - 1) / block;
+        if (threads <= 0 || blocks > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(kernel + ": cannot launch over " + threads + " threads");
+        }
+        JCudaDriver.cuLaunchKernel(functions.get(kernel), (int) blocks, 1, 1, block, 1, 1, 0, streams[stream], params, null);
+    }
+
+    @Override
+    public void close() {
+        // After a fault some of these calls fail too; destroying the context frees what they would.
+        try {
+            JCudaDriver.cuCtxSetCurrent(context);
+            for (CUstream s : streams) {
+                JCudaDriver.cuStreamDestroy(s);
+            }
+            JCudaDriver.cuEventDestroy(joined);
+            JCudaDriver.cuModuleUnload(module);
+        } catch (RuntimeException ignored) {
+            // The context goes below either way.
+        } finally {
+            JCudaDriver.cuCtxDestroy(context);
+        }
+    }
+}

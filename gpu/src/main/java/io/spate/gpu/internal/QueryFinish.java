@@ -1,0 +1,156 @@
+package io.spate.gpu.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.spate.frame.Column;
+import io.spate.frame.ColumnType;
+import io.spate.frame.DoubleColumn;
+import io.spate.frame.Frame;
+import io.spate.frame.LongColumn;
+import io.spate.frame.Utf8Column;
+import io.spate.internal.codec.ByteArena;
+import io.spate.internal.cpu.RunningState;
+import io.spate.plan.AggFn;
+import io.spate.plan.Aggregate;
+import io.spate.plan.InputFormat;
+import io.spate.plan.Plan;
+import io.spate.plan.Query;
+
+/**
+ * The host's part of one query after the per-batch groups are known (from the device, or from the
+ * CPU after a fault): merge into the running state when the query runs across batches, then apply
+ * {@code having}, as {@code io.spate.internal.cpu.QueryKernel} does. Keys enter the running state
+ * in the CPU's serialized form (numbers as 8 bytes, strings length-prefixed).
+ */
+final class QueryFinish {
+
+    private final Query query;
+    private final RunningState state;
+    private final ByteArena keyBuffer = new ByteArena();
+
+    QueryFinish(Query query, InputFormat format) {
+        this.query = query;
+        List<Aggregate> aggs = query.aggregates();
+        ColumnType[] types = new ColumnType[aggs.size()];
+        for (int a = 0; a < types.length; a++) {
+            Aggregate agg = aggs.get(a);
+            ColumnType input = agg.column() == null ? ColumnType.LONG : format.field(agg.column()).orElseThrow().type();
+            types[a] = Plan.resultType(agg.fn(), input);
+        }
+        state = query.running() ? new RunningState(aggs, types) : null;
+    }
+
+    /** The query's frame from its per-batch groups; mutates the running state. */
+    Frame finish(ClfDeviceRun.Groups groups) {
+        Frame f = groups.frame();
+        if (state == null && query.having().isEmpty()) {
+            return f;
+        }
+        int keys = f.keyCount();
+        int rows = f.rows();
+        Column[] values = f.columns().subList(keys, f.columns().size()).toArray(new Column[0]);
+        if (state != null) {
+            int[] stateGroups = new int[rows];
+            for (int r = 0; r < rows; r++) {
+                int length = writeKey(f, r);
+                stateGroups[r] = state.findOrAdd(keyBuffer.bytes(), 0, length);
+                state.merge(stateGroups[r], r, groups.counts()[r], values);
+            }
+            values = state.values(stateGroups, rows);
+        }
+        List<Column> columns = new ArrayList<>(f.columns().subList(0, keys));
+        columns.addAll(List.of(values));
+        if (query.having().isEmpty()) {
+            return new Frame(columns, keys, rows);
+        }
+        int index = 0;
+        while (!query.aggregates().get(index).alias().equals(query.having().get().alias())) {
+            index++;
+        }
+        Column h = values[index];
+        int[] kept = new int[rows];
+        int count = 0;
+        for (int r = 0; r < rows; r++) {
+            double v = h instanceof LongColumn l ? l.get(r) : ((DoubleColumn) h).get(r);
+            if (query.having().get().test(v)) {
+                kept[count++] = r;
+            }
+        }
+        List<Column> out = new ArrayList<>();
+        for (Column c : columns) {
+            out.add(gather(c, kept, count));
+        }
+        return new Frame(out, keys, count);
+    }
+
+    /** Seeds the running state as {@code QueryKernel.restore} does. */
+    void restore(Frame saved) {
+        if (state == null) {
+            throw new IllegalStateException("query has no running state to restore");
+        }
+        int keys = saved.keyCount();
+        Column[] values = saved.columns().subList(keys, saved.columns().size()).toArray(new Column[0]);
+        LongColumn counts = null;
+        for (int a = 0; a < query.aggregates().size(); a++) {
+            if (query.aggregates().get(a).fn() == AggFn.COUNT) {
+                counts = (LongColumn) values[a];
+            }
+        }
+        if (counts == null && query.aggregates().stream().anyMatch(a -> a.fn() == AggFn.MEAN)) {
+            throw new UnsupportedOperationException("a running mean restores only next to a count in the same output");
+        }
+        for (int row = 0; row < saved.rows(); row++) {
+            int length = writeKey(saved, row);
+            int g = state.findOrAdd(keyBuffer.bytes(), 0, length);
+            state.merge(g, row, counts == null ? 0 : counts.get(row), values);
+        }
+    }
+
+    /** Writes the key of {@code row} into the key buffer; returns its length. */
+    private int writeKey(Frame f, int row) {
+        keyBuffer.clear();
+        for (int k = 0; k < f.keyCount(); k++) {
+            Column c = f.columns().get(k);
+            if (c instanceof LongColumn l) {
+                writeLong(l.get(row));
+            } else if (c instanceof DoubleColumn d) {
+                writeLong(Double.doubleToLongBits(d.get(row)));
+            } else {
+                Utf8Column u = (Utf8Column) c;
+                writeLong(u.length(row));
+                keyBuffer.append(u.bytes(), u.start(row), u.start(row) + u.length(row));
+            }
+        }
+        return keyBuffer.size();
+    }
+
+    private void writeLong(long v) {
+        for (int i = 0; i < 8; i++) {
+            keyBuffer.append((byte) (v >>> (8 * i)));
+        }
+    }
+
+    private static Column gather(Column c, int[] kept, int n) {
+        if (c instanceof LongColumn l) {
+            long[] v = new long[n];
+            for (int i = 0; i < n; i++) {
+                v[i] = l.get(kept[i]);
+            }
+            return new LongColumn(c.name(), v, n);
+        }
+        if (c instanceof DoubleColumn d) {
+            double[] v = new double[n];
+            for (int i = 0; i < n; i++) {
+                v[i] = d.get(kept[i]);
+            }
+            return new DoubleColumn(c.name(), v, n);
+        }
+        Utf8Column u = (Utf8Column) c;
+        List<byte[]> values = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            values.add(u.getBytes(kept[i]));
+        }
+        return Utf8Column.ofBytes(c.name(), values);
+    }
+}

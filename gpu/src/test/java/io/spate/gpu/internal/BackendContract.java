@@ -1,0 +1,215 @@
+package io.spate.gpu.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.spate.BatchResult;
+import io.spate.RecordBatch;
+import io.spate.frame.Column;
+import io.spate.frame.DoubleColumn;
+import io.spate.frame.Frame;
+import io.spate.frame.LongColumn;
+import io.spate.frame.Utf8Column;
+import io.spate.internal.cpu.CpuBackend;
+import io.spate.plan.ClfFormat;
+import io.spate.plan.Plan;
+import io.spate.plan.Query;
+import io.spate.spi.ComputeBackend;
+import io.spate.testkit.SampleData;
+
+/**
+ * The contract every backend keeps: for the same plan and batches, the frames of the reference CPU
+ * backend (as sets of rows; doubles within 1e-9 relative), the same rejected records and reasons.
+ */
+abstract class BackendContract {
+
+    static final Query PER_HOST = Query.builder("per-host").groupBy("host")
+            .count("requests").sum("bytes", "bytes").min("bytes", "smallest").max("bytes", "largest").mean("bytes", "mean").build();
+    static final Query ERRORS = Query.builder("errors").where("status >= 500").groupBy("host", "status as response").count("errors").build();
+    static final Query PER_STATUS = Query.builder("per-status").groupBy("status").count("requests").build();
+    static final Query GETS = Query.builder("gets").where("method == GET", "bytes > 1000").groupBy("path").count("n").having("n >= 2").build();
+    static final Query TOTAL = Query.builder("total").count("requests").sum("timestamp", "t").build();
+    static final Plan GOLDEN = Plan.of(new ClfFormat(), PER_HOST, ERRORS, PER_STATUS, GETS, TOTAL);
+    static final Plan RUNNING = Plan.of(new ClfFormat(),
+            Query.builder("hosts").groupBy("host").count("requests").mean("bytes", "mean").max("bytes", "largest").having("requests > 3").running().build());
+    static final Plan WORDS = Plan.of(new ClfFormat(),
+            Query.builder("words").tokenize("request", "word", true).groupBy("word").count("n").build());
+
+    private ComputeBackend backend;
+    private final CpuBackend reference = new CpuBackend();
+
+    /** A new backend under test. */
+    abstract ComputeBackend newBackend();
+
+    /** A backend whose hash table sends every key to the same slot first. */
+    abstract ComputeBackend collidingBackend();
+
+    @BeforeEach
+    void open() {
+        backend = newBackend();
+    }
+
+    @AfterEach
+    void close() {
+        backend.close();
+        reference.close();
+    }
+
+    static RecordBatch batch(List<byte[]> lines) {
+        return RecordBatch.of("t", lines);
+    }
+
+    static List<byte[]> lines(String... text) {
+        List<byte[]> out = new ArrayList<>();
+        for (String t : text) {
+            out.add(t.getBytes(StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    static String clf(String host, String path, int status, String bytes) {
+        return host + " - - [01/Jul/1995:00:00:01 -0400] \"GET " + path + " HTTP/1.0\" " + status + " " + bytes;
+    }
+
+    private void assertSame(Plan plan, RecordBatch batch) {
+        assertSame(backend, reference, plan, batch);
+    }
+
+    static void assertSame(ComputeBackend tested, ComputeBackend expected, Plan plan, RecordBatch batch) {
+        BatchResult want = expected.execute(plan, batch);
+        BatchResult got = tested.execute(plan, batch);
+        assertArrayEquals(want.rejected(), got.rejected(), "rejected rows");
+        assertArrayEquals(want.reasons(), got.reasons(), "reject reasons");
+        assertEquals(want.frames().size(), got.frames().size());
+        for (int f = 0; f < want.frames().size(); f++) {
+            assertFramesEqual(want.frames().get(f), got.frames().get(f));
+        }
+    }
+
+    static void assertFramesEqual(Frame want, Frame got) {
+        assertEquals(names(want), names(got), "columns");
+        Map<List<Object>, List<Object>> w = rows(want);
+        Map<List<Object>, List<Object>> g = rows(got);
+        assertEquals(w.keySet(), g.keySet(), "group keys");
+        for (Map.Entry<List<Object>, List<Object>> e : w.entrySet()) {
+            List<Object> gv = g.get(e.getKey());
+            for (int i = 0; i < e.getValue().size(); i++) {
+                Object a = e.getValue().get(i);
+                Object b = gv.get(i);
+                if (a instanceof Double x && b instanceof Double y) {
+                    assertTrue(x.equals(y) || Math.abs(x - y) <= 1e-9 * Math.max(Math.abs(x), Math.abs(y)), e.getKey() + ": " + x + " vs " + y);
+                } else {
+                    assertEquals(a, b, "group " + e.getKey());
+                }
+            }
+        }
+    }
+
+    private static List<String> names(Frame f) {
+        return f.columns().stream().map(Column::name).toList();
+    }
+
+    private static Map<List<Object>, List<Object>> rows(Frame frame) {
+        Map<List<Object>, List<Object>> out = new HashMap<>();
+        for (int r = 0; r < frame.rows(); r++) {
+            List<Object> key = new ArrayList<>();
+            List<Object> values = new ArrayList<>();
+            for (int c = 0; c < frame.columns().size(); c++) {
+                (c < frame.keyCount() ? key : values).add(value(frame.columns().get(c), r));
+            }
+            if (out.put(key, values) != null) {
+                throw new AssertionError("group " + key + " appears twice");
+            }
+        }
+        return out;
+    }
+
+    private static Object value(Column column, int row) {
+        if (column instanceof LongColumn l) {
+            return l.get(row);
+        }
+        if (column instanceof DoubleColumn d) {
+            return d.get(row);
+        }
+        Utf8Column u = (Utf8Column) column;
+        return new String(u.bytes(), u.start(row), u.length(row), StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void shouldMatchTheCpuOnTheNasaLog() throws IOException {
+        List<byte[]> nasa = SampleData.nasaLog();
+        for (int from = 0; from < Math.min(nasa.size(), 60_000); from += 20_000) {
+            RecordBatch b = batch(nasa.subList(from, Math.min(nasa.size(), from + 20_000)));
+            assertSame(GOLDEN, b);
+            assertSame(WORDS, b);
+        }
+    }
+
+    @Test
+    void shouldMatchTheCpuOnRunningAggregatesAcrossBatches() throws IOException {
+        List<byte[]> nasa = SampleData.nasaLog();
+        for (int from = 0; from < 40_000; from += 5_000) {
+            assertSame(RUNNING, batch(nasa.subList(from, from + 5_000)));
+        }
+    }
+
+    @Test
+    void shouldGiveEmptyFramesForAnEmptyBatch() {
+        assertSame(GOLDEN, batch(List.of()));
+        assertSame(WORDS, batch(List.of()));
+    }
+
+    @Test
+    void shouldHandleOneRecord() {
+        assertSame(GOLDEN, batch(lines(clf("a.com", "/x", 200, "1234"))));
+        assertSame(WORDS, batch(lines(clf("a.com", "/Hello/World_1", 200, "-"))));
+    }
+
+    @Test
+    void shouldHandleHugeKeys() {
+        String big = "h".repeat(200_000);
+        assertSame(GOLDEN, batch(lines(clf(big, "/x", 500, "10"), clf(big + "x", "/x", 500, "10"), clf(big, "/" + big, 200, "5"))));
+    }
+
+    @Test
+    void shouldRejectEveryMalformedRecordWithTheCpuReasons() {
+        assertSame(GOLDEN, batch(lines("", "\r\n", "onlyhost", " x y [", "a  b", "a b  c", "a b c d", "a b c [x",
+                "a b c [01/Jul/1995:00:00:01 -0400", "a b c [32/Jul/1995:00:00:01 -0400] \"GET /\" 200 1",
+                "a b c [01/Jul/1995:00:00:01 -0400]\"GET /\" 200 1", "a b c [01/Jul/1995:00:00:01 -0400] \"GET /",
+                "a b c [01/Jul/1995:00:00:01 -0400] \"GET /\"200 1", "a b c [01/Jul/1995:00:00:01 -0400] \"GET /\" x 1",
+                "a b c [01/Jul/1995:00:00:01 -0400] \"GET /\" 99999999999999999999 1", "a b c [01/Jul/1995:00:00:01 -0400] \"GET /\" 200 1 2",
+                "a b c [01/Jul/1995:00:00:01 -0400] \"GET /\" 200 99999999999999999999", "a b c [29/Feb/1995:00:00:01 -0400] \"GET /\" 200 1")));
+    }
+
+    @Test
+    void shouldHandleAMillionDistinctKeys() {
+        List<byte[]> many = new ArrayList<>(1_000_000);
+        for (int i = 0; i < 1_000_000; i++) {
+            many.add(clf("h" + i, "/p" + (i % 1000), 200 + i % 400, Integer.toString(i)).getBytes(StandardCharsets.UTF_8));
+        }
+        assertSame(Plan.of(new ClfFormat(), PER_HOST, PER_STATUS), batch(many));
+    }
+
+    @Test
+    void shouldGroupKeysThatCollideInTheHashTable() {
+        List<byte[]> lines = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            lines.add(clf("host" + (i % 300), "/p" + (i % 7), i % 2 == 0 ? 200 : 503, Integer.toString(i)).getBytes(StandardCharsets.UTF_8));
+        }
+        try (ComputeBackend colliding = collidingBackend()) {
+            assertSame(colliding, reference, GOLDEN, batch(lines));
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.spate.gpu.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.util.List;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import com.typesafe.config.ConfigFactory;
+
+import io.spate.BatchResult;
+import io.spate.RecordBatch;
+import io.spate.frame.Frame;
+import io.spate.frame.LongColumn;
+import io.spate.internal.cpu.CpuBackend;
+import io.spate.spi.ComputeBackend;
+import io.spate.testkit.SampleData;
+
+/** The golden-signals plan over the whole NASA sample: the GPU's summed outputs equal the CPU's. */
+@Tag("gpu")
+class GoldenSignalsGpuTest {
+
+    @Test
+    void shouldSumToTheCpuTotalsOnTheNasaSample() throws IOException {
+        GpuDetection.Probe probe = GpuDetection.probe();
+        assumeTrue(probe.available(), () -> "no GPU: " + probe.reason());
+        List<byte[]> nasa = SampleData.nasaLog();
+        try (ComputeBackend gpu = new GpuBackend(GpuSettings.create(ConfigFactory.load())); CpuBackend cpu = new CpuBackend()) {
+            assertEquals(GpuBackend.NAME, gpu.name());
+            long[] gpuSums = new long[8];
+            long[] cpuSums = new long[8];
+            for (int from = 0; from < nasa.size(); from += 50_000) {
+                RecordBatch batch = RecordBatch.of("nasa", nasa.subList(from, Math.min(nasa.size(), from + 50_000)));
+                add(gpuSums, gpu.execute(BackendContract.GOLDEN, batch));
+                add(cpuSums, cpu.execute(BackendContract.GOLDEN, batch));
+            }
+            assertEquals(java.util.Arrays.toString(cpuSums), java.util.Arrays.toString(gpuSums));
+        }
+    }
+
+    private static void add(long[] sums, BatchResult r) {
+        sums[0] += r.rejectedCount();
+        int i = 1;
+        for (Frame f : r.frames()) {
+            LongColumn first = (LongColumn) f.columns().get(f.keyCount());
+            for (int row = 0; row < f.rows(); row++) {
+                sums[i] += first.get(row);
+            }
+            i = Math.min(sums.length - 1, i + 1);
+        }
+    }
+}
