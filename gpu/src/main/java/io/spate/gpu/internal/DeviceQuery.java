@@ -50,7 +50,7 @@ final class DeviceQuery {
 
     /**
      * Why {@code plan} cannot run on the device, or empty when it can: CLF records, no inference,
-     * and per query either filters/keys/aggregates over CLF fields (all of which the kernels
+     * no event-time windows, and per query either filters/keys/aggregates over CLF fields (all of which the kernels
      * handle), or a word count: tokenize, no filter, the word as the only key, counts only.
      */
     static Optional<String> whyNot(Plan plan) {
@@ -61,6 +61,9 @@ final class DeviceQuery {
             return Optional.of("model inference (classify, recommend) runs on the CPU");
         }
         for (Query q : plan.queries()) {
+            if (q.window().isPresent()) {
+                return Optional.of("query '" + q.name() + "': event-time windows run on the CPU");
+            }
             if (q.tokenize().isPresent()) {
                 boolean wordKey = q.keys().size() == 1 && q.keys().get(0).column().equals(q.tokenize().get().alias());
                 if (!q.filters().isEmpty() || !wordKey) {

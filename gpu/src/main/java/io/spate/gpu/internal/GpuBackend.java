@@ -134,6 +134,12 @@ public final class GpuBackend implements ComputeBackend {
         program.restore(query, saved);
     }
 
+    @Override
+    public void restoreTime(Plan plan, io.spate.PartitionTime time) {
+        // Only plans with windows have event time, and those run on the CPU (DeviceQuery.whyNot).
+        cpuPlans.restoreTime(plan, time);
+    }
+
     private void closeDevice() {
         try {
             if (memory != null) {
