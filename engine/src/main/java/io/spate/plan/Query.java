@@ -25,9 +25,10 @@ import java.util.Optional;
  * @param tokenize optional split of a text column into one row per word, before filters and grouping
  * @param running whether aggregates accumulate across batches (state held by the backend): each
  *        batch then emits the groups it changed, with their running values (an upsert stream)
- * @param window optional event-time windows: the groups are then (window, keys), their aggregates
- *        accumulate across batches like running ones, and the output starts with the key columns
- *        {@code window_start} and {@code window_end}
+ * @param window optional event-time windows: the groups are then (window, keys) and the output
+ *        starts with the key columns {@code window_start} and {@code window_end}; with
+ *        {@code running}, each window's aggregates accumulate across batches (an upsert stream whose
+ *        last value per key is the window's total), without it each batch gives its own (cuStreamz)
  */
 public record Query(String name, List<Filter> filters, List<GroupKey> keys, List<Aggregate> aggregates,
                     Optional<Having> having, Optional<Tokenize> tokenize, boolean running, Optional<Window> window) {
@@ -84,7 +85,7 @@ public record Query(String name, List<Filter> filters, List<GroupKey> keys, List
         this(name, filters, keys, aggregates, having, tokenize, running, Optional.empty());
     }
 
-    /** Whether the backend keeps state for this query across batches: running or windowed aggregates. */
+    /** Whether the backend keeps state for this query across batches: running aggregates, or the event time of windows. */
     public boolean stateful() {
         return running || window.isPresent();
     }

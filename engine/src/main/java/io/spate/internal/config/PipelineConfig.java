@@ -43,9 +43,9 @@ import io.spate.frame.ColumnType;
  * #   { topic = word-counts, tokenize { column = text, as = word, lowercase = true },
  * #     group-by = [word], aggregates = ["count as count"], running = true }
  *
- * # or group by event-time windows (tumbling, or hopping with an advance), emitting upserts per
- * # (window_start, window_end, keys):
- * #   { topic = traffic-hourly, group-by = [host], aggregates = ["count as requests"],
+ * # or group by event-time windows (tumbling, or hopping with an advance); with running = true the
+ * # output is an upsert stream of each (window_start, window_end, keys)'s total so far:
+ * #   { topic = traffic-hourly, group-by = [host], aggregates = ["count as requests"], running = true,
  * #     window { column = timestamp, size = 1h, advance = 1h, out-of-orderness = 10m, allowed-lateness = 0, retention = 1d } }
  * </pre>
  */

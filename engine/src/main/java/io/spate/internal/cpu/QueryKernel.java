@@ -59,7 +59,7 @@ final class QueryKernel {
             }
         }
         havingIndex = index;
-        state = query.stateful() ? new RunningState(aggs, outputTypes(aggs, layout)) : null;
+        state = query.running() ? new RunningState(aggs, outputTypes(aggs, layout)) : null;
         window = query.window().map(w -> new WindowKernel(w, layout.columnIndex(w.column()), queryIndex)).orElse(null);
         aggregateFns = aggs.stream().map(Aggregate::fn).toList();
     }
@@ -142,7 +142,7 @@ final class QueryKernel {
         for (Column c : values) {
             columns.add(kept == null || rows == groups ? c : gather(c, kept));
         }
-        if (window != null) {
+        if (window != null && state != null) {
             evictClosedWindows();
         }
         return new Frame(columns, columns.size() - values.length, rows);

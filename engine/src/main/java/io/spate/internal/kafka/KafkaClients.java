@@ -63,10 +63,10 @@ public final class KafkaClients {
     public static void createOutputTopics(SpateSettings settings, Pipeline pipeline) {
         List<String> wanted = new ArrayList<>(pipeline.outputTopics());
         wanted.add(pipeline.deadLetterTopic());
-        // A running or windowed query's output is an upsert stream and its state's changelog: keep the last value per key.
+        // A running query's output is an upsert stream and its state's changelog: keep the last value per key.
         Set<String> compacted = new java.util.HashSet<>();
         for (int q = 0; q < pipeline.plan().queries().size(); q++) {
-            if (pipeline.plan().queries().get(q).stateful()) {
+            if (pipeline.plan().queries().get(q).running()) {
                 compacted.add(pipeline.outputTopics().get(q));
             }
         }

@@ -62,7 +62,7 @@ public final class StateRestore {
         Plan plan = pipeline.plan();
         for (int q = 0; q < plan.queries().size() && restore; q++) {
             Query query = plan.queries().get(q);
-            if (!query.stateful()) {
+            if (!query.running()) {
                 continue;
             }
             String topic = pipeline.outputTopics().get(q);

@@ -38,7 +38,7 @@ class WindowQueryTest {
 
     private static Plan hourly(Window window) {
         return Plan.of(new ClfFormat(), Query.builder("traffic-hourly").groupBy("host").count("requests").sum("bytes", "bytes")
-                .window(window).build());
+                .window(window).running().build());
     }
 
     /** A CLF line of {@code host} at {@code minutes} past 1 Jul 1995 00:00 UTC. */
@@ -75,6 +75,16 @@ class WindowQueryTest {
                 List.of(at(60), at(120), "b"), List.of(1L, 1L)), rows);
         assertEquals(0, r.late().length);
         assertEquals(List.of(new PartitionTime(0, "weblogs", 0, at(70))), r.times());
+    }
+
+    @Test
+    void shouldGiveEachBatchItsOwnWindowCountsWhenNotRunning() {
+        Plan perBatch = Plan.of(new ClfFormat(), Query.builder("w").groupBy("host").count("requests")
+                .window(Window.tumbling("timestamp", Duration.ofHours(1))).build());
+        CpuBackend backend = new CpuBackend();
+        backend.execute(perBatch, batch(List.of(line("a", 5, 1), line("a", 6, 1)), new int[2]));
+        BatchResult second = backend.execute(perBatch, batch(List.of(line("a", 7, 1)), new int[1]));
+        assertEquals(Map.of(List.of(at(0), at(60), "a"), List.of(1L)), FrameRows.byKey(second.frames().get(0)));
     }
 
     @Test
