@@ -62,6 +62,7 @@ public final class SpateSettings {
         }
         config.getString("spate.node-id");
         config.getBoolean("spate.state.restore");
+        config.getBoolean("spate.state.scale-out");
         if (config.getInt("spate.compute.inject-fault-every") < 0) {
             throw new ConfigException.BadValue("spate.compute.inject-fault-every", "must be 0 (off) or positive");
         }

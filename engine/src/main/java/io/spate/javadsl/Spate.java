@@ -1,5 +1,11 @@
 package io.spate.javadsl;
 
+import io.spate.plan.Query;
+import io.spate.internal.source.AssignmentListener;
+import io.spate.internal.node.ScaleOut;
+import java.util.concurrent.CompletableFuture;
+import java.util.List;
+import java.util.ArrayList;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -51,13 +57,40 @@ public final class Spate {
      * returns at once. The stream runs until {@link RunningPipeline#stop()} or a failure.
      */
     public static RunningPipeline run(Pipeline pipeline, SpateSettings settings, ClassicActorSystemProvider system) {
+        org.apache.pekko.actor.typed.ActorSystem<?> typed = org.apache.pekko.actor.typed.javadsl.Adapter.toTyped(system.classicSystem());
+        if (ScaleOut.applies(settings, pipeline)) {
+            List<Pipeline> stages = ScaleOut.stages(pipeline);
+            KafkaClients.createOutputTopics(settings, stages.get(0));
+            ScaleOut.createTopics(settings, stages);
+            List<RunningPipeline> running = new ArrayList<>();
+            for (Pipeline stage : stages) {
+                boolean perPartition = stage != stages.get(0) || stage.windowed();
+                running.add(runStage(stage, settings, system,
+                        actor -> perPartition ? StateRestore.perPartition(settings, stage, actor, typed) : AssignmentListener.NONE));
+            }
+            return new Staged(pipeline, running);
+        }
         KafkaClients.createOutputTopics(settings, pipeline);
+        boolean stateful = pipeline.plan().queries().stream().anyMatch(Query::stateful);
+        return runStage(pipeline, settings, system, actor -> {
+            StateRestore.restore(settings, pipeline, actor, typed);
+            return stateful ? StateRestore.singleNode(settings, pipeline) : AssignmentListener.NONE;
+        });
+    }
+
+    /**
+     * Starts one pipeline whose output topics exist: its compute actor, then {@code state} (which
+     * restores what the actor needs before the first batch and says what to do when partitions
+     * move), then its stream.
+     */
+    private static RunningPipeline runStage(Pipeline pipeline, SpateSettings settings, ClassicActorSystemProvider system,
+                                            java.util.function.Function<ActorRef<ComputeActor.Command>, AssignmentListener> state) {
         BatchSettings batch = pipeline.batch().orElse(settings.batch());
         PipelineMetrics metrics = new PipelineMetrics();
         // Resolve the backend here, without building it, so that a bad choice fails in the caller, not in the actor.
         String backend = Backends.resolve(settings.config());
         ActorRef<ComputeActor.Command> actor = SpateStreams.spawnComputeActor(system, pipeline.name(), settings, metrics.faultCounter());
-        StateRestore.restore(settings, pipeline, actor, org.apache.pekko.actor.typed.javadsl.Adapter.toTyped(system.classicSystem()));
+        AssignmentListener assignments = state.apply(actor);
         Materializer materializer = Materializer.matFromSystem(system);
         CompletionStage<Done> completion;
         Supplier<CompletionStage<Done>> stopper;
@@ -74,7 +107,7 @@ public final class Spate {
         } else {
             TransactionalWriter writer = settings.exactlyOnce()
                     ? new TransactionalWriter(settings, pipeline.groupId() + "-" + settings.nodeId()) : null;
-            Pair<KafkaBatchSource.Control, CompletionStage<Done>> control = Source.fromGraph(KafkaBatchSource.of(settings, pipeline, batch))
+            Pair<KafkaBatchSource.Control, CompletionStage<Done>> control = Source.fromGraph(KafkaBatchSource.of(settings, pipeline, batch, assignments))
                     .via(SpateStreams.compute(pipeline.plan(), actor, settings))
                     .via(SpateStreams.encoder(pipeline, metrics))
                     .toMat(writer != null ? SpateStreams.transactionalSink(writer) : SpateStreams.sink(settings), Keep.both())
@@ -101,6 +134,59 @@ public final class Spate {
             }
         });
         return new Running(pipeline, metrics, backend, completion, stopper);
+    }
+
+    /** A pipeline run as stages (see {@link ScaleOut}): it is its stages together; its metrics are the input stage's. */
+    private static final class Staged implements RunningPipeline {
+        private final Pipeline pipeline;
+        private final List<RunningPipeline> stages;
+        private final CompletionStage<Done> completion;
+
+        Staged(Pipeline pipeline, List<RunningPipeline> stages) {
+            this.pipeline = pipeline;
+            this.stages = List.copyOf(stages);
+            CompletableFuture<?>[] ends = stages.stream().map(s -> s.completion().toCompletableFuture()).toArray(CompletableFuture<?>[]::new);
+            // Done when all are; failed as soon as one fails (so a node notices a failed stage at once).
+            CompletableFuture<Done> all = CompletableFuture.allOf(ends).thenApply(v -> Done.getInstance());
+            for (CompletableFuture<?> end : ends) {
+                end.whenComplete((v, e) -> {
+                    if (e != null) {
+                        all.completeExceptionally(e);
+                    }
+                });
+            }
+            this.completion = all;
+        }
+
+        @Override
+        public Pipeline pipeline() {
+            return pipeline;
+        }
+
+        @Override
+        public PipelineMetrics metrics() {
+            return stages.get(0).metrics();
+        }
+
+        @Override
+        public String backend() {
+            return stages.get(0).backend();
+        }
+
+        @Override
+        public CompletionStage<Done> completion() {
+            return completion;
+        }
+
+        @Override
+        public CompletionStage<Done> stop() {
+            // The input stage first, so that its last partials are written before the merge stages stop.
+            return stages.get(0).stop().thenCompose(done -> {
+                CompletableFuture<?>[] rest = stages.subList(1, stages.size()).stream().map(s -> s.stop().toCompletableFuture())
+                        .toArray(CompletableFuture<?>[]::new);
+                return CompletableFuture.allOf(rest).thenApply(v -> Done.getInstance());
+            });
+        }
     }
 
     private static final class Running implements RunningPipeline {

@@ -77,6 +77,20 @@ public record Plan(InputFormat format, List<Query> queries, List<Inference> infe
         }
     }
 
+    /** The type of the output column of group key {@code key} of {@code query} (a tokenized query's word is a string). */
+    public ColumnType keyType(Query query, GroupKey key) {
+        if (query.tokenize().isPresent() && key.column().equals(query.tokenize().get().alias())) {
+            return ColumnType.UTF8;
+        }
+        return format.field(key.column()).orElseThrow().type();
+    }
+
+    /** The type of the output column of aggregate {@code aggregate} of {@code query}. */
+    public ColumnType aggregateType(Aggregate aggregate) {
+        ColumnType input = aggregate.column() == null ? ColumnType.LONG : format.field(aggregate.column()).orElseThrow().type();
+        return resultType(aggregate.fn(), input);
+    }
+
     /** The fields of the format some output reads, in schema order; a backend decodes only these. */
     public List<Field> referencedFields() {
         Set<String> used = new HashSet<>();

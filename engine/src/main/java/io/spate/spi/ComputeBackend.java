@@ -44,6 +44,15 @@ public interface ComputeBackend extends AutoCloseable {
         throw new UnsupportedOperationException("the " + name() + " backend cannot restore event time");
     }
 
+    /**
+     * Forgets all state of {@code plan} (running aggregates, event times), as before its first
+     * batch: the node calls it when the consumer group takes partitions away, then restores the
+     * state of the partitions it still owns.
+     */
+    default void reset(Plan plan) {
+        throw new UnsupportedOperationException("the " + name() + " backend cannot reset its state");
+    }
+
     /** Releases what the backend holds. */
     @Override
     default void close() {

@@ -70,6 +70,15 @@ public final class KafkaTopics {
      * (read_committed, so aborted transactional records are left out).
      */
     public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic) {
+        return read(bootstrap, topic, null);
+    }
+
+    /** Like {@link #readAll}, from partitions {@code partitions} of {@code topic} only. */
+    public static List<ConsumerRecord<byte[], byte[]>> readPartitions(String bootstrap, String topic, java.util.Set<Integer> partitions) {
+        return read(bootstrap, topic, java.util.Objects.requireNonNull(partitions, "partitions"));
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> read(String bootstrap, String topic, java.util.Set<Integer> only) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -83,7 +92,11 @@ public final class KafkaTopics {
             if (infos == null || infos.isEmpty()) {
                 return out;
             }
-            List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            List<TopicPartition> partitions = infos.stream().filter(p -> only == null || only.contains(p.partition()))
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            if (partitions.isEmpty()) {
+                return out;
+            }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));

@@ -29,7 +29,7 @@ public final class ComputeActor extends AbstractBehavior<ComputeActor.Command> {
     private static final Logger LOG = LoggerFactory.getLogger(ComputeActor.class);
 
     /** What the actor understands. */
-    public sealed interface Command permits Execute, Restore, RestoreTimes, Stop {
+    public sealed interface Command permits Execute, Restore, RestoreTimes, Reset, Stop {
     }
 
     /**
@@ -64,6 +64,15 @@ public final class ComputeActor extends AbstractBehavior<ComputeActor.Command> {
      */
     public record RestoreTimes(Plan plan, java.util.List<io.spate.PartitionTime> times, ActorRef<StatusReply<org.apache.pekko.Done>> replyTo)
             implements Command {
+    }
+
+    /**
+     * Forget all state of {@code plan} (see {@link ComputeBackend#reset}).
+     *
+     * @param plan the plan
+     * @param replyTo told when done, or why not
+     */
+    public record Reset(Plan plan, ActorRef<StatusReply<org.apache.pekko.Done>> replyTo) implements Command {
     }
 
     /** Finish the batches already queued, then stop (the backend is closed). */
@@ -104,6 +113,7 @@ public final class ComputeActor extends AbstractBehavior<ComputeActor.Command> {
                 .onMessage(Execute.class, this::onExecute)
                 .onMessage(Restore.class, this::onRestore)
                 .onMessage(RestoreTimes.class, this::onRestoreTimes)
+                .onMessage(Reset.class, this::onReset)
                 .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
                 .onSignal(PostStop.class, signal -> onPostStop())
                 .build();
@@ -132,24 +142,28 @@ public final class ComputeActor extends AbstractBehavior<ComputeActor.Command> {
 
     /** Seeds running state (public only for the receive builder's serializable method reference). */
     public Behavior<Command> onRestore(Restore msg) {
+        return done(msg.replyTo(), () -> backend.restore(msg.plan(), msg.query(), msg.saved()));
+    }
+
+    /** Runs {@code action} on the backend and tells {@code replyTo} it is done, or why not. */
+    private Behavior<Command> done(ActorRef<StatusReply<org.apache.pekko.Done>> replyTo, Runnable action) {
         try {
-            backend.restore(msg.plan(), msg.query(), msg.saved());
-            msg.replyTo().tell(StatusReply.success(org.apache.pekko.Done.getInstance()));
+            action.run();
+            replyTo.tell(StatusReply.success(org.apache.pekko.Done.getInstance()));
         } catch (RuntimeException e) {
-            msg.replyTo().tell(StatusReply.error(e));
+            replyTo.tell(StatusReply.error(e));
         }
         return this;
     }
 
     /** Seeds event times (public only for the receive builder's serializable method reference). */
     public Behavior<Command> onRestoreTimes(RestoreTimes msg) {
-        try {
-            msg.times().forEach(t -> backend.restoreTime(msg.plan(), t));
-            msg.replyTo().tell(StatusReply.success(org.apache.pekko.Done.getInstance()));
-        } catch (RuntimeException e) {
-            msg.replyTo().tell(StatusReply.error(e));
-        }
-        return this;
+        return done(msg.replyTo(), () -> msg.times().forEach(t -> backend.restoreTime(msg.plan(), t)));
+    }
+
+    /** Forgets state (public only for the receive builder's serializable method reference). */
+    public Behavior<Command> onReset(Reset msg) {
+        return done(msg.replyTo(), () -> backend.reset(msg.plan()));
     }
 
     /** Closes the backend (public only for the receive builder's serializable method reference). */

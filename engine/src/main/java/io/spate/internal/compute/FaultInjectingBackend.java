@@ -46,6 +46,11 @@ final class FaultInjectingBackend implements ComputeBackend {
     }
 
     @Override
+    public void reset(Plan plan) {
+        backend.reset(plan);
+    }
+
+    @Override
     public void close() {
         backend.close();
     }

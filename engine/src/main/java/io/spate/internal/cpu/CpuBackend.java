@@ -65,6 +65,13 @@ public final class CpuBackend implements ComputeBackend {
     }
 
     @Override
+    public void reset(Plan plan) {
+        if (program != null && program.runs(plan)) {
+            program = null;
+        }
+    }
+
+    @Override
     public void close() {
         program = null;
     }

@@ -47,13 +47,15 @@ public final class KafkaBatchSource extends GraphStageWithMaterializedValue<Sour
     private final BatchSettings limits;
     private final String name;
     private final java.time.Duration drainTimeout;
+    private final AssignmentListener assignments;
     private final Outlet<RecordBatch> out = Outlet.create("KafkaBatchSource.out");
     private final SourceShape<RecordBatch> shape = SourceShape.of(out);
 
     private KafkaBatchSource(Map<String, Object> properties, List<String> topics, BatchSettings limits, String name,
-                             java.time.Duration drainTimeout) {
+                             java.time.Duration drainTimeout, AssignmentListener assignments) {
         this.properties = properties;
         this.drainTimeout = drainTimeout;
+        this.assignments = assignments;
         this.topics = topics;
         this.limits = limits;
         this.name = name;
@@ -61,6 +63,11 @@ public final class KafkaBatchSource extends GraphStageWithMaterializedValue<Sour
 
     /** The source of {@code pipeline}: its topics, group and starting offset, batches closed at {@code limits}. */
     public static KafkaBatchSource of(SpateSettings settings, Pipeline pipeline, BatchSettings limits) {
+        return of(settings, pipeline, limits, AssignmentListener.NONE);
+    }
+
+    /** The source of {@code pipeline}, telling {@code assignments} when the group moves its partitions. */
+    public static KafkaBatchSource of(SpateSettings settings, Pipeline pipeline, BatchSettings limits, AssignmentListener assignments) {
         Map<String, Object> props = new HashMap<>(settings.consumerProperties());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, pipeline.groupId());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -74,7 +81,8 @@ public final class KafkaBatchSource extends GraphStageWithMaterializedValue<Sour
             // Read only committed input, so a chain of exactly-once pipelines stays exactly-once.
             props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         }
-        return new KafkaBatchSource(props, pipeline.topics(), limits, pipeline.name(), settings.config().getDuration("spate.source.drain-timeout"));
+        return new KafkaBatchSource(props, pipeline.topics(), limits, pipeline.name(), settings.config().getDuration("spate.source.drain-timeout"),
+                assignments);
     }
 
     @Override
@@ -93,7 +101,7 @@ public final class KafkaBatchSource extends GraphStageWithMaterializedValue<Sour
         private final AsyncCallback<RecordBatch> onBatch = createAsyncCallback(this::emit);
         private final AsyncCallback<Boolean> onComplete = createAsyncCallback(this::complete);
         private final AsyncCallback<Throwable> onFailure = createAsyncCallback(this::failStage);
-        private final PollLoop loop = new PollLoop(properties, topics, limits, drainTimeout, new PollLoop.Output() {
+        private final PollLoop loop = new PollLoop(properties, topics, limits, drainTimeout, assignments, new PollLoop.Output() {
             @Override
             public void deliver(RecordBatch batch) {
                 onBatch.invoke(batch);

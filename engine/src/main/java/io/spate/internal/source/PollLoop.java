@@ -87,11 +87,14 @@ final class PollLoop implements Runnable {
     private long sequence;
     private final java.util.concurrent.atomic.AtomicLong settled = new java.util.concurrent.atomic.AtomicLong();
     private final Duration drainTimeout;
+    private final AssignmentListener assignments;
     private boolean completed;
 
-    PollLoop(Map<String, Object> properties, List<String> topics, BatchSettings limits, Duration drainTimeout, Output output) {
+    PollLoop(Map<String, Object> properties, List<String> topics, BatchSettings limits, Duration drainTimeout,
+             AssignmentListener assignments, Output output) {
         this.properties = properties;
         this.drainTimeout = drainTimeout;
+        this.assignments = assignments;
         this.topics = topics;
         this.limits = limits;
         this.output = output;
@@ -326,11 +329,29 @@ final class PollLoop implements Runnable {
                     LOG.warn("commit of revoked partitions {} failed: {}", leaving.keySet(), e.toString());
                 }
             }
+            if (!closing && !partitions.isEmpty()) {
+                assignments.revoked(partitions);
+            }
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            // Lost, not revoked: another member may own them already, so nothing is committed; the state still goes.
+            partitions.forEach(acked::remove);
+            if (!closing && !partitions.isEmpty()) {
+                assignments.revoked(partitions);
+            }
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             LOG.debug("assigned {}", partitions);
+            if (!partitions.isEmpty()) {
+                // With read_committed this waits until the previous owner's transactions on them are
+                // complete (KIP-447), so the state read next matches the offsets we start from.
+                consumer.committed(new java.util.HashSet<>(partitions), Duration.ofMinutes(2));
+                assignments.assigned(consumer.assignment());
+            }
         }
     }
 }

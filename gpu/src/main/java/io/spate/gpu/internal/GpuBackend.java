@@ -135,6 +135,15 @@ public final class GpuBackend implements ComputeBackend {
     }
 
     @Override
+    public void reset(Plan plan) {
+        cpuPlans.reset(plan);
+        perBatchTwin.reset(plan);
+        if (program != null && program.runs(plan)) {
+            program = null;
+        }
+    }
+
+    @Override
     public void restoreTime(Plan plan, io.spate.PartitionTime time) {
         // Only plans with windows have event time, and those run on the CPU (DeviceQuery.whyNot).
         cpuPlans.restoreTime(plan, time);
