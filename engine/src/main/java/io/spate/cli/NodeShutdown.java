@@ -35,7 +35,15 @@ final class NodeShutdown {
             }
         }, "spate-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        node.start();
+        try {
+            node.start();
+        } catch (RuntimeException e) {
+            // A failed start must not end in the hook's clean exit code: stop what started, then fail.
+            finished.set(true);
+            Runtime.getRuntime().removeShutdownHook(hook);
+            node.stop();
+            throw e;
+        }
         int rc = node.awaitAndStop(untilIdle);
         finished.set(true);
         try {

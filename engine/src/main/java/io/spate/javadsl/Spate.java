@@ -60,8 +60,9 @@ public final class Spate {
         org.apache.pekko.actor.typed.ActorSystem<?> typed = org.apache.pekko.actor.typed.javadsl.Adapter.toTyped(system.classicSystem());
         if (ScaleOut.applies(settings, pipeline)) {
             List<Pipeline> stages = ScaleOut.stages(pipeline);
-            KafkaClients.createOutputTopics(settings, stages.get(0));
+            // Output topics first, then repartition topics with as many partitions, then the rest.
             ScaleOut.createTopics(settings, stages);
+            KafkaClients.createOutputTopics(settings, stages.get(0));
             List<RunningPipeline> running = new ArrayList<>();
             for (Pipeline stage : stages) {
                 boolean perPartition = stage != stages.get(0) || stage.windowed();

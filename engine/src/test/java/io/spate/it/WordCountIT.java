@@ -78,7 +78,7 @@ class WordCountIT extends EmbeddedBrokerTest {
     }
 
     /** Commit messages of the GitHub sample when present, plus generated text with case, punctuation and non-ASCII words. */
-    private static List<String> texts() throws Exception {
+    static List<String> texts() throws Exception {
         List<String> texts = new ArrayList<>();
         Optional<java.nio.file.Path> commits = SharedData.find(SharedData.GITHUB);
         if (commits.isPresent()) {
@@ -100,7 +100,7 @@ class WordCountIT extends EmbeddedBrokerTest {
     }
 
     /** The independent word count: runs of letters, digits, _ and non-ASCII characters, lower-cased. */
-    private static Map<String, Long> count(List<String> texts) {
+    static Map<String, Long> count(List<String> texts) {
         Map<String, Long> counts = new HashMap<>();
         for (String t : texts) {
             for (String w : t.split("[^A-Za-z0-9_\\u0080-\\uFFFF]+")) {

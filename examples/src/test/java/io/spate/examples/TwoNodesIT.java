@@ -3,12 +3,18 @@ package io.spate.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,40 +28,28 @@ import org.junit.jupiter.api.io.TempDir;
 import io.spate.testkit.KafkaTopics;
 
 /**
- * Scale-out by consumer group, exactly-once: two {@code spate run} processes share the
- * golden-signals group and split the six partitions; one is killed with SIGKILL while both work;
- * the other takes over its partitions (after the group and the transaction coordinator time the
- * dead one out) and finishes the input; every total read back with read_committed is exact.
+ * Scale-out by consumer group, exactly-once: two {@code spate run} processes share a group and
+ * split the six partitions; one is killed with SIGKILL while both work; the other takes over its
+ * partitions (after the group and the transaction coordinator time the dead one out), and with
+ * them, for running outputs, the state of the groups in them; it finishes the input, and every
+ * total read back with read_committed is exact.
  */
 class TwoNodesIT {
 
     private static final int RECORDS = 200_000;
-    private static final String GROUP = "spate-golden-signals";
+    private static final Pattern CLF = Pattern.compile("^(\\S+) \\S+ \\S+ \\[([^\\]]+)\\] \".*\" \\d+ \\S+$");
+    private static final DateTimeFormatter CLF_TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT);
+    private static final long HOUR = 3_600_000L;
+
+    /** What a run leaves to check: the broker's address and the input. */
+    private interface Check {
+        void check(String bootstrap, List<byte[]> input) throws Exception;
+    }
 
     @Test
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
     void shouldKeepTotalsExactWhenOneOfTwoNodesIsKilled(@TempDir Path dir) throws Exception {
-        Process broker = NodeProcesses.spate("broker", List.of("--port", "0", "--data-dir", dir.resolve("broker").toString(), "--partitions", "6"), dir);
-        Process a = null;
-        Process b = null;
-        try {
-            String bootstrap = NodeProcesses.awaitListening(broker);
-            List<byte[]> input = NodeProcesses.input(RECORDS);
-            int half = RECORDS / 2;
-            KafkaTopics.produce(bootstrap, "weblogs", input.subList(0, half));
-            a = NodeProcesses.spate("run", args(bootstrap, "node-a", false), dir);
-            awaitOutput(bootstrap);
-            b = NodeProcesses.spate("run", args(bootstrap, "node-b", true), dir);
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-                awaitBothMembersHoldPartitions(admin);
-            }
-            a.destroyForcibly();
-            a.waitFor(30, TimeUnit.SECONDS);
-            // The rest arrives after the kill, so the survivor must finish the dead node's partitions too.
-            KafkaTopics.produce(bootstrap, "weblogs", input.subList(half, RECORDS));
-            assertTrue(b.waitFor(5, TimeUnit.MINUTES), "the surviving node ends by itself once the whole input is committed");
-            assertEquals(0, b.exitValue(), "the surviving node exits cleanly");
-
+        killOneOfTwo(dir, "../config/golden-signals.conf", "spate-golden-signals", List.of(), (bootstrap, input) -> {
             Map<String, Long> expected = NodeProcesses.requestsPerHost(input);
             Map<String, Long> actual = new HashMap<>();
             ObjectMapper json = new ObjectMapper();
@@ -68,6 +62,64 @@ class TwoNodesIT {
                     expected.equals(actual) ? "exact" : "differ: " + total + " requests counted");
             assertEquals(RECORDS, total, "every record counted exactly once");
             assertEquals(expected, actual);
+        });
+    }
+
+    /**
+     * The hourly golden signals (running totals per hour of log time) scaled out: the killed
+     * node's hours and hosts move to the survivor with their state, and each (hour, host)'s last
+     * total is its exact request count.
+     */
+    @Test
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    void shouldMoveRunningWindowStateWhenOneOfTwoNodesIsKilled(@TempDir Path dir) throws Exception {
+        killOneOfTwo(dir, "../config/golden-signals-hourly.conf", "spate-golden-signals-hourly", List.of("--set", "spate.state.scale-out=true"),
+                (bootstrap, input) -> {
+                    Map<List<Object>, Long> expected = new HashMap<>();
+                    for (byte[] line : input) {
+                        Matcher m = CLF.matcher(new String(line, StandardCharsets.ISO_8859_1));
+                        if (m.matches()) {
+                            long t = OffsetDateTime.parse(m.group(2), CLF_TIME).toInstant().toEpochMilli();
+                            long start = Math.floorDiv(t, HOUR) * HOUR;
+                            expected.merge(List.of(start, start + HOUR, m.group(1)), 1L, Long::sum);
+                        }
+                    }
+                    Map<List<Object>, Long> last = new HashMap<>();
+                    ObjectMapper json = new ObjectMapper();
+                    for (ConsumerRecord<byte[], byte[]> r : KafkaTopics.readAll(bootstrap, "traffic-hourly")) {
+                        JsonNode v = json.readTree(r.value());
+                        last.put(List.of(v.get("window_start").asLong(), v.get("window_end").asLong(), v.get("host").asText()),
+                                v.get("requests").asLong());
+                    }
+                    long differ = expected.keySet().stream().filter(k -> !expected.get(k).equals(last.get(k))).count();
+                    System.out.printf("two-nodes (scaled-out hourly state): %d records, node-a killed, %d of %d (hour, host) totals differ%n",
+                            RECORDS, differ, expected.size());
+                    assertEquals(expected, last);
+                });
+    }
+
+    private static void killOneOfTwo(Path dir, String config, String group, List<String> sets, Check check) throws Exception {
+        Process broker = NodeProcesses.spate("broker", List.of("--port", "0", "--data-dir", dir.resolve("broker").toString(), "--partitions", "6"), dir);
+        Process a = null;
+        Process b = null;
+        try {
+            String bootstrap = NodeProcesses.awaitListening(broker);
+            List<byte[]> input = NodeProcesses.input(RECORDS);
+            int half = RECORDS / 2;
+            KafkaTopics.produce(bootstrap, "weblogs", input.subList(0, half));
+            a = NodeProcesses.spate("run", args(config, bootstrap, "node-a", sets, false), dir);
+            awaitCommitted(bootstrap, group);
+            b = NodeProcesses.spate("run", args(config, bootstrap, "node-b", sets, true), dir);
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                awaitBothMembersHoldPartitions(admin, group);
+            }
+            a.destroyForcibly();
+            a.waitFor(30, TimeUnit.SECONDS);
+            // The rest arrives after the kill, so the survivor must finish the dead node's partitions too.
+            KafkaTopics.produce(bootstrap, "weblogs", input.subList(half, RECORDS));
+            assertTrue(b.waitFor(5, TimeUnit.MINUTES), "the surviving node ends by itself once the whole input is committed");
+            assertEquals(0, b.exitValue(), "the surviving node exits cleanly");
+            check.check(bootstrap, input);
         } finally {
             for (Process p : new Process[] {a, b}) {
                 if (p != null) {
@@ -80,30 +132,34 @@ class TwoNodesIT {
     }
 
     /** The node's arguments: exactly-once, short session and transaction timeouts so the test need not wait a minute. */
-    private static List<String> args(String bootstrap, String nodeId, boolean untilIdle) {
-        List<String> args = new ArrayList<>(List.of("--config", "../config/golden-signals.conf", "--bootstrap", bootstrap,
+    private static List<String> args(String config, String bootstrap, String nodeId, List<String> sets, boolean untilIdle) {
+        List<String> args = new ArrayList<>(List.of("--config", config, "--bootstrap", bootstrap,
                 "--set", "spate.delivery=exactly-once", "--set", "spate.node-id=" + nodeId,
                 "--set", "spate.batch.max-records=2000",
                 "--set", "spate.kafka.consumer-properties.\"session.timeout.ms\"=10000",
                 "--set", "spate.kafka.producer-properties.\"transaction.timeout.ms\"=10000"));
+        args.addAll(sets);
         if (untilIdle) {
             args.add("--until-idle");
         }
         return args;
     }
 
-    private static void awaitOutput(String bootstrap) throws Exception {
+    /** Waits until node A has committed some input: it works. */
+    private static void awaitCommitted(String bootstrap, String group) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-        while (KafkaTopics.readAll(bootstrap, "traffic").isEmpty()) {
-            assertTrue(System.nanoTime() < deadline, "node-a wrote nothing");
-            Thread.sleep(200);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            while (admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().isEmpty()) {
+                assertTrue(System.nanoTime() < deadline, "node-a committed nothing");
+                Thread.sleep(200);
+            }
         }
     }
 
-    private static void awaitBothMembersHoldPartitions(Admin admin) throws Exception {
+    private static void awaitBothMembersHoldPartitions(Admin admin, String groupId) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         while (true) {
-            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(GROUP)).all().get().get(GROUP);
+            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(groupId)).all().get().get(groupId);
             if (group.members().size() == 2 && group.members().stream().allMatch(m -> !m.assignment().topicPartitions().isEmpty())) {
                 return;
             }
