@@ -63,7 +63,7 @@ public final class GpuBackend implements ComputeBackend {
 
     private void openDevice() {
         device = new GpuDevice(settings.device());
-        memory = new DeviceMemory(settings.maxDeviceBytes(), settings.maxPinnedBytes());
+        memory = new DeviceMemory(settings.maxDeviceBytes(), settings.backendPinnedBytes());
     }
 
     @Override
