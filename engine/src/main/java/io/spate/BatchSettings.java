@@ -4,17 +4,26 @@ import java.time.Duration;
 
 import com.typesafe.config.Config;
 
+import io.spate.spi.BatchBuffers;
+
 /**
  * When the batcher closes a batch: at {@code maxRecords} records, at {@code maxBytes} payload bytes,
- * or {@code maxLatency} after the batch's first record arrived, whichever comes first. Immutable.
+ * or {@code maxLatency} after the batch's first record arrived, whichever comes first; and where
+ * the batch source writes payloads ({@link #buffers()}, heap arrays unless the compute backend
+ * offers staging buffers). Immutable.
  */
 public final class BatchSettings {
 
     private final int maxRecords;
     private final long maxBytes;
     private final Duration maxLatency;
+    private final BatchBuffers buffers;
 
     private BatchSettings(int maxRecords, long maxBytes, Duration maxLatency) {
+        this(maxRecords, maxBytes, maxLatency, BatchBuffers.HEAP);
+    }
+
+    private BatchSettings(int maxRecords, long maxBytes, Duration maxLatency, BatchBuffers buffers) {
         if (maxRecords < 1) {
             throw new IllegalArgumentException("max-records must be at least 1, was " + maxRecords);
         }
@@ -27,6 +36,7 @@ public final class BatchSettings {
         this.maxRecords = maxRecords;
         this.maxBytes = maxBytes;
         this.maxLatency = maxLatency;
+        this.buffers = java.util.Objects.requireNonNull(buffers, "buffers");
     }
 
     /**
@@ -64,17 +74,27 @@ public final class BatchSettings {
 
     /** A copy with another record limit. */
     public BatchSettings withMaxRecords(int value) {
-        return new BatchSettings(value, maxBytes, maxLatency);
+        return new BatchSettings(value, maxBytes, maxLatency, buffers);
     }
 
     /** A copy with another byte limit. */
     public BatchSettings withMaxBytes(long value) {
-        return new BatchSettings(maxRecords, value, maxLatency);
+        return new BatchSettings(maxRecords, value, maxLatency, buffers);
     }
 
     /** A copy with another latency limit. */
     public BatchSettings withMaxLatency(Duration value) {
-        return new BatchSettings(maxRecords, maxBytes, value);
+        return new BatchSettings(maxRecords, maxBytes, value, buffers);
+    }
+
+    /** Where payloads are written: {@link BatchBuffers#HEAP} unless {@link #withBuffers} said otherwise. */
+    public BatchBuffers buffers() {
+        return buffers;
+    }
+
+    /** A copy whose batches are built in buffers from {@code value} (the compute backend's staging buffers). */
+    public BatchSettings withBuffers(BatchBuffers value) {
+        return new BatchSettings(maxRecords, maxBytes, maxLatency, value);
     }
 
     @Override

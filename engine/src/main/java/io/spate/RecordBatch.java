@@ -1,8 +1,11 @@
 package io.spate;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+
+import io.spate.spi.BatchBuffers;
 
 /**
  * A batch of raw Kafka record values: all payload bytes back to back in one array, plus the
@@ -12,10 +15,19 @@ import java.util.Objects;
  * value bytes into {@link #data()}; everything after (parsing, grouping, aggregation) is done per
  * batch by a {@link io.spate.spi.ComputeBackend}. A batch is immutable once built and may be read
  * from several threads.
+ *
+ * <p>The payload is a heap array, or a staging buffer lent by the backend's {@link BatchBuffers}
+ * (pinned memory the GPU copies from): {@link #payload()} reads either without a copy, and
+ * {@link #data()} makes a heap copy of a staged payload the first time it is asked (a backend that
+ * staged the batch reads the buffer; the CPU reads arrays). A staged payload goes back to its
+ * buffers with {@link #release()} once the batch's results are encoded; reading it afterwards fails.
  */
 public final class RecordBatch {
 
-    private final byte[] data;
+    private volatile byte[] data;
+    private final ByteBuffer staged;
+    private final BatchBuffers buffers;
+    private volatile boolean released;
     private final int[] bounds;
     private final int count;
     private final int[] partitions;
@@ -25,10 +37,12 @@ public final class RecordBatch {
     private final SourceOffsets sourceOffsets;
     private final long sequence;
 
-    RecordBatch(byte[] data, int[] bounds, int count, int[] partitions, long[] offsets,
+    RecordBatch(byte[] data, ByteBuffer staged, BatchBuffers buffers, int[] bounds, int count, int[] partitions, long[] offsets,
                 int[] topicIndexes, List<String> topics, SourceOffsets sourceOffsets,
                 long sequence) {
         this.data = data;
+        this.staged = staged;
+        this.buffers = buffers;
         this.bounds = bounds;
         this.count = count;
         this.partitions = partitions;
@@ -41,7 +55,15 @@ public final class RecordBatch {
 
     /** A builder with room for {@code initialBytes} payload bytes and {@code initialRecords} records; both grow. */
     public static RecordBatchBuilder builder(int initialBytes, int initialRecords) {
-        return new RecordBatchBuilder(initialBytes, initialRecords);
+        return new RecordBatchBuilder(initialBytes, initialRecords, BatchBuffers.HEAP);
+    }
+
+    /**
+     * A builder that writes the payload into a buffer from {@code buffers} (a heap array when they
+     * have none free, or when they are {@link BatchBuffers#HEAP}).
+     */
+    public static RecordBatchBuilder builder(int initialBytes, int initialRecords, BatchBuffers buffers) {
+        return new RecordBatchBuilder(initialBytes, initialRecords, Objects.requireNonNull(buffers, "buffers"));
     }
 
     /** Builds a batch of the given values, as if read from partition 0 of {@code topic} from offset 0 on. */
@@ -59,9 +81,66 @@ public final class RecordBatch {
         return count;
     }
 
-    /** The payload bytes of all records back to back; index with {@link #start(int)} and {@link #end(int)}. Do not modify. */
+    /**
+     * The payload bytes of all records back to back; index with {@link #start(int)} and
+     * {@link #end(int)}. Do not modify. For a staged batch the first call copies the payload to
+     * the heap; read {@link #payload()} to avoid that.
+     */
     public byte[] data() {
-        return data;
+        byte[] d = data;
+        if (d == null) {
+            synchronized (this) {
+                d = data;
+                if (d == null) {
+                    d = new byte[byteSize()];
+                    payload().get(0, d);
+                    data = d;
+                }
+            }
+        }
+        return d;
+    }
+
+    /**
+     * The payload bytes as a read-only buffer from index 0 to {@link #byteSize()}: a view of the
+     * heap array, or of the staging buffer (direct) the batch was built in. Valid until
+     * {@link #release()}.
+     */
+    public ByteBuffer payload() {
+        if (staged == null) {
+            return ByteBuffer.wrap(data, 0, byteSize()).slice().asReadOnlyBuffer();
+        }
+        checkNotReleased();
+        return staged.asReadOnlyBuffer().position(0).limit(byteSize()).slice();
+    }
+
+    /** The buffers that lent this batch's payload, or empty when it lives on the heap. */
+    public java.util.Optional<BatchBuffers> stagedIn() {
+        return java.util.Optional.ofNullable(buffers);
+    }
+
+    /**
+     * Gives a staged payload back to its buffers; a no-op for a heap batch and after the first
+     * call. Called once nothing reads the payload any more (after the batch's results are encoded);
+     * {@link #data()} still works afterwards only if it had made its heap copy before.
+     */
+    public void release() {
+        if (staged == null || released) {
+            return;
+        }
+        synchronized (this) {
+            if (released) {
+                return;
+            }
+            released = true;
+        }
+        buffers.release(staged);
+    }
+
+    private void checkNotReleased() {
+        if (released) {
+            throw new IllegalStateException(this + ": its staged payload was released");
+        }
     }
 
     /** Total payload bytes. */
@@ -86,7 +165,13 @@ public final class RecordBatch {
 
     /** Copy of the value bytes of record {@code i} (for dead letters and tests, not for the hot path). */
     public byte[] value(int i) {
-        return Arrays.copyOfRange(data, bounds[i], bounds[i + 1]);
+        byte[] d = data;
+        if (d != null) {
+            return Arrays.copyOfRange(d, bounds[i], bounds[i + 1]);
+        }
+        byte[] v = new byte[bounds[i + 1] - bounds[i]];
+        payload().get(bounds[i], v);
+        return v;
     }
 
     /** Kafka partition record {@code i} was read from. */

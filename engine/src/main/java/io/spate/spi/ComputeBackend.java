@@ -25,6 +25,16 @@ public interface ComputeBackend extends AutoCloseable {
     BatchResult execute(Plan plan, RecordBatch batch);
 
     /**
+     * A hint that {@code batch} is the next batch {@link #execute} will get, given while the
+     * batch before it still waits to run: a backend may start moving it (the GPU backend copies it
+     * to the device on its copy stream while the batch before is computed). It must not change any
+     * result nor the running state, and must not throw; if {@code execute} then gets another batch,
+     * the preparation is dropped. The default does nothing (the CPU has nothing to prepare).
+     */
+    default void prepare(Plan plan, RecordBatch batch) {
+    }
+
+    /**
      * Seeds the running state of query {@code query} of {@code plan} (one whose aggregates run
      * across batches) with {@code saved}: key columns then aggregate columns, one row per group,
      * as the query writes them. Called before the first batch, when a node restarts.

@@ -35,4 +35,18 @@ public interface ComputeBackendProvider {
     default boolean canRun(Config config) {
         return true;
     }
+
+    /**
+     * Buffers the batch source should build batches of {@code plan} in, so that this backend reads
+     * them without another copy (the GPU provider offers pinned host memory, within
+     * {@code spate.gpu.max-pinned-bytes}); empty, the default, means heap arrays. Asked only of
+     * the provider {@link #canRun} said yes for; the buffers live as long as the stream that uses
+     * them.
+     *
+     * @param config the node's whole configuration ({@code spate.*} keys)
+     * @param plan the plan the batches will run
+     */
+    default Optional<BatchBuffers> stagingBuffers(Config config, io.spate.plan.Plan plan) {
+        return Optional.empty();
+    }
 }

@@ -1,5 +1,6 @@
 /**
- * The GPU backend (JCuda, driver API). This module is a placeholder until the GPU backend lands:
- * it registers no {@link io.spate.spi.ComputeBackendProvider}, so nodes run the CPU backend.
+ * The GPU backend (JCuda, driver API): its provider is found with {@link java.util.ServiceLoader}
+ * and preferred over the CPU backend when a device answers; everything lives in
+ * {@link io.spate.gpu.internal}.
  */
 package io.spate.gpu;

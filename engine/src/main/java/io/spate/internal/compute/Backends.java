@@ -11,6 +11,7 @@ import com.typesafe.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.spate.spi.BatchBuffers;
 import io.spate.spi.ComputeBackend;
 import io.spate.spi.ComputeBackendProvider;
 
@@ -54,6 +55,20 @@ public final class Backends {
         }
         throw new ConfigException.BadValue("spate.compute.backend", "no backend named '" + wanted + "' on the class path; found "
                 + providers.stream().map(ComputeBackendProvider::name).toList());
+    }
+
+    /**
+     * The staging buffers of the backend {@link #resolve} picks, for batches of {@code plan}
+     * ({@link BatchBuffers#HEAP} when it offers none); fails as {@link #resolve} would.
+     */
+    public static BatchBuffers stagingBuffers(Config config, io.spate.plan.Plan plan) {
+        String name = resolve(config);
+        for (ComputeBackendProvider p : providers()) {
+            if (p.name().equals(name)) {
+                return p.stagingBuffers(config, plan).orElse(BatchBuffers.HEAP);
+            }
+        }
+        return BatchBuffers.HEAP;
     }
 
     /** A new backend as {@code spate.compute.backend} says. */

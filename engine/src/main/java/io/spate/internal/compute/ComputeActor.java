@@ -1,5 +1,6 @@
 package io.spate.internal.compute;
 
+import java.util.ArrayDeque;
 import java.util.function.Supplier;
 
 import org.apache.pekko.actor.typed.ActorRef;
@@ -23,13 +24,20 @@ import io.spate.spi.ComputeBackend;
  * its own dispatcher (so a long batch never blocks the stream's threads). The backend is created
  * in the actor's setup, on the actor's thread (a GPU backend makes its CUDA context current
  * there), and closed when the actor stops.
+ *
+ * <p>Batches are run in the order they arrive. An arriving batch is queued and run on a message
+ * the actor sends itself, so that batches that arrived meanwhile are queued too: when the one
+ * after the batch about to run is already there, the backend is told to
+ * {@linkplain ComputeBackend#prepare prepare} it first (the GPU backend copies it to the device
+ * while the current batch computes). With {@code spate.compute.in-flight} at 2 or more a batch
+ * is usually waiting.
  */
 public final class ComputeActor extends AbstractBehavior<ComputeActor.Command> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ComputeActor.class);
 
     /** What the actor understands. */
-    public sealed interface Command permits Execute, Restore, RestoreTimes, Reset, Stop {
+    public sealed interface Command permits Execute, Restore, RestoreTimes, Reset, Stop, RunNext {
     }
 
     /**
@@ -81,8 +89,16 @@ public final class ComputeActor extends AbstractBehavior<ComputeActor.Command> {
         INSTANCE
     }
 
+    /** Run the first queued batch (sent by the actor to itself). */
+    private enum RunNext implements Command {
+        INSTANCE
+    }
+
     private final ComputeBackend backend;
     private final java.util.concurrent.atomic.AtomicLong faults;
+    private final ArrayDeque<Execute> queued = new ArrayDeque<>();
+    private Execute prepared;
+    private boolean runNextSent;
 
     private ComputeActor(ActorContext<Command> context, ComputeBackend backend, java.util.concurrent.atomic.AtomicLong faults) {
         super(context);
@@ -111,16 +127,67 @@ public final class ComputeActor extends AbstractBehavior<ComputeActor.Command> {
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(Execute.class, this::onExecute)
+                .onMessageEquals(RunNext.INSTANCE, this::onRunNext)
                 .onMessage(Restore.class, this::onRestore)
                 .onMessage(RestoreTimes.class, this::onRestoreTimes)
                 .onMessage(Reset.class, this::onReset)
-                .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
+                .onMessageEquals(Stop.INSTANCE, this::onStop)
                 .onSignal(PostStop.class, signal -> onPostStop())
                 .build();
     }
 
-    /** Runs one batch and replies (public only for the receive builder's serializable method reference). */
+    /** Queues one batch (public only for the receive builder's serializable method reference). */
     public Behavior<Command> onExecute(Execute msg) {
+        queued.add(msg);
+        if (!runNextSent) {
+            runNextSent = true;
+            getContext().getSelf().tell(RunNext.INSTANCE);
+        }
+        return this;
+    }
+
+    /** Runs the first queued batch, preparing the one after (public only for the receive builder's method reference). */
+    public Behavior<Command> onRunNext() {
+        runNextSent = false;
+        runQueued();
+        if (!queued.isEmpty()) {
+            runNextSent = true;
+            getContext().getSelf().tell(RunNext.INSTANCE);
+        }
+        return this;
+    }
+
+    /** Finishes the queued batches, then stops (public only for the receive builder's method reference). */
+    public Behavior<Command> onStop() {
+        runAll();
+        return Behaviors.stopped();
+    }
+
+    private void runAll() {
+        while (!queued.isEmpty()) {
+            runQueued();
+        }
+    }
+
+    private void runQueued() {
+        Execute msg = queued.poll();
+        if (msg == null) {
+            return;
+        }
+        Execute next = queued.peek();
+        if (next != null && next != prepared) {
+            prepared = next;
+            try {
+                backend.prepare(next.plan(), next.batch());
+            } catch (RuntimeException e) {
+                // A hint only: the batch runs all the same when its turn comes.
+                LOG.debug("{} backend could not prepare {}: {}", backend.name(), next.batch(), e.toString());
+            }
+        }
+        run(msg);
+    }
+
+    private void run(Execute msg) {
         StatusReply<BatchResult> reply;
         try {
             reply = StatusReply.success(backend.execute(msg.plan(), msg.batch()));
@@ -137,7 +204,6 @@ public final class ComputeActor extends AbstractBehavior<ComputeActor.Command> {
             }
         }
         msg.replyTo().tell(reply);
-        return this;
     }
 
     /** Seeds running state (public only for the receive builder's serializable method reference). */
@@ -145,8 +211,12 @@ public final class ComputeActor extends AbstractBehavior<ComputeActor.Command> {
         return done(msg.replyTo(), () -> backend.restore(msg.plan(), msg.query(), msg.saved()));
     }
 
-    /** Runs {@code action} on the backend and tells {@code replyTo} it is done, or why not. */
+    /**
+     * Finishes the queued batches (so state changes keep their order among batches), then runs
+     * {@code action} on the backend and tells {@code replyTo} it is done, or why not.
+     */
     private Behavior<Command> done(ActorRef<StatusReply<org.apache.pekko.Done>> replyTo, Runnable action) {
+        runAll();
         try {
             action.run();
             replyTo.tell(StatusReply.success(org.apache.pekko.Done.getInstance()));

@@ -36,6 +36,11 @@ final class FaultInjectingBackend implements ComputeBackend {
     }
 
     @Override
+    public void prepare(Plan plan, RecordBatch batch) {
+        backend.prepare(plan, batch);
+    }
+
+    @Override
     public void restore(Plan plan, int query, Frame saved) {
         backend.restore(plan, query, saved);
     }

@@ -49,7 +49,11 @@ public final class ResultEncoder {
         this.pipeline = pipeline;
     }
 
-    /** The records of {@code result}, with its batch's offsets as pass-through. */
+    /**
+     * The records of {@code result}, with its batch's offsets as pass-through. The batch's payload
+     * is read here for the last time (dead letters copy their values): a staged payload goes back
+     * to its staging buffers ({@link RecordBatch#release()}).
+     */
     public OutputBatch encode(BatchResult result) {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         List<Frame> results = result.frames();
@@ -81,6 +85,7 @@ public final class ResultEncoder {
             records.add(eventTime(t));
         }
         SourceOffsets offsets = batch.sourceOffsets();
+        batch.release();
         return new OutputBatch(records, offsets);
     }
 

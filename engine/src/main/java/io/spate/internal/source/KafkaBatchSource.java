@@ -19,6 +19,7 @@ import io.spate.BatchSettings;
 import io.spate.Pipeline;
 import io.spate.RecordBatch;
 import io.spate.SpateSettings;
+import io.spate.internal.compute.Backends;
 import scala.Tuple2;
 
 /**
@@ -81,8 +82,8 @@ public final class KafkaBatchSource extends GraphStageWithMaterializedValue<Sour
             // Read only committed input, so a chain of exactly-once pipelines stays exactly-once.
             props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         }
-        return new KafkaBatchSource(props, pipeline.topics(), limits, pipeline.name(), settings.config().getDuration("spate.source.drain-timeout"),
-                assignments);
+        return new KafkaBatchSource(props, pipeline.topics(), limits.withBuffers(Backends.stagingBuffers(settings.config(), pipeline.plan())),
+                pipeline.name(), settings.config().getDuration("spate.source.drain-timeout"), assignments);
     }
 
     @Override

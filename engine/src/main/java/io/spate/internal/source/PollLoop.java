@@ -202,7 +202,7 @@ final class PollLoop implements Runnable {
         if (open == null) {
             // Size the buffer like the last batch: growing a multi-megabyte batch by doubling copies it several times.
             open = RecordBatch.builder((int) Math.min(limits.maxBytes(), Math.max(Math.max(1 << 20, 2L * value.length), lastBytes + lastBytes / 8)),
-                    Math.min(limits.maxRecords(), Math.max(16_384, lastCount + 1)));
+                    Math.min(limits.maxRecords(), Math.max(16_384, lastCount + 1)), limits.buffers());
             openSince = System.nanoTime();
         }
         open.append(value, 0, value.length, r.topic(), r.partition(), r.offset());

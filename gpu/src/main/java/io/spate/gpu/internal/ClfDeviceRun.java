@@ -18,13 +18,16 @@ import io.spate.plan.Aggregate;
 
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUstream;
 import jcuda.driver.JCudaDriver;
 
 /**
- * Runs the queries of a CLF plan over one batch on the device: one copy of the batch from pinned
- * memory (in two halves on two streams, so the second half copies while the first is parsed), the
- * parse kernel, then per query the group-by (or word count) kernels and one small copy back of one
- * packed row per group. The host builds key columns from its own copy of the batch.
+ * Runs the queries of a CLF plan over one batch on the device, in two steps: {@link #stage}
+ * queues one copy of the batch from pinned memory into a device slot on the copy stream (the
+ * backend does it for the next batch while the current one computes); {@link #run} makes the
+ * compute stream wait for that copy, then runs the parse kernel, per query the group-by (or word
+ * count) kernels, and one small copy back of one packed row per group. The host builds key
+ * columns from the batch's payload (the staging buffer, read in place).
  */
 final class ClfDeviceRun {
 
@@ -59,8 +62,51 @@ final class ClfDeviceRun {
         this.hashMask = hashMask;
     }
 
-    /** Runs the batch; a query's groups are null when that query must run on the CPU for this batch. */
-    Result run(RecordBatch batch) {
+    /** A batch whose copy to device slot {@code slot} is queued on the copy stream ({@link #stage}). */
+    record Staged(RecordBatch batch, int slot) {
+    }
+
+    /**
+     * Queues the copy of {@code batch} into device slot {@code slot} on the copy stream and
+     * returns at once. A batch built in pinned staging buffers ({@link StagingPool}) is copied
+     * straight from there; a heap batch is first copied into the backend's own pinned buffer of
+     * the slot. The bounds go through the slot's pinned bounds buffer.
+     */
+    static Staged stage(GpuDevice device, DeviceMemory memory, RecordBatch batch, int slot) {
+        int n = batch.count();
+        if (n == 0) {
+            return new Staged(batch, slot);
+        }
+        device.makeCurrent();
+        int bytes = batch.byteSize();
+        CUdeviceptr data = memory.device(DeviceMemory.data(slot), Math.max(1, bytes));
+        CUdeviceptr bounds = memory.device(DeviceMemory.bounds(slot), 4L * (n + 1));
+        ByteBuffer hostBounds = memory.pinned(DeviceMemory.hostBounds(slot), 4L * (n + 1));
+        hostBounds.asIntBuffer().put(batch.bounds(), 0, n + 1);
+        CUstream copy = device.stream(GpuDevice.COPY);
+        JCudaDriver.cuMemcpyHtoDAsync(bounds, memory.pinnedPointer(DeviceMemory.hostBounds(slot)), 4L * (n + 1), copy);
+        if (bytes > 0) {
+            Pointer from;
+            if (batch.stagedIn().filter(StagingPool.class::isInstance).isPresent()) {
+                from = Pointer.to(batch.payload());
+            } else {
+                ByteBuffer hostData = memory.pinned(DeviceMemory.hostData(slot), bytes);
+                hostData.put(batch.data(), 0, bytes);
+                from = memory.pinnedPointer(DeviceMemory.hostData(slot));
+            }
+            JCudaDriver.cuMemcpyHtoDAsync(data, from, bytes, copy);
+        }
+        device.copyQueued(slot);
+        return new Staged(batch, slot);
+    }
+
+    /**
+     * Runs a batch {@link #stage} queued: its kernels wait on the device for its copy. Returns
+     * once the results are back (so the copy is done too); a query's groups are null when that
+     * query must run on the CPU for this batch.
+     */
+    Result run(Staged staged) {
+        RecordBatch batch = staged.batch();
         int n = batch.count();
         if (n == 0) {
             List<Groups> empty = new ArrayList<>();
@@ -71,37 +117,16 @@ final class ClfDeviceRun {
         }
         device.makeCurrent();
         int bytes = batch.byteSize();
-        CUdeviceptr data = memory.device(DeviceMemory.Dev.DATA, Math.max(1, bytes));
-        CUdeviceptr bounds = memory.device(DeviceMemory.Dev.BOUNDS, 4L * (n + 1));
+        CUdeviceptr data = memory.device(DeviceMemory.data(staged.slot()), Math.max(1, bytes));
+        CUdeviceptr bounds = memory.device(DeviceMemory.bounds(staged.slot()), 4L * (n + 1));
         CUdeviceptr starts = memory.device(DeviceMemory.Dev.STARTS, 4L * CLF_STRINGS * n);
         CUdeviceptr lengths = memory.device(DeviceMemory.Dev.LENGTHS, 4L * CLF_STRINGS * n);
         CUdeviceptr longs = memory.device(DeviceMemory.Dev.LONGS, 8L * CLF_LONGS * n);
         CUdeviceptr reason = memory.device(DeviceMemory.Dev.REASON, n);
-        ByteBuffer hostData = memory.pinned(DeviceMemory.Host.DATA, Math.max(1, bytes));
-        hostData.put(batch.data(), 0, bytes);
-        ByteBuffer hostBounds = memory.pinned(DeviceMemory.Host.BOUNDS, 4L * (n + 1));
-        hostBounds.asIntBuffer().put(batch.bounds(), 0, n + 1);
-        Pointer pinnedData = memory.pinnedPointer(DeviceMemory.Host.DATA);
-        Pointer pinnedBounds = memory.pinnedPointer(DeviceMemory.Host.BOUNDS);
-        int half = n / 2;
-        int[][] ranges = {{0, half}, {half, n}};
-        for (int s = 0; s < 2; s++) {
-            int from = ranges[s][0];
-            int to = ranges[s][1];
-            if (to == from) {
-                continue;
-            }
-            int b0 = batch.start(from);
-            int b1 = batch.start(to);
-            JCudaDriver.cuMemcpyHtoDAsync(bounds.withByteOffset(4L * from), pinnedBounds.withByteOffset(4L * from), 4L * (to - from + 1), device.stream(s));
-            if (b1 > b0) {
-                JCudaDriver.cuMemcpyHtoDAsync(data.withByteOffset(b0), pinnedData.withByteOffset(b0), b1 - b0, device.stream(s));
-            }
-            device.launch("clf_parse", to - from, s, Pointer.to(Pointer.to(data), Pointer.to(bounds), Pointer.to(new int[] {from}),
-                    Pointer.to(new int[] {to}), Pointer.to(new int[] {n}), Pointer.to(starts), Pointer.to(lengths), Pointer.to(longs),
-                    Pointer.to(reason)));
-        }
-        device.joinStreams();
+        device.computeAfterCopy(staged.slot());
+        device.launch("clf_parse", n, GpuDevice.COMPUTE, Pointer.to(Pointer.to(data), Pointer.to(bounds), Pointer.to(new int[] {0}),
+                Pointer.to(new int[] {n}), Pointer.to(new int[] {n}), Pointer.to(starts), Pointer.to(lengths), Pointer.to(longs),
+                Pointer.to(reason)));
         ByteBuffer hostReason = memory.pinned(DeviceMemory.Host.REASON, n);
         JCudaDriver.cuMemcpyDtoHAsync(memory.pinnedPointer(DeviceMemory.Host.REASON), reason, n, device.stream(0));
         List<Groups> out = new ArrayList<>();
@@ -239,7 +264,7 @@ final class ClfDeviceRun {
             counts[i] = rows[order[i] * stride + 1];
         }
         List<Column> columns = new ArrayList<>();
-        byte[] data = batch.data();
+        ByteBuffer data = batch.payload();
         if (q.wordColumn >= 0) {
             boolean lowercase = q.query.tokenize().orElseThrow().lowercase();
             int total = 0;
@@ -252,7 +277,7 @@ final class ClfDeviceRun {
                 int from = (int) rows[order[i] * stride];
                 int len = (int) rows[order[i] * stride + 2];
                 for (int b = 0; b < len; b++) {
-                    byte c = data[from + b];
+                    byte c = data.get(from + b);
                     bytes[offsets[i] + b] = lowercase && c >= 'A' && c <= 'Z' ? (byte) (c + 32) : c;
                 }
                 offsets[i + 1] = offsets[i] + len;
@@ -302,13 +327,14 @@ final class ClfDeviceRun {
         for (int i = 0; i < groups; i++) {
             total += rows[order[i] * stride + 2 + k] & 0xFFFFFFFFL;
         }
+        ByteBuffer data = batch.payload();
         byte[] bytes = new byte[Math.toIntExact(total)];
         int[] offsets = new int[groups + 1];
         for (int i = 0; i < groups; i++) {
             long word = rows[order[i] * stride + 2 + k];
             int start = (int) (word >>> 32);
             int len = (int) word;
-            System.arraycopy(batch.data(), start, bytes, offsets[i], len);
+            data.get(start, bytes, offsets[i], len);
             offsets[i + 1] = offsets[i] + len;
         }
         return new Utf8Column(alias, bytes, offsets, groups);

@@ -10,17 +10,35 @@ import jcuda.driver.CUdeviceptr;
 import jcuda.driver.JCudaDriver;
 
 /**
- * The buffers of one {@link GpuDevice}: device buffers and pinned host staging buffers, one of each
- * role, kept between batches and grown (with headroom) only when a batch needs more, within the
- * configured caps. Freed when closed, before the context goes.
+ * The buffers of one {@link GpuDevice}: device buffers and the backend's own pinned host buffers,
+ * one of each role (the batch's own, one per slot), kept between batches and grown (with headroom)
+ * only when a batch needs more, within the configured caps ({@code spate.gpu.max-device-bytes},
+ * and for pinned memory what {@code spate.gpu.staging-bytes} leaves of
+ * {@code spate.gpu.max-pinned-bytes}). Freed when closed, before the context goes.
  */
 final class DeviceMemory implements AutoCloseable {
 
-    /** The device buffers. */
-    enum Dev { DATA, BOUNDS, STARTS, LENGTHS, LONGS, REASON, DESC, LITERALS, SLOT_ROW, FIRST_ROW, COUNTS, ACC, OUT_COUNT, OUT, TOTALS }
+    /** The device buffers: a batch's payload and bounds in one of two slots (see {@link GpuDevice#SLOTS}), then the work buffers. */
+    enum Dev { DATA_0, DATA_1, BOUNDS_0, BOUNDS_1, STARTS, LENGTHS, LONGS, REASON, DESC, LITERALS, SLOT_ROW, FIRST_ROW, COUNTS, ACC, OUT_COUNT, OUT, TOTALS }
 
-    /** The pinned host buffers. */
-    enum Host { DATA, BOUNDS, REASON, OUT, SMALL }
+    /** The pinned host buffers: where a heap batch's payload and bounds are staged, per slot, then the small ones. */
+    enum Host { DATA_0, DATA_1, BOUNDS_0, BOUNDS_1, REASON, OUT, SMALL }
+
+    static Dev data(int slot) {
+        return slot == 0 ? Dev.DATA_0 : Dev.DATA_1;
+    }
+
+    static Dev bounds(int slot) {
+        return slot == 0 ? Dev.BOUNDS_0 : Dev.BOUNDS_1;
+    }
+
+    static Host hostData(int slot) {
+        return slot == 0 ? Host.DATA_0 : Host.DATA_1;
+    }
+
+    static Host hostBounds(int slot) {
+        return slot == 0 ? Host.BOUNDS_0 : Host.BOUNDS_1;
+    }
 
     private final long maxDevice;
     private final long maxPinned;

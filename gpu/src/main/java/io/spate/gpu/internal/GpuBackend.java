@@ -27,6 +27,14 @@ import jcuda.CudaException;
  * to the CPU (the plan's per-batch twin, feeding the same running state), so no batch is lost or
  * counted twice. The batch after gets a new context. A batch over the memory caps runs on the CPU.
  *
+ * <p>The data path of a batch the device runs: the batch source built it in a pinned staging
+ * buffer ({@link StagingPool}, offered by the provider), or on the heap when those were all in use;
+ * {@link #prepare} (the compute actor calls it for the batch queued behind the one it is about to
+ * run) queues its copy to one of two device slots on the copy stream, so that it crosses PCIe
+ * while the batch before computes; {@link #execute} queues the copy itself if nobody prepared the
+ * batch, makes the compute stream wait for the copy, runs the kernels and waits for the small
+ * result. A heap batch is first copied into the backend's own pinned buffer of its slot.
+ *
  * <p>Made on the compute actor's thread (its context is created there) and used only from it.
  */
 public final class GpuBackend implements ComputeBackend {
@@ -47,6 +55,9 @@ public final class GpuBackend implements ComputeBackend {
     private boolean rerunOnCpu;
     private boolean loggedCapacity;
     private long deviceFaults;
+    /** Batches whose copy is queued, by device slot; the newest is the one {@link #prepare} was last told of. */
+    private final ClfDeviceRun.Staged[] staged = new ClfDeviceRun.Staged[GpuDevice.SLOTS];
+    private int newest = -1;
 
     /** A backend with a context on the configured device, made now. */
     public GpuBackend(GpuSettings settings) {
@@ -63,7 +74,7 @@ public final class GpuBackend implements ComputeBackend {
 
     private void openDevice() {
         device = new GpuDevice(settings.device());
-        memory = new DeviceMemory(settings.maxDeviceBytes(), settings.maxPinnedBytes());
+        memory = new DeviceMemory(settings.maxDeviceBytes(), settings.backendPinnedBytes());
     }
 
     @Override
@@ -76,10 +87,75 @@ public final class GpuBackend implements ComputeBackend {
         return deviceFaults;
     }
 
+    /** Queues the copy of {@code batch} to the device, when the device runs {@code plan}. */
+    @Override
+    public void prepare(Plan plan, RecordBatch batch) {
+        if (device == null || rerunOnCpu || slotOf(batch) >= 0 || DeviceQuery.whyNot(plan).isPresent()) {
+            return;
+        }
+        try {
+            stage(batch);
+        } catch (GpuCapacityException e) {
+            // Not staged: execute tries again, and runs the batch on the CPU if it still does not fit.
+        } catch (CudaException | LinkageError e) {
+            deviceFaults++;
+            closeDevice();
+            LOG.warn("CUDA error while copying {} ahead: the context is dropped, the batch runs in a new one", batch, e);
+        }
+    }
+
+    private int slotOf(RecordBatch batch) {
+        for (int slot = 0; slot < staged.length; slot++) {
+            if (staged[slot] != null && staged[slot].batch() == batch) {
+                return slot;
+            }
+        }
+        return -1;
+    }
+
+    /** Queues the copy of {@code batch} into a free slot, first giving up the older staged batch if both are taken. */
+    private ClfDeviceRun.Staged stage(RecordBatch batch) {
+        int slot = staged[0] == null ? 0 : staged[1] == null ? 1 : 1 - newest;
+        drop(slot);
+        staged[slot] = ClfDeviceRun.stage(device, memory, batch, slot);
+        newest = slot;
+        return staged[slot];
+    }
+
+    /** The staged copy of {@code batch}, now no longer staged, or null. */
+    private ClfDeviceRun.Staged take(RecordBatch batch) {
+        int slot = slotOf(batch);
+        if (slot < 0) {
+            return null;
+        }
+        ClfDeviceRun.Staged s = staged[slot];
+        staged[slot] = null;
+        return s;
+    }
+
+    /** Forgets slot {@code slot}'s batch once its copy is done (its staging buffer may be reused after). */
+    private void drop(int slot) {
+        ClfDeviceRun.Staged s = staged[slot];
+        staged[slot] = null;
+        if (s != null && device != null) {
+            device.awaitCopy(s.slot());
+        }
+    }
+
     @Override
     public BatchResult execute(Plan plan, RecordBatch batch) {
         Objects.requireNonNull(plan, "plan");
         Objects.requireNonNull(batch, "batch");
+        BatchResult r = executeStaged(plan, batch);
+        // A batch that went to the CPU may still be on its way to the device.
+        int slot = slotOf(batch);
+        if (slot >= 0) {
+            drop(slot);
+        }
+        return r;
+    }
+
+    private BatchResult executeStaged(Plan plan, RecordBatch batch) {
         Optional<String> whyNot = DeviceQuery.whyNot(plan);
         if (whyNot.isPresent()) {
             if (loggedCpuPlans.add(plan)) {
@@ -100,7 +176,16 @@ public final class GpuBackend implements ComputeBackend {
                 openDevice();
                 LOG.info("GPU backend restarted on {} after a device fault", device.name());
             }
-            result = new ClfDeviceRun(device, memory, program.queries(), hashMask).run(batch);
+            ClfDeviceRun.Staged mine = take(batch);
+            if (mine == null) {
+                mine = take(stage(batch).batch());
+            }
+            try {
+                result = new ClfDeviceRun(device, memory, program.queries(), hashMask).run(mine);
+            } catch (GpuCapacityException e) {
+                device.awaitCopy(mine.slot());
+                throw e;
+            }
         } catch (GpuCapacityException e) {
             if (!loggedCapacity) {
                 loggedCapacity = true;
@@ -166,6 +251,8 @@ public final class GpuBackend implements ComputeBackend {
         }
         memory = null;
         device = null;
+        java.util.Arrays.fill(staged, null);
+        newest = -1;
     }
 
     @Override

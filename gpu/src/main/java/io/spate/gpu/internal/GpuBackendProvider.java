@@ -8,6 +8,8 @@ import org.slf4j.LoggerFactory;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 
+import io.spate.plan.Plan;
+import io.spate.spi.BatchBuffers;
 import io.spate.spi.ComputeBackend;
 import io.spate.spi.ComputeBackendProvider;
 
@@ -18,10 +20,16 @@ import jcuda.CudaException;
  * backend. With {@code spate.gpu.enabled = auto} it answers only when a device does (the reason
  * for not answering is logged once, by {@link GpuDetection}); {@code on} fails at start without a
  * device; {@code off} never answers.
+ *
+ * <p>For plans the device runs it offers staging buffers: pinned host memory (a {@link StagingPool}
+ * of {@link PinnedMemory}, within {@code spate.gpu.staging-bytes}) that the batch source builds
+ * batches in, so that the backend copies a batch to the device straight from there.
  */
 public final class GpuBackendProvider implements ComputeBackendProvider {
 
     private static final Logger LOG = LoggerFactory.getLogger(GpuBackendProvider.class);
+    /** Staging buffers are made in whole MiBs, so that batches of slowly varying size reuse them. */
+    private static final long STAGING_GRANULE = 1 << 20;
 
     /** For {@link java.util.ServiceLoader}. */
     public GpuBackendProvider() {
@@ -52,6 +60,16 @@ public final class GpuBackendProvider implements ComputeBackendProvider {
             throw new ConfigException.BadValue("spate.gpu.enabled", "on, but no GPU can be used: " + why);
         }
         return false;
+    }
+
+    @Override
+    public Optional<BatchBuffers> stagingBuffers(Config config, Plan plan) {
+        GpuSettings settings = GpuSettings.create(config);
+        if (settings.stagingBytes() == 0 || DeviceQuery.whyNot(plan).isPresent() || !canRun(config)) {
+            // Batches of plans that run on the CPU twin are read as arrays: pinned memory would cost a copy.
+            return Optional.empty();
+        }
+        return Optional.of(new StagingPool(settings.stagingBytes(), STAGING_GRANULE, new PinnedMemory(settings.device())));
     }
 
     @Override

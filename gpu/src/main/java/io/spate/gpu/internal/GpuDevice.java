@@ -20,14 +20,24 @@ import jcuda.driver.CUstream_flags;
 import jcuda.driver.JCudaDriver;
 
 /**
- * One CUDA context on one device, with the kernels module loaded from the fatbin resource, two
- * streams (so the copy of one half of a batch overlaps the parsing of the other) and an event to
- * join them. Made and used on the compute actor's thread; {@link #close()} destroys the context.
+ * One CUDA context on one device, with the kernels module loaded from the fatbin resource and two
+ * streams: stream {@link #COMPUTE} runs kernels and small copies, stream {@link #COPY} copies
+ * batches to the device, so the copy of the next batch overlaps the kernels of the current one.
+ * Batches are copied into one of two slots; an event per slot marks its copy done, and the
+ * compute stream waits on it. Made and used on the compute actor's thread; {@link #close()}
+ * destroys the context.
  */
 final class GpuDevice implements AutoCloseable {
 
     /** The kernels resource, built by nvcc from {@code gpu/src/main/cuda}. */
     static final String FATBIN = "/io/spate/gpu/spate-kernels.fatbin";
+    /** The stream that runs kernels and the small copies around them. */
+    static final int COMPUTE = 0;
+    /** The stream that copies batches to the device. */
+    static final int COPY = 1;
+    /** Batch slots: the one being computed and the one being copied. */
+    static final int SLOTS = 2;
+
     static final String[] KERNELS = {"clf_parse", "group_init", "group_insert", "group_compact",
         "words_count", "words_init", "words_insert", "words_compact"};
 
@@ -35,7 +45,7 @@ final class GpuDevice implements AutoCloseable {
     private final CUmodule module = new CUmodule();
     private final Map<String, CUfunction> functions = new HashMap<>();
     private final CUstream[] streams = {new CUstream(), new CUstream()};
-    private final CUevent joined = new CUevent();
+    private final CUevent[] copied = {new CUevent(), new CUevent()};
     private final String name;
 
     /** A context on device {@code ordinal}, current on the calling thread. */
@@ -56,7 +66,9 @@ final class GpuDevice implements AutoCloseable {
             for (CUstream s : streams) {
                 JCudaDriver.cuStreamCreate(s, CUstream_flags.CU_STREAM_NON_BLOCKING);
             }
-            JCudaDriver.cuEventCreate(joined, CUevent_flags.CU_EVENT_DISABLE_TIMING);
+            for (CUevent e : copied) {
+                JCudaDriver.cuEventCreate(e, CUevent_flags.CU_EVENT_DISABLE_TIMING);
+            }
         } catch (RuntimeException e) {
             JCudaDriver.cuCtxDestroy(context);
             throw e;
@@ -122,10 +134,19 @@ final class GpuDevice implements AutoCloseable {
         return streams[i];
     }
 
-    /** Makes stream 0 wait for the work queued so far on stream 1. */
-    void joinStreams() {
-        JCudaDriver.cuEventRecord(joined, streams[1]);
-        JCudaDriver.cuStreamWaitEvent(streams[0], joined, 0);
+    /** Marks the copies queued so far on the copy stream as the copy of slot {@code slot}. */
+    void copyQueued(int slot) {
+        JCudaDriver.cuEventRecord(copied[slot], streams[COPY]);
+    }
+
+    /** Makes the compute stream wait (on the device, not the host) for the copy of slot {@code slot}. */
+    void computeAfterCopy(int slot) {
+        JCudaDriver.cuStreamWaitEvent(streams[COMPUTE], copied[slot], 0);
+    }
+
+    /** Waits on the host for the copy of slot {@code slot}. */
+    void awaitCopy(int slot) {
+        JCudaDriver.cuEventSynchronize(copied[slot]);
     }
 
     /** Waits for stream {@code i}. */
@@ -151,7 +172,9 @@ final class GpuDevice implements AutoCloseable {
             for (CUstream s : streams) {
                 JCudaDriver.cuStreamDestroy(s);
             }
-            JCudaDriver.cuEventDestroy(joined);
+            for (CUevent e : copied) {
+                JCudaDriver.cuEventDestroy(e);
+            }
             JCudaDriver.cuModuleUnload(module);
         } catch (RuntimeException ignored) {
             // The context goes below either way.

@@ -10,10 +10,11 @@ import com.typesafe.config.ConfigException;
  *
  * @param mode whether the GPU is used
  * @param device the CUDA device ordinal
- * @param maxPinnedBytes cap on pinned host staging memory
+ * @param maxPinnedBytes cap on all pinned host memory: the batch source's staging buffers and the backend's own
+ * @param stagingBytes the part of {@code maxPinnedBytes} the batch source's staging buffers may take (0: none)
  * @param maxDeviceBytes cap on device memory for batch buffers and group tables
  */
-public record GpuSettings(Mode mode, int device, long maxPinnedBytes, long maxDeviceBytes) {
+public record GpuSettings(Mode mode, int device, long maxPinnedBytes, long stagingBytes, long maxDeviceBytes) {
 
     /** {@code spate.gpu.enabled}. */
     public enum Mode {
@@ -40,7 +41,18 @@ public record GpuSettings(Mode mode, int device, long maxPinnedBytes, long maxDe
         if (device < 0) {
             throw new ConfigException.BadValue("spate.gpu.device", "a device ordinal is 0 or more, not " + device);
         }
-        return new GpuSettings(mode, device, positive(config, "spate.gpu.max-pinned-bytes"), positive(config, "spate.gpu.max-device-bytes"));
+        long pinned = positive(config, "spate.gpu.max-pinned-bytes");
+        long staging = config.getBytes("spate.gpu.staging-bytes");
+        if (staging < 0 || staging >= pinned) {
+            throw new ConfigException.BadValue("spate.gpu.staging-bytes",
+                    "must be at least 0 and less than spate.gpu.max-pinned-bytes (" + pinned + "), not " + staging);
+        }
+        return new GpuSettings(mode, device, pinned, staging, positive(config, "spate.gpu.max-device-bytes"));
+    }
+
+    /** The pinned memory the backend's own buffers may take: what the staging buffers leave. */
+    public long backendPinnedBytes() {
+        return maxPinnedBytes - stagingBytes;
     }
 
     private static long positive(Config config, String key) {

@@ -1,0 +1,97 @@
+package io.spate.gpu.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import com.typesafe.config.ConfigFactory;
+
+import io.spate.BatchResult;
+import io.spate.RecordBatch;
+import io.spate.RecordBatchBuilder;
+import io.spate.SourceOffsets;
+import io.spate.frame.Frame;
+import io.spate.frame.LongColumn;
+import io.spate.internal.cpu.CpuBackend;
+import io.spate.testkit.SampleData;
+
+/**
+ * The data path on a device: batches built in pinned staging buffers (and, once the small pool
+ * is exhausted, on the heap), each copied ahead with {@code prepare} while the one before runs,
+ * as the compute actor does; the outputs equal the CPU's and every buffer comes back.
+ */
+@Tag("gpu")
+class GpuStagingTest {
+
+    @Test
+    void shouldGiveTheCpuResultsForStagedAndHeapBatchesCopiedAhead() throws IOException {
+        GpuDetection.Probe probe = GpuDetection.probe();
+        assumeTrue(probe.available(), () -> "no GPU: " + probe.reason());
+        List<byte[]> nasa = SampleData.nasaLog();
+        GpuSettings settings = GpuSettings.create(ConfigFactory.load());
+        // Room for about three batches: the rest are built on the heap.
+        StagingPool pool = new StagingPool(3L << 20, 1 << 20, new PinnedMemory(settings.device()));
+        List<RecordBatch> batches = new ArrayList<>();
+        for (int from = 0, seq = 0; from < nasa.size(); from += 5_000, seq++) {
+            RecordBatchBuilder b = RecordBatch.builder(1 << 20, 5_000, pool);
+            for (int i = from; i < Math.min(nasa.size(), from + 5_000); i++) {
+                b.append(nasa.get(i), 0, nasa.get(i).length, "nasa", 0, i);
+            }
+            batches.add(b.build(SourceOffsets.NONE, seq));
+        }
+        assertTrue(batches.stream().anyMatch(b -> b.stagedIn().isPresent()));
+        assertTrue(batches.stream().anyMatch(b -> b.stagedIn().isEmpty()));
+        long[] gpuSums = new long[8];
+        long[] cpuSums = new long[8];
+        try (GpuBackend gpu = new GpuBackend(settings); CpuBackend cpu = new CpuBackend()) {
+            for (int i = 0; i < batches.size(); i++) {
+                if (i + 1 < batches.size()) {
+                    gpu.prepare(BackendContract.GOLDEN, batches.get(i + 1));
+                }
+                if (i % 7 == 0 && i + 2 < batches.size()) {
+                    // A batch prepared out of turn is dropped or used, never mixed up.
+                    gpu.prepare(BackendContract.GOLDEN, batches.get(i + 2));
+                }
+                RecordBatch batch = batches.get(i);
+                BatchResult r = gpu.execute(BackendContract.GOLDEN, batch);
+                assertEquals(GpuBackend.NAME, r.backend(), batch::toString);
+                add(gpuSums, r);
+                add(cpuSums, cpu.execute(BackendContract.GOLDEN, batch));
+                if (i % 5 == 4) {
+                    // Given back as after encoding, so that later batches are staged again in reused buffers.
+                    batches.get(i).release();
+                    RecordBatchBuilder b = RecordBatch.builder(1 << 20, 16, pool);
+                    b.append(nasa.get(i), 0, nasa.get(i).length, "nasa", 0, i);
+                    RecordBatch reused = b.build(SourceOffsets.NONE, 1000 + i);
+                    assertTrue(reused.stagedIn().isPresent(), "a given-back buffer is lent again");
+                    assertEquals(GpuBackend.NAME, gpu.execute(BackendContract.GOLDEN, reused).backend());
+                    reused.release();
+                }
+            }
+            assertEquals(0, gpu.deviceFaults());
+        }
+        assertEquals(java.util.Arrays.toString(cpuSums), java.util.Arrays.toString(gpuSums));
+        batches.forEach(RecordBatch::release);
+        assertEquals(0, pool.lentCount());
+        pool.close();
+    }
+
+    private static void add(long[] sums, BatchResult r) {
+        sums[0] += r.rejectedCount();
+        int i = 1;
+        for (Frame f : r.frames()) {
+            LongColumn first = (LongColumn) f.columns().get(f.keyCount());
+            for (int row = 0; row < f.rows(); row++) {
+                sums[i] += first.get(row);
+            }
+            i = Math.min(sums.length - 1, i + 1);
+        }
+    }
+}
