@@ -1,11 +1,8 @@
 package io.spate.javadsl;
 
-import io.spate.plan.Query;
-import io.spate.internal.source.AssignmentListener;
-import io.spate.internal.node.ScaleOut;
-import java.util.concurrent.CompletableFuture;
-import java.util.List;
 import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -13,8 +10,8 @@ import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.kafka.javadsl.Consumer;
 import org.apache.pekko.japi.Pair;
+import org.apache.pekko.kafka.javadsl.Consumer;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Source;
@@ -30,8 +27,11 @@ import io.spate.internal.compute.Backends;
 import io.spate.internal.compute.ComputeActor;
 import io.spate.internal.kafka.KafkaClients;
 import io.spate.internal.kafka.TransactionalWriter;
+import io.spate.internal.node.ScaleOut;
 import io.spate.internal.node.StateRestore;
+import io.spate.internal.source.AssignmentListener;
 import io.spate.internal.source.KafkaBatchSource;
+import io.spate.plan.Query;
 
 /**
  * Runs pipelines on a user's actor system: the entry point for embedding Spate in a JVM service.

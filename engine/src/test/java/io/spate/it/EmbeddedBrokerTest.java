@@ -35,6 +35,27 @@ abstract class EmbeddedBrokerTest {
         return running;
     }
 
+    /** Waits (up to 2 minutes) until {@code condition} holds. */
+    static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Whether consumer group {@code group} has two members and each holds partitions. */
+    static boolean bothMembersHoldPartitions(org.apache.kafka.clients.admin.Admin admin, String group) {
+        try {
+            org.apache.kafka.clients.admin.ConsumerGroupDescription d = admin.describeConsumerGroups(java.util.List.of(group)).all().get().get(group);
+            return d.members().size() == 2 && d.members().stream().allMatch(m -> !m.assignment().topicPartitions().isEmpty());
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     @AfterAll
     static void stopBroker() {
         if (broker != null) {

@@ -10,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 
 import com.typesafe.config.ConfigFactory;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
@@ -77,7 +76,7 @@ class ScaleOutIT extends EmbeddedBrokerTest {
         waitFor(() -> a.metrics().records() > 0);
         RunningPipeline b = Spate.run(pipeline(), settings, nodeB);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            waitFor(() -> bothMembersHoldPartitions(admin));
+            waitFor(() -> bothMembersHoldPartitions(admin, "spate-scale-out"));
         }
         KafkaTopics.produce(broker.bootstrapServers(), "weblogs-s", log.subList(half, log.size()));
         waitFor(() -> b.metrics().records() > 0);
@@ -96,25 +95,5 @@ class ScaleOutIT extends EmbeddedBrokerTest {
                 KafkaTopics.readAll(bs, "mb-sent-s"));
         assertEquals(expected.requests, actual.requests, "requests per host");
         assertEquals(expected.bytes, actual.bytes, "bytes per host");
-    }
-
-    private static boolean bothMembersHoldPartitions(Admin admin) {
-        try {
-            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of("spate-scale-out")).all().get().get("spate-scale-out");
-            return group.members().size() == 2
-                    && group.members().stream().allMatch(m -> !m.assignment().topicPartitions().isEmpty());
-        } catch (Exception e) {
-            return false;
-        }
-    }
-
-    private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting");
-            }
-            Thread.sleep(50);
-        }
     }
 }

@@ -15,7 +15,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -78,7 +77,7 @@ class ScaleOutStateIT extends EmbeddedBrokerTest {
             waitFor(() -> a.metrics().records() > 0);
             RunningPipeline b = Spate.run(pipeline, SpateSettings.create(configB), nodeB);
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-                waitFor(() -> bothHold(admin, "spate-word-count-s") && bothHold(admin, "spate-word-count-s-word-counts-s-merge"));
+                waitFor(() -> bothMembersHoldPartitions(admin, "spate-word-count-s") && bothMembersHoldPartitions(admin, "spate-word-count-s-word-counts-s-merge"));
             }
             KafkaTopics.produce(broker.bootstrapServers(), "texts-s", messages.subList(half, messages.size()));
             waitFor(() -> b.metrics().records() > 0);
@@ -132,24 +131,5 @@ class ScaleOutStateIT extends EmbeddedBrokerTest {
             all.append(t.getMessage()).append(" | ");
         }
         return all.toString();
-    }
-
-    private static boolean bothHold(Admin admin, String group) {
-        try {
-            ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
-            return d.members().size() == 2 && d.members().stream().allMatch(m -> !m.assignment().topicPartitions().isEmpty());
-        } catch (Exception e) {
-            return false;
-        }
-    }
-
-    private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting");
-            }
-            Thread.sleep(50);
-        }
     }
 }

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -16,9 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,12 +59,7 @@ class CrashIT {
             System.out.printf("crash-test: the killed runs committed %,d records; the last run read the other %,d%n", RECORDS - lastRead, lastRead);
             assertTrue(lastRead < RECORDS, "the killed runs made and committed progress, so the kills hit a working node");
 
-            Map<String, Long> actual = new HashMap<>();
-            ObjectMapper json = new ObjectMapper();
-            for (ConsumerRecord<byte[], byte[]> r : KafkaTopics.readAll(bootstrap, "traffic")) {
-                JsonNode v = json.readTree(r.value());
-                actual.merge(v.get("host").asText(), v.get("requests").asLong(), Long::sum);
-            }
+            Map<String, Long> actual = NodeProcesses.trafficPerHost(bootstrap);
             long total = actual.values().stream().mapToLong(Long::longValue).sum();
             System.out.printf("crash-test: %d records, %d kills, totals %s%n", RECORDS, KILLS,
                     expected.equals(actual) ? "exact" : "differ: " + total + " requests counted");

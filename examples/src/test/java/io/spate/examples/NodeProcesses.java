@@ -77,6 +77,17 @@ final class NodeProcesses {
         return out;
     }
 
+    /** Requests per host summed over the per-batch records of the golden-signals {@code traffic} output (read_committed). */
+    static Map<String, Long> trafficPerHost(String bootstrap) throws IOException {
+        Map<String, Long> actual = new HashMap<>();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> r : io.spate.testkit.KafkaTopics.readAll(bootstrap, "traffic")) {
+            com.fasterxml.jackson.databind.JsonNode v = json.readTree(r.value());
+            actual.merge(v.get("host").asText(), v.get("requests").asLong(), Long::sum);
+        }
+        return actual;
+    }
+
     /** Requests per host, counted independently of the engine with a regex. */
     static Map<String, Long> requestsPerHost(List<byte[]> input) {
         Map<String, Long> counts = new HashMap<>();

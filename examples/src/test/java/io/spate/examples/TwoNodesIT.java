@@ -51,12 +51,7 @@ class TwoNodesIT {
     void shouldKeepTotalsExactWhenOneOfTwoNodesIsKilled(@TempDir Path dir) throws Exception {
         killOneOfTwo(dir, "../config/golden-signals.conf", "spate-golden-signals", List.of(), (bootstrap, input) -> {
             Map<String, Long> expected = NodeProcesses.requestsPerHost(input);
-            Map<String, Long> actual = new HashMap<>();
-            ObjectMapper json = new ObjectMapper();
-            for (ConsumerRecord<byte[], byte[]> r : KafkaTopics.readAll(bootstrap, "traffic")) {
-                JsonNode v = json.readTree(r.value());
-                actual.merge(v.get("host").asText(), v.get("requests").asLong(), Long::sum);
-            }
+            Map<String, Long> actual = NodeProcesses.trafficPerHost(bootstrap);
             long total = actual.values().stream().mapToLong(Long::longValue).sum();
             System.out.printf("two-nodes: %d records, node-a killed, totals %s%n", RECORDS,
                     expected.equals(actual) ? "exact" : "differ: " + total + " requests counted");
