@@ -108,6 +108,9 @@ public final class Spate {
         } else {
             TransactionalWriter writer = settings.exactlyOnce()
                     ? new TransactionalWriter(settings, pipeline.groupId() + "-" + settings.nodeId()) : null;
+            if (writer != null) {
+                writer.init();
+            }
             Pair<KafkaBatchSource.Control, CompletionStage<Done>> control = Source.fromGraph(KafkaBatchSource.of(settings, pipeline, batch, assignments))
                     .via(SpateStreams.compute(pipeline.plan(), actor, settings))
                     .via(SpateStreams.encoder(pipeline, metrics))

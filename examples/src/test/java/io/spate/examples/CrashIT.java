@@ -48,7 +48,9 @@ class CrashIT {
             Random random = new Random(42);
             for (int k = 0; k < KILLS; k++) {
                 Process node = NodeProcesses.spate("run", run, dir);
-                Thread.sleep(1500 + random.nextInt(3000));
+                // Kill at a random moment of its work, not of its JVM's start-up (which takes seconds on a busy machine).
+                NodeProcesses.awaitLogLine(dir, "run", " started: ");
+                Thread.sleep(500 + random.nextInt(3000));
                 node.destroyForcibly();
                 node.waitFor(30, TimeUnit.SECONDS);
             }

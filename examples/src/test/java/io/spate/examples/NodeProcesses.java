@@ -5,6 +5,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,6 +46,18 @@ final class NodeProcesses {
             pb.redirectOutput(dir.resolve(String.format("%s-%03d.log", command, LAUNCHES.incrementAndGet())).toFile());
         }
         return pb.start();
+    }
+
+    /** Waits (up to 2 minutes) until the log of the last {@code command} launched in {@code dir} has a line containing {@code text}. */
+    static void awaitLogLine(Path dir, String command, String text) throws IOException, InterruptedException {
+        Path log = dir.resolve(String.format("%s-%03d.log", command, LAUNCHES.get()));
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (!Files.exists(log) || Files.readAllLines(log, StandardCharsets.ISO_8859_1).stream().noneMatch(l -> l.contains(text))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no '" + text + "' in " + log + " after 2 minutes");
+            }
+            Thread.sleep(100);
+        }
     }
 
     /** The broker's address, from its "listening" line. */

@@ -63,18 +63,41 @@ public final class TransactionalWriter implements AutoCloseable {
         });
     }
 
+    /**
+     * Creates the producer and fences any earlier one with this id, aborting the transaction it
+     * left open. Call it before the consumer starts: until that transaction ends, a read_committed
+     * consumer cannot learn its committed offsets (KIP-447), so it would wait for the transaction
+     * to time out.
+     */
+    public void init() {
+        try {
+            CompletableFuture.runAsync(this::producer, thread).get(2, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting transactional producer " + transactionalId, e);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot start transactional producer " + transactionalId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The producer, made and initialised on first use (on the writer's thread). */
+    private KafkaProducer<byte[], byte[]> producer() {
+        if (producer == null) {
+            producer = new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
+            // Fences an earlier producer with this id and aborts the transaction it left open.
+            producer.initTransactions();
+            LOG.info("transactional producer {} ready", transactionalId);
+        }
+        return producer;
+    }
+
     /** Writes {@code out} and commits its offsets in one transaction; completes when it is committed. */
     public CompletionStage<Done> write(OutputBatch out) {
         return CompletableFuture.supplyAsync(() -> {
             if (!(out.offsets() instanceof BatchOffsets offsets)) {
                 throw new IllegalStateException("exactly-once needs the batch source (spate.source.mode = batch)");
             }
-            if (producer == null) {
-                producer = new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
-                // Fences an earlier producer with this id and aborts the transaction it left open.
-                producer.initTransactions();
-                LOG.info("transactional producer {} ready", transactionalId);
-            }
+            producer();
             producer.beginTransaction();
             try {
                 List<Future<RecordMetadata>> sends = new ArrayList<>(out.records().size());
