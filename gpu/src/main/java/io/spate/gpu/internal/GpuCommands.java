@@ -18,8 +18,8 @@ import io.spate.testkit.SampleData;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code spate gpu info} and {@code spate gpu bench}. */
-@Command(name = "gpu", description = "GPU backend: device info and kernel benchmark", mixinStandardHelpOptions = true,
+/** {@code spate gpu info} (also {@code spate gpu-info}, or {@code spate gpu} alone) and {@code spate gpu bench}. */
+@Command(name = "gpu", aliases = "gpu-info", description = "GPU backend: device info and kernel benchmark", mixinStandardHelpOptions = true,
         subcommands = {GpuCommands.Info.class, GpuCommands.Bench.class})
 public final class GpuCommands implements Callable<Integer> {
 
