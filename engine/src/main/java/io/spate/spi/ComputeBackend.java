@@ -56,8 +56,8 @@ public interface ComputeBackend extends AutoCloseable {
 
     /**
      * Forgets all state of {@code plan} (running aggregates, event times), as before its first
-     * batch: the node calls it when the consumer group takes partitions away, then restores the
-     * state of the partitions it still owns.
+     * batch: a scaled-out node calls it when the consumer group assigns it partitions, then
+     * restores the state of all the partitions it owns.
      */
     default void reset(Plan plan) {
         throw new UnsupportedOperationException("the " + name() + " backend cannot reset its state");

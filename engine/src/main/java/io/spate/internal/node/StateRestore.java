@@ -78,20 +78,17 @@ public final class StateRestore {
 
     /**
      * The state of a pipeline whose partitions move between nodes (scale-out), kept per partition:
-     * when the group takes partitions away the state is dropped, and when it assigns partitions the
-     * state of all owned ones is read again: running aggregates from the same partitions of the
-     * output topics (which are partitioned like the input, see {@code ScaleOut}), event times from
-     * the changelog.
+     * when the group assigns partitions, the state is dropped and that of all owned partitions read
+     * again: running aggregates from the same partitions of the output topics (which are
+     * partitioned like the input, see {@code ScaleOut}), event times from the changelog. Only
+     * assignments do it: a cooperative rebalance that only takes partitions away leaves the state
+     * of the partitions kept as it is (what it holds of the others is never emitted again, since no
+     * record of theirs comes here, and is dropped at the next assignment).
      */
     public static io.spate.internal.source.AssignmentListener perPartition(SpateSettings settings, Pipeline pipeline,
                                                                             ActorRef<ComputeActor.Command> actor, ActorSystem<?> system) {
         StateRestore r = new StateRestore(settings, pipeline, actor, system);
         return new io.spate.internal.source.AssignmentListener() {
-            @Override
-            public void revoked(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
-                r.ask("reset the state of " + pipeline.name(), replyTo -> new ComputeActor.Reset(pipeline.plan(), replyTo));
-            }
-
             @Override
             public void assigned(Set<org.apache.kafka.common.TopicPartition> assignment) {
                 r.ask("reset the state of " + pipeline.name(), replyTo -> new ComputeActor.Reset(pipeline.plan(), replyTo));

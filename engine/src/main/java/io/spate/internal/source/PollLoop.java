@@ -329,18 +329,12 @@ final class PollLoop implements Runnable {
                     LOG.warn("commit of revoked partitions {} failed: {}", leaving.keySet(), e.toString());
                 }
             }
-            if (!closing && !partitions.isEmpty()) {
-                assignments.revoked(partitions);
-            }
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            // Lost, not revoked: another member may own them already, so nothing is committed; the state still goes.
+            // Lost, not revoked: another member may own them already, so nothing is committed.
             partitions.forEach(acked::remove);
-            if (!closing && !partitions.isEmpty()) {
-                assignments.revoked(partitions);
-            }
         }
 
         @Override
