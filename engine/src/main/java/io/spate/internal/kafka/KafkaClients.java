@@ -74,19 +74,39 @@ public final class KafkaClients {
             wanted.add(pipeline.eventTimeTopic());
             compacted.add(pipeline.eventTimeTopic());
         }
-        createTopics(settings, wanted, compacted);
+        createTopics(settings, wanted, compacted, settings.config().getInt("spate.output.partitions"));
     }
 
     /** Creates the topics of {@code wanted} that do not exist yet (unless {@code spate.output.create-topics} is off). */
     public static void createTopics(SpateSettings settings, List<String> wanted) {
-        createTopics(settings, wanted, Set.of());
+        createTopics(settings, wanted, Set.of(), settings.config().getInt("spate.output.partitions"));
     }
 
-    private static void createTopics(SpateSettings settings, List<String> wanted, Set<String> compacted) {
+    /** Like {@link #createTopics(SpateSettings, List)}, with {@code partitions} partitions each. */
+    public static void createTopics(SpateSettings settings, List<String> wanted, int partitions) {
+        createTopics(settings, wanted, Set.of(), partitions);
+    }
+
+    /** The partition count of {@code topic}, waiting (up to 30 s) for a topic just created to show in the metadata. */
+    public static int partitionCount(Admin admin, String topic) throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().size();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    /** Creates the missing topics of {@code wanted}, {@code partitions} each (-1: the broker's default), compacted if in {@code compacted}. */
+    private static void createTopics(SpateSettings settings, List<String> wanted, Set<String> compacted, int partitions) {
         if (!settings.config().getBoolean("spate.output.create-topics")) {
             return;
         }
-        int partitions = settings.config().getInt("spate.output.partitions");
         int replication = settings.config().getInt("spate.output.replication-factor");
         try (Admin admin = admin(settings)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);

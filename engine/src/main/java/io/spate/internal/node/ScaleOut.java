@@ -2,14 +2,10 @@ package io.spate.internal.node;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
 
 import io.spate.Pipeline;
 import io.spate.SpateSettings;
@@ -119,23 +115,6 @@ public final class ScaleOut {
                 true, Optional.empty())));
     }
 
-    /** The partition count of {@code topic}, waiting (up to 30 s) for a topic just created to show in the metadata. */
-    private static int partitions(Admin admin, String topic) throws InterruptedException, java.util.concurrent.ExecutionException,
-            java.util.concurrent.TimeoutException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                Map<String, TopicDescription> d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS);
-                return d.get(topic).partitions().size();
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(100);
-            }
-        }
-    }
-
     /**
      * Creates the repartition topics, each with as many partitions as its output topic (created
      * first if missing), so that a group's partial and total land in partitions of the same number.
@@ -145,21 +124,15 @@ public final class ScaleOut {
             KafkaClients.createOutputTopics(settings, merge);
         }
         try (Admin admin = KafkaClients.admin(settings)) {
-            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             for (Pipeline merge : stages.subList(1, stages.size())) {
                 String repartition = merge.topics().get(0);
                 String output = merge.outputTopics().get(0);
-                int partitions = partitions(admin, output);
-                if (!existing.contains(repartition)) {
-                    int replication = settings.config().getInt("spate.output.replication-factor");
-                    admin.createTopics(List.of(new NewTopic(repartition, Optional.of(partitions),
-                            replication > 0 ? Optional.of((short) replication) : Optional.empty()))).all().get(30, TimeUnit.SECONDS);
-                } else {
-                    int have = partitions(admin, repartition);
-                    if (have != partitions) {
-                        throw new IllegalStateException("repartition topic " + repartition + " has " + have + " partitions but output " + output
-                                + " has " + partitions + ": a group's partials and totals would land on different partitions");
-                    }
+                int partitions = KafkaClients.partitionCount(admin, output);
+                KafkaClients.createTopics(settings, List.of(repartition), partitions);
+                int have = KafkaClients.partitionCount(admin, repartition);
+                if (have != partitions) {
+                    throw new IllegalStateException("repartition topic " + repartition + " has " + have + " partitions but output " + output
+                            + " has " + partitions + ": a group's partials and totals would land on different partitions");
                 }
             }
         } catch (InterruptedException e) {
