@@ -40,21 +40,7 @@ public final class Backends {
      * backend builds its CUDA context once, in the compute actor); fails as {@link #create} would.
      */
     public static String resolve(Config config) {
-        String wanted = config.getString("spate.compute.backend");
-        List<ComputeBackendProvider> providers = providers();
-        for (ComputeBackendProvider p : providers) {
-            if (!wanted.equals("auto") && !wanted.equals(p.name())) {
-                continue;
-            }
-            if (p.canRun(config)) {
-                return p.name();
-            }
-            if (!wanted.equals("auto")) {
-                throw new ConfigException.BadValue("spate.compute.backend", "the " + wanted + " backend cannot run here (see the log for why)");
-            }
-        }
-        throw new ConfigException.BadValue("spate.compute.backend", "no backend named '" + wanted + "' on the class path; found "
-                + providers.stream().map(ComputeBackendProvider::name).toList());
+        return pick(config).name();
     }
 
     /**
@@ -62,13 +48,25 @@ public final class Backends {
      * ({@link BatchBuffers#HEAP} when it offers none); fails as {@link #resolve} would.
      */
     public static BatchBuffers stagingBuffers(Config config, io.spate.plan.Plan plan) {
-        String name = resolve(config);
-        for (ComputeBackendProvider p : providers()) {
-            if (p.name().equals(name)) {
-                return p.stagingBuffers(config, plan).orElse(BatchBuffers.HEAP);
+        return pick(config).stagingBuffers(config, plan).orElse(BatchBuffers.HEAP);
+    }
+
+    /** The provider {@code spate.compute.backend} names, or with {@code auto} the best that can run here. */
+    private static ComputeBackendProvider pick(Config config) {
+        String wanted = config.getString("spate.compute.backend");
+        List<ComputeBackendProvider> providers = providers();
+        for (ComputeBackendProvider p : providers) {
+            if (!wanted.equals("auto") && !wanted.equals(p.name())) {
+                continue;
+            }
+            if (p.canRun(config)) {
+                return p;
+            }
+            if (!wanted.equals("auto")) {
+                throw cannotRun(wanted);
             }
         }
-        return BatchBuffers.HEAP;
+        throw notFound(wanted, providers);
     }
 
     /** A new backend as {@code spate.compute.backend} says. */
@@ -84,11 +82,19 @@ public final class Backends {
                 return backend.get();
             }
             if (!wanted.equals("auto")) {
-                throw new ConfigException.BadValue("spate.compute.backend", "the " + wanted + " backend cannot run here (see the log for why)");
+                throw cannotRun(wanted);
             }
             LOG.info("{} backend unavailable, trying the next", p.name());
         }
-        throw new ConfigException.BadValue("spate.compute.backend", "no backend named '" + wanted + "' on the class path; found "
+        throw notFound(wanted, providers);
+    }
+
+    private static ConfigException cannotRun(String wanted) {
+        return new ConfigException.BadValue("spate.compute.backend", "the " + wanted + " backend cannot run here (see the log for why)");
+    }
+
+    private static ConfigException notFound(String wanted, List<ComputeBackendProvider> providers) {
+        return new ConfigException.BadValue("spate.compute.backend", "no backend named '" + wanted + "' on the class path; found "
                 + providers.stream().map(ComputeBackendProvider::name).toList());
     }
 }

@@ -11,10 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import com.typesafe.config.ConfigFactory;
 
-import io.spate.BatchResult;
 import io.spate.RecordBatch;
-import io.spate.frame.Frame;
-import io.spate.frame.LongColumn;
 import io.spate.internal.cpu.CpuBackend;
 import io.spate.spi.ComputeBackend;
 import io.spate.testkit.SampleData;
@@ -34,22 +31,10 @@ class GoldenSignalsGpuTest {
             long[] cpuSums = new long[8];
             for (int from = 0; from < nasa.size(); from += 50_000) {
                 RecordBatch batch = RecordBatch.of("nasa", nasa.subList(from, Math.min(nasa.size(), from + 50_000)));
-                add(gpuSums, gpu.execute(BackendContract.GOLDEN, batch));
-                add(cpuSums, cpu.execute(BackendContract.GOLDEN, batch));
+                BackendContract.addSums(gpuSums, gpu.execute(BackendContract.GOLDEN, batch));
+                BackendContract.addSums(cpuSums, cpu.execute(BackendContract.GOLDEN, batch));
             }
             assertEquals(java.util.Arrays.toString(cpuSums), java.util.Arrays.toString(gpuSums));
-        }
-    }
-
-    private static void add(long[] sums, BatchResult r) {
-        sums[0] += r.rejectedCount();
-        int i = 1;
-        for (Frame f : r.frames()) {
-            LongColumn first = (LongColumn) f.columns().get(f.keyCount());
-            for (int row = 0; row < f.rows(); row++) {
-                sums[i] += first.get(row);
-            }
-            i = Math.min(sums.length - 1, i + 1);
         }
     }
 }

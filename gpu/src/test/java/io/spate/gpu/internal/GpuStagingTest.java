@@ -17,8 +17,6 @@ import io.spate.BatchResult;
 import io.spate.RecordBatch;
 import io.spate.RecordBatchBuilder;
 import io.spate.SourceOffsets;
-import io.spate.frame.Frame;
-import io.spate.frame.LongColumn;
 import io.spate.internal.cpu.CpuBackend;
 import io.spate.testkit.SampleData;
 
@@ -62,8 +60,8 @@ class GpuStagingTest {
                 RecordBatch batch = batches.get(i);
                 BatchResult r = gpu.execute(BackendContract.GOLDEN, batch);
                 assertEquals(GpuBackend.NAME, r.backend(), batch::toString);
-                add(gpuSums, r);
-                add(cpuSums, cpu.execute(BackendContract.GOLDEN, batch));
+                BackendContract.addSums(gpuSums, r);
+                BackendContract.addSums(cpuSums, cpu.execute(BackendContract.GOLDEN, batch));
                 if (i % 5 == 4) {
                     // Given back as after encoding, so that later batches are staged again in reused buffers.
                     batches.get(i).release();
@@ -81,17 +79,5 @@ class GpuStagingTest {
         batches.forEach(RecordBatch::release);
         assertEquals(0, pool.lentCount());
         pool.close();
-    }
-
-    private static void add(long[] sums, BatchResult r) {
-        sums[0] += r.rejectedCount();
-        int i = 1;
-        for (Frame f : r.frames()) {
-            LongColumn first = (LongColumn) f.columns().get(f.keyCount());
-            for (int row = 0; row < f.rows(); row++) {
-                sums[i] += first.get(row);
-            }
-            i = Math.min(sums.length - 1, i + 1);
-        }
     }
 }
