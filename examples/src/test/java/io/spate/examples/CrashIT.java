@@ -50,7 +50,7 @@ class CrashIT {
                 Process node = NodeProcesses.spate("run", run, dir);
                 // Kill at a random moment of its work, not of its JVM's start-up (which takes seconds on a busy machine).
                 NodeProcesses.awaitLogLine(dir, "run", " started: ");
-                Thread.sleep(500 + random.nextInt(3000));
+                Thread.sleep(300 + random.nextInt(1200));
                 node.destroyForcibly();
                 node.waitFor(30, TimeUnit.SECONDS);
             }
