@@ -40,6 +40,9 @@ public final class GpuCommands implements Callable<Integer> {
                 return 1;
             }
             int failed = 0;
+            if (probe.standIn()) {
+                System.out.println("CUDA driver stand-in: Spate's kernels run on the host CPU; this is not a GPU and nothing measured on it is a GPU figure");
+            }
             for (int d = 0; d < probe.devices(); d++) {
                 System.out.println(GpuDevice.describe(d));
                 try (GpuDevice device = new GpuDevice(d)) {
@@ -89,7 +92,9 @@ public final class GpuCommands implements Callable<Integer> {
                 return 1;
             }
             try (GpuBackend gpu = new GpuBackend(GpuSettings.create(ConfigFactory.load()))) {
-                report("gpu", time(gpu, plan, batch), batch);
+                // The stand-in runs the same kernels on the CPU: its figure says how the stand-in does, not a GPU.
+                report(probe.standIn() ? "gpu-standin (CUDA driver stand-in on the host CPU, NOT a GPU figure)" : "gpu (" + probe.deviceName() + ")",
+                        time(gpu, plan, batch), batch);
             }
             return 0;
         }

@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import jcuda.CudaException;
+import jcuda.driver.CUdevice;
 import jcuda.driver.JCudaDriver;
 
 /**
@@ -24,8 +25,10 @@ public final class GpuDetection {
      * @param available whether a device answers
      * @param devices how many devices the driver reports
      * @param reason why not, when not available
+     * @param deviceName the name of device 0, when available
+     * @param standIn whether the driver is Spate's CUDA driver stand-in (kernels on the host CPU, not a GPU)
      */
-    public record Probe(boolean available, int devices, String reason) {
+    public record Probe(boolean available, int devices, String reason, String deviceName, boolean standIn) {
     }
 
     // A process-wide fact, computed once (see the class comment); no handles are kept here.
@@ -40,8 +43,11 @@ public final class GpuDetection {
             remembered = run();
             if (!remembered.available()) {
                 LOG.info("no GPU: {}; the CPU backend runs instead", remembered.reason());
+            } else if (remembered.standIn()) {
+                LOG.warn("the CUDA driver is Spate's stand-in ({}): the GPU backend's kernels run on the host CPU; nothing measured "
+                        + "here is a GPU figure", remembered.deviceName());
             } else {
-                LOG.info("GPU driver answers with {} device(s)", remembered.devices());
+                LOG.info("GPU driver answers with {} device(s), device 0: {}", remembered.devices(), remembered.deviceName());
             }
         }
         return remembered;
@@ -66,13 +72,16 @@ public final class GpuDetection {
             int[] count = new int[1];
             JCudaDriver.cuDeviceGetCount(count);
             if (count[0] == 0) {
-                return new Probe(false, 0, "the CUDA driver reports no device");
+                return new Probe(false, 0, "the CUDA driver reports no device", "", false);
             }
-            return new Probe(true, count[0], "");
+            CUdevice first = new CUdevice();
+            JCudaDriver.cuDeviceGet(first, 0);
+            String name = GpuDevice.deviceName(first);
+            return new Probe(true, count[0], "", name, GpuDevice.isStandIn(name));
         } catch (LinkageError e) {
-            return new Probe(false, 0, "the CUDA driver library cannot be loaded (" + e.getClass().getSimpleName() + ": " + essence(e) + ")");
+            return new Probe(false, 0, "the CUDA driver library cannot be loaded (" + e.getClass().getSimpleName() + ": " + essence(e) + ")", "", false);
         } catch (CudaException e) {
-            return new Probe(false, 0, "cuInit failed: " + e.getMessage());
+            return new Probe(false, 0, "cuInit failed: " + e.getMessage(), "", false);
         }
     }
 }

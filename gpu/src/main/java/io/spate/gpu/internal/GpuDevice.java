@@ -38,6 +38,9 @@ final class GpuDevice implements AutoCloseable {
     /** Batch slots: the one being computed and the one being copied. */
     static final int SLOTS = 2;
 
+    /** What the name of the CUDA driver stand-in's device (gpu/src/standin) says: it is no GPU. */
+    static final String STAND_IN_MARK = "stand-in";
+
     static final String[] KERNELS = {"clf_parse", "group_init", "group_insert", "group_compact",
         "words_count", "words_init", "words_insert", "words_compact"};
 
@@ -95,6 +98,11 @@ final class GpuDevice implements AutoCloseable {
             end++;
         }
         return new String(bytes, 0, end, StandardCharsets.UTF_8);
+    }
+
+    /** Whether device {@code name} is the CUDA driver stand-in's, which runs the kernels on the host CPU. */
+    static boolean isStandIn(String name) {
+        return name.contains(STAND_IN_MARK);
     }
 
     static int attribute(CUdevice device, int attribute) {

@@ -1,11 +1,11 @@
 package io.spate.gpu.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.util.List;
 
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -16,14 +16,14 @@ import io.spate.internal.cpu.CpuBackend;
 import io.spate.spi.ComputeBackend;
 import io.spate.testkit.SampleData;
 
-/** The golden-signals plan over the whole NASA sample: the GPU's summed outputs equal the CPU's. */
+/** The golden-signals plan over the whole NASA sample: the GPU backend's summed outputs equal the CPU's. */
 @Tag("gpu")
+@DisplayName("golden signals over the NASA sample, GPU backend vs CPU (a real device or the CUDA driver stand-in)")
 class GoldenSignalsGpuTest {
 
     @Test
     void shouldSumToTheCpuTotalsOnTheNasaSample() throws IOException {
-        GpuDetection.Probe probe = GpuDetection.probe();
-        assumeTrue(probe.available(), () -> "no GPU: " + probe.reason());
+        GpuTestDevice.require();
         List<byte[]> nasa = SampleData.nasaLog();
         try (ComputeBackend gpu = new GpuBackend(GpuSettings.create(ConfigFactory.load())); CpuBackend cpu = new CpuBackend()) {
             assertEquals(GpuBackend.NAME, gpu.name());

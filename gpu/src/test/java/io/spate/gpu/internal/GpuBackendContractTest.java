@@ -1,26 +1,23 @@
 package io.spate.gpu.internal;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 
 import com.typesafe.config.ConfigFactory;
 
 import io.spate.spi.ComputeBackend;
 
-/** The backend contract on the GPU backend; skipped, with the detected reason, where no device answers. */
+/**
+ * The backend contract on the GPU backend, on a real device or the CUDA driver stand-in (see
+ * {@link GpuTestDevice}); skipped, with the reason, where neither answers.
+ */
 @Tag("gpu")
+@DisplayName("backend contract on the GPU backend (a real device or the CUDA driver stand-in)")
 class GpuBackendContractTest extends BackendContract {
-
-    @BeforeAll
-    static void needsDevice() {
-        GpuDetection.Probe probe = GpuDetection.probe();
-        assumeTrue(probe.available(), () -> "no GPU: " + probe.reason());
-    }
 
     @Override
     ComputeBackend newBackend() {
+        GpuTestDevice.require();
         return new GpuBackend(GpuSettings.create(ConfigFactory.load()));
     }
 

@@ -2,12 +2,12 @@ package io.spate.gpu.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -26,12 +26,12 @@ import io.spate.testkit.SampleData;
  * as the compute actor does; the outputs equal the CPU's and every buffer comes back.
  */
 @Tag("gpu")
+@DisplayName("staged data path on the GPU backend (a real device or the CUDA driver stand-in)")
 class GpuStagingTest {
 
     @Test
     void shouldGiveTheCpuResultsForStagedAndHeapBatchesCopiedAhead() throws IOException {
-        GpuDetection.Probe probe = GpuDetection.probe();
-        assumeTrue(probe.available(), () -> "no GPU: " + probe.reason());
+        GpuTestDevice.require();
         List<byte[]> nasa = SampleData.nasaLog();
         GpuSettings settings = GpuSettings.create(ConfigFactory.load());
         // Room for about three batches: the rest are built on the heap.
@@ -63,8 +63,9 @@ class GpuStagingTest {
                 BackendContract.addSums(gpuSums, r);
                 BackendContract.addSums(cpuSums, cpu.execute(BackendContract.GOLDEN, batch));
                 if (i % 5 == 4) {
-                    // Given back as after encoding, so that later batches are staged again in reused buffers.
-                    batches.get(i).release();
+                    // The batches run so far given back, as after encoding (only the first few were staged, the rest
+                    // are heap batches that give nothing back), so that a new batch is staged again in a reused buffer.
+                    batches.subList(0, i + 1).forEach(RecordBatch::release);
                     RecordBatchBuilder b = RecordBatch.builder(1 << 20, 16, pool);
                     b.append(nasa.get(i), 0, nasa.get(i).length, "nasa", 0, i);
                     RecordBatch reused = b.build(SourceOffsets.NONE, 1000 + i);
