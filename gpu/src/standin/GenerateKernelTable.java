@@ -8,7 +8,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Writes the CUDA driver stand-in's kernel table from the kernel sources, so that every
+ * Writes the CUDA driver stand-in's kernel table from the kernel sources (kernels.cu and the files
+ * beside it that it includes), so that every
  * {@code __global__} function of {@code kernels.cu} gets a launcher and none is written by hand:
  * the launcher itself is derived by the C++ compiler from the kernel's signature
  * ({@code spate_bind} in standin_launch.h).
@@ -22,6 +23,7 @@ public final class GenerateKernelTable {
 
     private static final Pattern KERNEL = Pattern.compile("extern\\s+\"C\"\\s+__global__\\s+void\\s+([A-Za-z_][A-Za-z0-9_]*)\\s*\\(");
     private static final Pattern GLOBAL = Pattern.compile("\\b__global__\\b");
+    private static final Pattern INCLUDE = Pattern.compile("\\s*#\\s*include\\s+\"([^\"]+)\".*");
 
     private GenerateKernelTable() {
     }
@@ -32,7 +34,7 @@ public final class GenerateKernelTable {
             System.exit(2);
         }
         Path source = Path.of(args[0]);
-        String code = withoutCommentsAndLiterals(Files.readString(source, StandardCharsets.ISO_8859_1));
+        String code = withoutCommentsAndLiterals(inlined(source, new ArrayList<>()));
         List<String> names = new ArrayList<>();
         List<Boolean> barriers = new ArrayList<>();
         Matcher m = KERNEL.matcher(code);
@@ -64,6 +66,27 @@ public final class GenerateKernelTable {
         }
         out.append("};\n\nconst int spate_kernel_count = ").append(names.size()).append(";\n");
         Files.writeString(Path.of(args[1]), out.toString(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The text of {@code file} with each {@code #include "name"} of a file beside it replaced by that
+     * file's text (once each), so that kernels split over several files are all listed.
+     */
+    private static String inlined(Path file, List<Path> seen) throws IOException {
+        seen.add(file.toAbsolutePath().normalize());
+        StringBuilder out = new StringBuilder();
+        for (String line : Files.readAllLines(file, StandardCharsets.ISO_8859_1)) {
+            Matcher inc = INCLUDE.matcher(line);
+            Path included = inc.matches() ? file.resolveSibling(inc.group(1)).toAbsolutePath().normalize() : null;
+            if (included != null && Files.isRegularFile(included)) {
+                if (!seen.contains(included)) {
+                    out.append(inlined(included, seen));
+                }
+                continue;
+            }
+            out.append(line).append('\n');
+        }
+        return out.toString();
     }
 
     /** Whether a {@code __device__} function's body calls {@code __syncthreads}. */
