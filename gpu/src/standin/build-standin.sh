@@ -35,7 +35,7 @@ if [ -f "$OUT/libcuda.so.1" ] && [ "$(cat "$OUT/.stamp" 2>/dev/null)" = "$STAMP"
   exit 0
 fi
 
-FLAGS=(-std=c++17 -O2 -g -fPIC -fvisibility=hidden -pthread -Wall -Wno-unused-function -I"$HERE" -I"$CUDA_DIR")
+FLAGS=(-std=c++17 -O2 -g -U_FORTIFY_SOURCE -fPIC -fvisibility=hidden -pthread -Wall -Wno-unused-function -I"$HERE" -I"$CUDA_DIR")
 "$JAVA" "$HERE/GenerateKernelTable.java" "$CUDA_DIR/kernels.cu" "$OUT/kernel_table.cpp"
 "$CXX" "${FLAGS[@]}" -c "$HERE/standin.cpp" -o "$OUT/standin.o"
 "$CXX" "${FLAGS[@]}" -c "$OUT/kernel_table.cpp" -o "$OUT/kernels.o"

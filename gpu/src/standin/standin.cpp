@@ -20,7 +20,8 @@
 //   so atomics and hash-table inserts race as they do on a device; within a block the threads
 //   run one after another, or as fibers with a barrier when a kernel uses __syncthreads.
 //   Before a launch runs, each pointer argument must point into a live allocation, else the
-//   context takes the sticky CUDA_ERROR_ILLEGAL_ADDRESS, as a device fault would.
+//   context takes the sticky CUDA_ERROR_ILLEGAL_ADDRESS, as a device fault would; a kernel that
+//   touches unmapped memory (a guard page, say) faults the same way, not the process.
 // - Faults: SPATE_CUDA_STANDIN_FAULT=launch:K or copy:K makes the K-th launch (or async copy)
 //   fail with the sticky CUDA_ERROR_ILLEGAL_ADDRESS; launch:K:every (copy:K:every) does so for
 //   every K-th; both may be given, comma-separated. Counts are per process. A faulted context
@@ -32,6 +33,8 @@
 #include "standin_launch.h"
 
 #include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -493,16 +496,70 @@ static void run_block_as_fibers(SpateBoundLaunch* launch, unsigned threads, cons
     t_fibers = nullptr;
 }
 
-// Runs a whole grid; false when a kernel misused __syncthreads.
-static bool run_grid(SpateBoundLaunch* launch, const SpateKernel* kernel, spate_dim3 grid, spate_dim3 block) {
+// A kernel that reads or writes memory nobody mapped (SIGSEGV, SIGBUS) faults the launch with
+// CUDA_ERROR_ILLEGAL_ADDRESS, as a device would, instead of killing the process: the handler
+// jumps out of the kernel on threads that are running one, and hands every other fault to the
+// handler installed before (the JVM's, which uses SIGSEGV itself).
+static struct sigaction g_previous[2];
+static thread_local sigjmp_buf* t_kernel_jump = nullptr;
+static thread_local void* t_fault_address = nullptr;
+
+static void on_memory_fault(int sig, siginfo_t* info, void* context) {
+    if (t_kernel_jump != nullptr) {
+        sigjmp_buf* jump = t_kernel_jump;
+        t_kernel_jump = nullptr;
+        t_fault_address = info->si_addr;
+        siglongjmp(*jump, 1);
+    }
+    struct sigaction& before = g_previous[sig == SIGSEGV ? 0 : 1];
+    if (before.sa_flags & SA_SIGINFO) {
+        before.sa_sigaction(sig, info, context);
+    } else if (before.sa_handler == SIG_DFL) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+    } else if (before.sa_handler != SIG_IGN) {
+        before.sa_handler(sig);
+    }
+}
+
+static void catch_memory_faults() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        int signals[2] = {SIGSEGV, SIGBUS};
+        for (int i = 0; i < 2; i++) {
+            sigaction(signals[i], nullptr, &g_previous[i]);
+            struct sigaction mine = g_previous[i];
+            mine.sa_sigaction = on_memory_fault;
+            mine.sa_flags = (g_previous[i].sa_flags | SA_SIGINFO) & ~SA_RESETHAND;
+            sigaction(signals[i], &mine, nullptr);
+        }
+    });
+}
+
+enum GridOutcome { GRID_DONE, GRID_BARRIER_MISUSE, GRID_MEMORY_FAULT };
+
+// Runs a whole grid on the worker threads.
+static GridOutcome run_grid(SpateBoundLaunch* launch, const SpateKernel* kernel, spate_dim3 grid, spate_dim3 block,
+                            void** fault_address) {
+    catch_memory_faults();
     unsigned long long blocks = (unsigned long long) grid.x * grid.y * grid.z;
     unsigned threads = block.x * block.y * block.z;
     std::atomic<unsigned long long> next(0);
     std::atomic<bool> misuse(false);
+    std::atomic<void*> faulted(nullptr);
     auto work = [&] {
         spate_grid_dim = grid;
         spate_block_dim = block;
         t_barrier_misuse = false;
+        sigjmp_buf jump;
+        if (sigsetjmp(jump, 1) != 0) {
+            // A memory fault in this worker's block: the launch has failed; its other blocks stop too.
+            t_fibers = nullptr;
+            faulted = t_fault_address != nullptr ? t_fault_address : (void*) 1;
+            next = blocks;
+            return;
+        }
+        t_kernel_jump = &jump;
         for (unsigned long long i = next++; i < blocks; i = next++) {
             spate_block_idx = spate_dim3{(unsigned) (i % grid.x), (unsigned) (i / grid.x % grid.y), (unsigned) (i / ((unsigned long long) grid.x * grid.y))};
             if (kernel->barriers) {
@@ -514,6 +571,7 @@ static bool run_grid(SpateBoundLaunch* launch, const SpateKernel* kernel, spate_
                 launch->run_thread();
             }
         }
+        t_kernel_jump = nullptr;
         if (t_barrier_misuse) {
             misuse = true;
         }
@@ -530,7 +588,11 @@ static bool run_grid(SpateBoundLaunch* launch, const SpateKernel* kernel, spate_
             t.join();
         }
     }
-    return !misuse;
+    if (faulted.load() != nullptr) {
+        *fault_address = faulted.load();
+        return GRID_MEMORY_FAULT;
+    }
+    return misuse ? GRID_BARRIER_MISUSE : GRID_DONE;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1194,7 +1256,12 @@ API CUresult cuLaunchKernel(Function* handle, unsigned int gx, unsigned int gy, 
                 return;
             }
         }
-        if (!run_grid(launch.get(), kernel, grid, block)) {
+        void* address = nullptr;
+        GridOutcome outcome = run_grid(launch.get(), kernel, grid, block, &address);
+        if (outcome == GRID_MEMORY_FAULT) {
+            fprintf(stderr, "spate CUDA stand-in: %s touched unmapped memory at %p: CUDA_ERROR_ILLEGAL_ADDRESS\n", kernel->name, address);
+            fail_context(c, CUDA_ERROR_ILLEGAL_ADDRESS);
+        } else if (outcome == GRID_BARRIER_MISUSE) {
             say("%s reached __syncthreads, which the kernel table did not expect: CUDA_ERROR_LAUNCH_FAILED", kernel->name);
             fail_context(c, CUDA_ERROR_LAUNCH_FAILED);
         }

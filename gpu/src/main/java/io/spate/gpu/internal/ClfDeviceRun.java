@@ -16,6 +16,7 @@ import io.spate.internal.codec.ClfDecoder;
 import io.spate.plan.AggFn;
 import io.spate.plan.Aggregate;
 
+import jcuda.CudaException;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUstream;
@@ -194,6 +195,9 @@ final class ClfDeviceRun {
         JCudaDriver.cuMemcpyDtoHAsync(memory.pinnedPointer(DeviceMemory.Host.SMALL), outCount, 4, device.stream(0));
         device.sync(0);
         int groups = count.getInt(0);
+        if (groups < 0 || groups > cap) {
+            throw corrupt(kernel + " reported " + groups + " groups for a table of " + cap + " slots");
+        }
         long bytes = 8L * stride * groups;
         long[] rows = new long[groups * stride];
         if (groups > 0) {
@@ -239,6 +243,21 @@ final class ClfDeviceRun {
         return groups(q, batch, rows, rows.length / 3, 3);
     }
 
+    /**
+     * A device answer that cannot be right (a count or a byte range out of bounds): handled as a
+     * device fault (the context is dropped and the batch re-runs on the CPU), never trusted.
+     */
+    static CudaException corrupt(String what) {
+        return new CudaException("the device's answer is corrupt: " + what);
+    }
+
+    /** Checks that bytes [start, start + length) of the batch are inside its payload of {@code size} bytes. */
+    private static void checkRange(long start, long length, int size) {
+        if (start < 0 || length < 0 || start + length > size) {
+            throw corrupt("bytes [" + start + ", " + (start + length) + ") of a " + size + "-byte batch");
+        }
+    }
+
     /** A power of two at least twice {@code n}, so the table is at most half full and probing ends. */
     private static int capacity(int n) {
         long cap = Long.highestOneBit(Math.max(2L, 2L * n) - 1) << 1;
@@ -269,6 +288,7 @@ final class ClfDeviceRun {
             boolean lowercase = q.query.tokenize().orElseThrow().lowercase();
             int total = 0;
             for (int i = 0; i < groups; i++) {
+                checkRange(rows[order[i] * stride], rows[order[i] * stride + 2], batch.byteSize());
                 total += (int) rows[order[i] * stride + 2];
             }
             byte[] bytes = new byte[total];
@@ -325,7 +345,9 @@ final class ClfDeviceRun {
         }
         long total = 0;
         for (int i = 0; i < groups; i++) {
-            total += rows[order[i] * stride + 2 + k] & 0xFFFFFFFFL;
+            long word = rows[order[i] * stride + 2 + k];
+            checkRange(word >> 32, (int) word, batch.byteSize());
+            total += (int) word;
         }
         ByteBuffer data = batch.payload();
         byte[] bytes = new byte[Math.toIntExact(total)];
