@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The {@code spate} command: a standalone node, an embedded broker, and the demo. */
 @Command(name = "spate", mixinStandardHelpOptions = true, version = "spate 0.1.0",
         description = "GPU-accelerated, actor-based stream processing on Kafka.",
-        subcommands = {RunCommand.class, BrokerCommand.class, DemoCommand.class, ReplayCommand.class, LoadCommand.class, TrainMfCommand.class, TrainMlpCommand.class})
+        subcommands = {RunCommand.class, ExplainCommand.class, BrokerCommand.class, DemoCommand.class, ReplayCommand.class, LoadCommand.class, TrainMfCommand.class, TrainMlpCommand.class})
 public final class SpateCli implements Callable<Integer> {
 
     @CommandLine.Spec

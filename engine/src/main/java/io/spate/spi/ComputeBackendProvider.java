@@ -1,5 +1,7 @@
 package io.spate.spi;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import com.typesafe.config.Config;
@@ -48,5 +50,20 @@ public interface ComputeBackendProvider {
      */
     default Optional<BatchBuffers> stagingBuffers(Config config, io.spate.plan.Plan plan) {
         return Optional.empty();
+    }
+
+    /**
+     * Where each step of {@code plan} runs on this backend, one line per output (its query or
+     * inference name first), saying why any step does not run where this backend would prefer (a
+     * GPU backend names what falls back to the host and why). The default: every step here.
+     *
+     * @param config the node's whole configuration ({@code spate.*} keys)
+     * @param plan the plan to place
+     */
+    default List<String> explain(Config config, io.spate.plan.Plan plan) {
+        List<String> lines = new ArrayList<>();
+        plan.queries().forEach(q -> lines.add(q.name() + ": every step on the " + name() + " backend"));
+        plan.inferences().forEach(i -> lines.add(i.name() + ": decode and inference on the " + name() + " backend"));
+        return lines;
     }
 }

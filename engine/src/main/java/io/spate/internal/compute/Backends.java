@@ -51,6 +51,18 @@ public final class Backends {
         return pick(config).stagingBuffers(config, plan).orElse(BatchBuffers.HEAP);
     }
 
+    /**
+     * The backend {@link #resolve} picks and, per output of {@code plan}, where its steps run there
+     * ({@link ComputeBackendProvider#explain}); fails as {@link #resolve} would.
+     */
+    public static List<String> explain(Config config, io.spate.plan.Plan plan) {
+        ComputeBackendProvider p = pick(config);
+        List<String> lines = new ArrayList<>();
+        lines.add("backend: " + p.name());
+        lines.addAll(p.explain(config, plan));
+        return lines;
+    }
+
     /** The provider {@code spate.compute.backend} names, or with {@code auto} the best that can run here. */
     private static ComputeBackendProvider pick(Config config) {
         String wanted = config.getString("spate.compute.backend");
