@@ -38,6 +38,20 @@ public final class KafkaTopics {
 
     /** Produces {@code values} to {@code topic}, telling {@code progress} how many were sent so far. */
     public static void produce(String bootstrap, String topic, List<byte[]> values, LongConsumer progress) {
+        produce(bootstrap, topic, values, i -> null, progress);
+    }
+
+    /**
+     * Produces {@code values} (no keys) to {@code topic}, value {@code i} to partition
+     * {@code i % partitions}, so that every partition gets some whatever the producer's batching
+     * (the default partitioner may put a small input into one partition); waits for every ack.
+     */
+    public static void produceSpread(String bootstrap, String topic, List<byte[]> values, int partitions) {
+        produce(bootstrap, topic, values, i -> (int) (i % partitions), n -> { });
+    }
+
+    private static void produce(String bootstrap, String topic, List<byte[]> values, java.util.function.LongFunction<Integer> partition,
+                                LongConsumer progress) {
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -47,7 +61,7 @@ public final class KafkaTopics {
             List<Future<RecordMetadata>> pending = new ArrayList<>();
             long sent = 0;
             for (byte[] v : values) {
-                pending.add(producer.send(new ProducerRecord<>(topic, v)));
+                pending.add(producer.send(new ProducerRecord<>(topic, partition.apply(sent), null, v)));
                 if (++sent % 10_000 == 0) {
                     progress.accept(sent);
                 }

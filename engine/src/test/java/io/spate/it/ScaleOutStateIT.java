@@ -79,7 +79,9 @@ class ScaleOutStateIT extends EmbeddedBrokerTest {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
                 waitFor(() -> bothMembersHoldPartitions(admin, "spate-word-count-s") && bothMembersHoldPartitions(admin, "spate-word-count-s-word-counts-s-merge"));
             }
-            KafkaTopics.produce(broker.bootstrapServers(), "texts-s", messages.subList(half, messages.size()));
+            // Into every partition, so that B, which holds some of them, reads some of it (a small input
+            // produced plainly may land in one partition, perhaps one of A's).
+            KafkaTopics.produceSpread(broker.bootstrapServers(), "texts-s", messages.subList(half, messages.size()), 4);
             waitFor(() -> b.metrics().records() > 0);
             // A leaves: B takes over A's input partitions and A's words' state from the output topic.
             a.stop().toCompletableFuture().get(1, TimeUnit.MINUTES);
