@@ -194,6 +194,17 @@ static Context* current() {
 }
 
 // The context a call runs in, or the error to return: not initialised, none current, or sticky.
+// NEED_CONTEXT(c) declares c as that context or returns the error; NEED_INIT() returns
+// CUDA_ERROR_NOT_INITIALIZED before cuInit.
+#define NEED_CONTEXT(c) \
+    Context* c; \
+    if (CUresult need_ = need_context(&c)) { \
+        return need_; \
+    }
+#define NEED_INIT() \
+    if (!g_initialized) { \
+        return CUDA_ERROR_NOT_INITIALIZED; \
+    }
 static CUresult need_context(Context** out) {
     if (!g_initialized) {
         return CUDA_ERROR_NOT_INITIALIZED;
@@ -617,9 +628,7 @@ API CUresult cuDriverGetVersion(int* version) {
 
 API CUresult cuDeviceGetCount(int* count) {
     Guard g(g_lock);
-    if (!g_initialized) {
-        return CUDA_ERROR_NOT_INITIALIZED;
-    }
+    NEED_INIT();
     if (count == nullptr) {
         return CUDA_ERROR_INVALID_VALUE;
     }
@@ -628,17 +637,13 @@ API CUresult cuDeviceGetCount(int* count) {
 }
 
 static CUresult check_device(CUdevice d) {
-    if (!g_initialized) {
-        return CUDA_ERROR_NOT_INITIALIZED;
-    }
+    NEED_INIT();
     return d == 0 ? CUDA_SUCCESS : CUDA_ERROR_INVALID_DEVICE;
 }
 
 API CUresult cuDeviceGet(CUdevice* device, int ordinal) {
     Guard g(g_lock);
-    if (!g_initialized) {
-        return CUDA_ERROR_NOT_INITIALIZED;
-    }
+    NEED_INIT();
     if (device == nullptr) {
         return CUDA_ERROR_INVALID_VALUE;
     }
@@ -779,9 +784,7 @@ API CUresult cuCtxCreate_v2(Context** out, unsigned int flags, CUdevice d) {
 
 API CUresult cuCtxDestroy_v2(Context* handle) {
     Guard g(g_lock);
-    if (!g_initialized) {
-        return CUDA_ERROR_NOT_INITIALIZED;
-    }
+    NEED_INIT();
     Context* c = live(handle);
     if (c == nullptr || c->primary) {
         return CUDA_ERROR_INVALID_CONTEXT;
@@ -792,9 +795,7 @@ API CUresult cuCtxDestroy_v2(Context* handle) {
 
 API CUresult cuCtxSetCurrent(Context* handle) {
     Guard g(g_lock);
-    if (!g_initialized) {
-        return CUDA_ERROR_NOT_INITIALIZED;
-    }
+    NEED_INIT();
     if (handle == nullptr) {
         if (!t_stack.empty()) {
             t_stack.pop_back();
@@ -815,9 +816,7 @@ API CUresult cuCtxSetCurrent(Context* handle) {
 
 API CUresult cuCtxGetCurrent(Context** out) {
     Guard g(g_lock);
-    if (!g_initialized) {
-        return CUDA_ERROR_NOT_INITIALIZED;
-    }
+    NEED_INIT();
     if (out == nullptr) {
         return CUDA_ERROR_INVALID_VALUE;
     }
@@ -827,9 +826,7 @@ API CUresult cuCtxGetCurrent(Context** out) {
 
 API CUresult cuCtxPushCurrent_v2(Context* handle) {
     Guard g(g_lock);
-    if (!g_initialized) {
-        return CUDA_ERROR_NOT_INITIALIZED;
-    }
+    NEED_INIT();
     Context* c = live(handle);
     if (c == nullptr) {
         return CUDA_ERROR_INVALID_CONTEXT;
@@ -840,9 +837,7 @@ API CUresult cuCtxPushCurrent_v2(Context* handle) {
 
 API CUresult cuCtxPopCurrent_v2(Context** out) {
     Guard g(g_lock);
-    if (!g_initialized) {
-        return CUDA_ERROR_NOT_INITIALIZED;
-    }
+    NEED_INIT();
     if (t_stack.empty()) {
         return CUDA_ERROR_INVALID_CONTEXT;
     }
@@ -856,11 +851,7 @@ API CUresult cuCtxPopCurrent_v2(Context** out) {
 
 API CUresult cuCtxGetDevice(CUdevice* device) {
     Guard g(g_lock);
-    Context* c;
-    CUresult r = need_context(&c);
-    if (r != CUDA_SUCCESS) {
-        return r;
-    }
+    NEED_CONTEXT(c);
     if (device == nullptr) {
         return CUDA_ERROR_INVALID_VALUE;
     }
@@ -870,11 +861,7 @@ API CUresult cuCtxGetDevice(CUdevice* device) {
 
 API CUresult cuCtxSynchronize() {
     Guard g(g_lock);
-    Context* c;
-    CUresult r = need_context(&c);
-    if (r != CUDA_SUCCESS) {
-        return r;
-    }
+    NEED_CONTEXT(c);
     drain_context(c);
     return c->sticky;
 }
@@ -918,11 +905,7 @@ API CUresult cuDevicePrimaryCtxRelease_v2(CUdevice d) {
 
 API CUresult cuMemAlloc_v2(CUdeviceptr* out, size_t bytes) {
     Guard g(g_lock);
-    Context* c;
-    CUresult r = need_context(&c);
-    if (r != CUDA_SUCCESS) {
-        return r;
-    }
+    NEED_CONTEXT(c);
     if (out == nullptr || bytes == 0) {
         return CUDA_ERROR_INVALID_VALUE;
     }
@@ -940,11 +923,7 @@ API CUresult cuMemAlloc_v2(CUdeviceptr* out, size_t bytes) {
 
 API CUresult cuMemFree_v2(CUdeviceptr p) {
     Guard g(g_lock);
-    Context* c;
-    CUresult r = need_context(&c);
-    if (r != CUDA_SUCCESS) {
-        return r;
-    }
+    NEED_CONTEXT(c);
     auto it = g_allocations.find((uintptr_t) p);
     if (it == g_allocations.end() || it->second.pinned) {
         return CUDA_ERROR_INVALID_VALUE;
@@ -960,11 +939,7 @@ API CUresult cuMemFree_v2(CUdeviceptr p) {
 }
 
 static CUresult host_alloc(void** out, size_t bytes) {
-    Context* c;
-    CUresult r = need_context(&c);
-    if (r != CUDA_SUCCESS) {
-        return r;
-    }
+    NEED_CONTEXT(c);
     if (out == nullptr || bytes == 0) {
         return CUDA_ERROR_INVALID_VALUE;
     }
@@ -991,9 +966,7 @@ API CUresult cuMemHostAlloc(void** out, size_t bytes, unsigned int flags) {
 
 API CUresult cuMemFreeHost(void* p) {
     Guard g(g_lock);
-    if (!g_initialized) {
-        return CUDA_ERROR_NOT_INITIALIZED;
-    }
+    NEED_INIT();
     auto it = g_allocations.find((uintptr_t) p);
     if (it == g_allocations.end() || !it->second.pinned) {
         return CUDA_ERROR_INVALID_VALUE;
@@ -1005,11 +978,7 @@ API CUresult cuMemFreeHost(void* p) {
 
 API CUresult cuMemGetInfo_v2(size_t* free_bytes, size_t* total) {
     Guard g(g_lock);
-    Context* c;
-    CUresult r = need_context(&c);
-    if (r != CUDA_SUCCESS) {
-        return r;
-    }
+    NEED_CONTEXT(c);
     if (free_bytes == nullptr || total == nullptr) {
         return CUDA_ERROR_INVALID_VALUE;
     }
@@ -1020,11 +989,7 @@ API CUresult cuMemGetInfo_v2(size_t* free_bytes, size_t* total) {
 
 // An async copy of `bytes` between host memory `host` and device memory `device` on stream h.
 static CUresult copy_async(CUdeviceptr device, void* host, size_t bytes, void* h, bool to_device) {
-    Context* c;
-    CUresult r = need_context(&c);
-    if (r != CUDA_SUCCESS) {
-        return r;
-    }
+    NEED_CONTEXT(c);
     Stream* s = stream_of(h, c);
     if (s == nullptr) {
         return CUDA_ERROR_INVALID_HANDLE;
@@ -1070,12 +1035,8 @@ API CUresult cuMemcpyDtoHAsync_v2(void* dst, CUdeviceptr src, size_t bytes, void
 
 // A blocking copy: after all of the context's earlier work, as on the legacy default stream.
 static CUresult copy_sync(CUdeviceptr device, void* host, size_t bytes, bool to_device) {
-    Context* c;
-    CUresult r = need_context(&c);
-    if (r != CUDA_SUCCESS) {
-        return r;
-    }
-    r = copy_async(device, host, bytes, nullptr, to_device);
+    NEED_CONTEXT(c);
+    CUresult r = copy_async(device, host, bytes, nullptr, to_device);
     if (r != CUDA_SUCCESS) {
         return r;
     }
@@ -1095,11 +1056,7 @@ API CUresult cuMemcpyDtoH_v2(void* dst, CUdeviceptr src, size_t bytes) {
 
 API CUresult cuMemsetD32Async(CUdeviceptr dst, unsigned int value, size_t count, void* h) {
     Guard g(g_lock);
-    Context* c;
-    CUresult r = need_context(&c);
-    if (r != CUDA_SUCCESS) {
-        return r;
-    }
+    NEED_CONTEXT(c);
     Stream* s = stream_of(h, c);
     if (s == nullptr) {
         return CUDA_ERROR_INVALID_HANDLE;
@@ -1136,11 +1093,7 @@ static std::set<std::string> kernel_names(const char* image, size_t size) {
 
 API CUresult cuModuleLoadData(Module** out, const void* image) {
     Guard g(g_lock);
-    Context* c;
-    CUresult r = need_context(&c);
-    if (r != CUDA_SUCCESS) {
-        return r;
-    }
+    NEED_CONTEXT(c);
     if (out == nullptr || image == nullptr) {
         return CUDA_ERROR_INVALID_VALUE;
     }
@@ -1167,11 +1120,7 @@ API CUresult cuModuleLoadData(Module** out, const void* image) {
 
 API CUresult cuModuleUnload(Module* handle) {
     Guard g(g_lock);
-    Context* c;
-    CUresult r = need_context(&c);
-    if (r != CUDA_SUCCESS) {
-        return r;
-    }
+    NEED_CONTEXT(c);
     Module* m = live(handle);
     if (m == nullptr) {
         return CUDA_ERROR_INVALID_HANDLE;
@@ -1182,11 +1131,7 @@ API CUresult cuModuleUnload(Module* handle) {
 
 API CUresult cuModuleGetFunction(Function** out, Module* handle, const char* name) {
     Guard g(g_lock);
-    Context* c;
-    CUresult r = need_context(&c);
-    if (r != CUDA_SUCCESS) {
-        return r;
-    }
+    NEED_CONTEXT(c);
     if (out == nullptr || name == nullptr) {
         return CUDA_ERROR_INVALID_VALUE;
     }
@@ -1213,11 +1158,7 @@ API CUresult cuModuleGetFunction(Function** out, Module* handle, const char* nam
 API CUresult cuLaunchKernel(Function* handle, unsigned int gx, unsigned int gy, unsigned int gz, unsigned int bx,
                             unsigned int by, unsigned int bz, unsigned int shared, void* h, void** params, void** extra) {
     Guard g(g_lock);
-    Context* c;
-    CUresult r = need_context(&c);
-    if (r != CUDA_SUCCESS) {
-        return r;
-    }
+    NEED_CONTEXT(c);
     if (handle == nullptr || !g_handles.count(handle) || live(handle->module) == nullptr) {
         return CUDA_ERROR_INVALID_HANDLE;
     }
@@ -1274,11 +1215,7 @@ API CUresult cuLaunchKernel(Function* handle, unsigned int gx, unsigned int gy, 
 
 API CUresult cuStreamCreate(Stream** out, unsigned int flags) {
     Guard g(g_lock);
-    Context* c;
-    CUresult r = need_context(&c);
-    if (r != CUDA_SUCCESS) {
-        return r;
-    }
+    NEED_CONTEXT(c);
     if (out == nullptr || flags > 1) {
         return CUDA_ERROR_INVALID_VALUE;
     }
@@ -1288,11 +1225,7 @@ API CUresult cuStreamCreate(Stream** out, unsigned int flags) {
 
 API CUresult cuStreamDestroy_v2(Stream* handle) {
     Guard g(g_lock);
-    Context* c;
-    CUresult r = need_context(&c);
-    if (r != CUDA_SUCCESS) {
-        return r;
-    }
+    NEED_CONTEXT(c);
     Stream* s = live(handle);
     if (s == nullptr || s == s->ctx->null_stream) {
         return CUDA_ERROR_INVALID_HANDLE;
@@ -1305,11 +1238,7 @@ API CUresult cuStreamDestroy_v2(Stream* handle) {
 
 API CUresult cuStreamSynchronize(Stream* handle) {
     Guard g(g_lock);
-    Context* c;
-    CUresult r = need_context(&c);
-    if (r != CUDA_SUCCESS) {
-        return r;
-    }
+    NEED_CONTEXT(c);
     Stream* s = stream_of(handle, c);
     if (s == nullptr) {
         return CUDA_ERROR_INVALID_HANDLE;
@@ -1325,11 +1254,7 @@ API CUresult cuStreamQuery(Stream* handle) {
 
 API CUresult cuEventCreate(Event** out, unsigned int flags) {
     Guard g(g_lock);
-    Context* c;
-    CUresult r = need_context(&c);
-    if (r != CUDA_SUCCESS) {
-        return r;
-    }
+    NEED_CONTEXT(c);
     if (out == nullptr || flags > 0x7) {
         return CUDA_ERROR_INVALID_VALUE;
     }
@@ -1341,9 +1266,7 @@ API CUresult cuEventCreate(Event** out, unsigned int flags) {
 
 API CUresult cuEventDestroy_v2(Event* handle) {
     Guard g(g_lock);
-    if (!g_initialized) {
-        return CUDA_ERROR_NOT_INITIALIZED;
-    }
+    NEED_INIT();
     Event* e = live(handle);
     if (e == nullptr) {
         return CUDA_ERROR_INVALID_HANDLE;
@@ -1354,11 +1277,7 @@ API CUresult cuEventDestroy_v2(Event* handle) {
 
 API CUresult cuEventRecord(Event* handle, Stream* stream) {
     Guard g(g_lock);
-    Context* c;
-    CUresult r = need_context(&c);
-    if (r != CUDA_SUCCESS) {
-        return r;
-    }
+    NEED_CONTEXT(c);
     Event* e = live(handle);
     Stream* s = stream_of(stream, c);
     if (e == nullptr || s == nullptr || e->ctx != s->ctx) {
@@ -1371,9 +1290,7 @@ API CUresult cuEventRecord(Event* handle, Stream* stream) {
 
 API CUresult cuEventSynchronize(Event* handle) {
     Guard g(g_lock);
-    if (!g_initialized) {
-        return CUDA_ERROR_NOT_INITIALIZED;
-    }
+    NEED_INIT();
     Event* e = live(handle);
     if (e == nullptr) {
         return CUDA_ERROR_INVALID_HANDLE;
@@ -1393,11 +1310,7 @@ API CUresult cuEventQuery(Event* handle) {
 
 API CUresult cuStreamWaitEvent(Stream* stream, Event* handle, unsigned int flags) {
     Guard g(g_lock);
-    Context* c;
-    CUresult r = need_context(&c);
-    if (r != CUDA_SUCCESS) {
-        return r;
-    }
+    NEED_CONTEXT(c);
     Stream* s = stream_of(stream, c);
     Event* e = live(handle);
     if (s == nullptr || e == nullptr) {
