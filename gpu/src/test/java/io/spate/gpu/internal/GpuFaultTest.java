@@ -34,7 +34,7 @@ class GpuFaultTest {
 
     @Test
     void shouldRerunFaultedBatchesOnTheCpuAndRecoverTheDevice() throws IOException {
-        GpuTestDevice.require();
+        GpuTestDevice.requireAllowingFaults();
         assumeTrue(GpuTestDevice.faultsInjected(), "needs the stand-in with SPATE_CUDA_STANDIN_FAULT (the gpu module's fault run)");
         List<byte[]> nasa = SampleData.nasaLog();
         List<RecordBatch> batches = new ArrayList<>();

@@ -28,8 +28,19 @@ final class GpuTestDevice {
     private GpuTestDevice() {
     }
 
-    /** Skips the calling test where no device answers (see the class comment), and says once which device the tests run on. */
-    static synchronized void require() {
+    /**
+     * Skips the calling test where no device answers (see the class comment), or where the
+     * stand-in injects device faults (a test that expects none would fail there: say
+     * {@link #requireAllowingFaults} where faults are expected), and says once which device the
+     * tests run on.
+     */
+    static void require() {
+        requireAllowingFaults();
+        assumeFalse(faultsInjected(), "device faults are injected in this run (SPATE_CUDA_STANDIN_FAULT); this test expects a sound device");
+    }
+
+    /** As {@link #require}, for a test that checks what happens under injected device faults too. */
+    static synchronized void requireAllowingFaults() {
         String dir = System.getProperty(STANDIN_PROPERTY);
         GpuDetection.Probe probe;
         if (dir != null) {
