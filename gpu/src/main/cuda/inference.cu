@@ -175,13 +175,15 @@ __device__ int mf_merge(float* a_score, int* a_item, int la, const float* b_scor
     return total;
 }
 
-// The top k items of each of n users (dense indexes in users), best first, into out_items and
-// out_scores (n x k, item -1 and score NaN where fewer qualify), leaving out each user's rated
-// items when exclude_rated != 0. Blocks of MF_THREADS threads; list_score/list_item hold k
-// entries per thread of the grid. A score is the CPU's float dot product in the same order,
-// with the rounded intrinsics so that no multiply-add is fused: scores, and so ties and ranks,
-// equal the CPU's bit for bit. As on the CPU, NaN and -infinity scores never qualify.
-extern "C" __global__ void mf_topk(const float* user_factors, const float* item_factors, int factors, int items,
+// The top k items of each of n users (dense indexes in users), best first: out_items and
+// out_scores are n x k, item -1 and score NaN where fewer qualify. user_factors is users x factors,
+// item_columns factors x items (the item factors transposed, as RecommenderRunner holds them).
+// Leaves out each user's rated items when exclude_rated != 0. Blocks of MF_THREADS threads;
+// list_score/list_item hold k entries per thread of the grid. A score is the CPU's float dot
+// product in the same order, with the rounded intrinsics so that no multiply-add is fused:
+// scores, and so ties and ranks, equal the CPU's bit for bit. As on the CPU, NaN and -infinity
+// scores never qualify.
+extern "C" __global__ void mf_topk(const float* user_factors, const float* item_columns, int factors, int items,
                                    const int* rated_indptr, const int* rated_items, int exclude_rated, const int* users,
                                    int n, int k, float* list_score, int* list_item, float* out_scores, int* out_items) {
     __shared__ int lengths[MF_THREADS];
@@ -201,10 +203,10 @@ extern "C" __global__ void mf_topk(const float* user_factors, const float* item_
             if (cursor < rated_end && rated_items[cursor] == i) {
                 continue;
             }
-            const float* f = item_factors + (long long) i * factors;
-            float s = __fmul_rn(uf[0], f[0]);
+            // Item factors by column: neighbouring threads read neighbouring items' factor d.
+            float s = __fmul_rn(uf[0], item_columns[i]);
             for (int d = 1; d < factors; d++) {
-                s = __fadd_rn(s, __fmul_rn(uf[d], f[d]));
+                s = __fadd_rn(s, __fmul_rn(uf[d], item_columns[(long long) d * items + i]));
             }
             if (!(s >= -3.402823466e+38f)) {
                 continue;

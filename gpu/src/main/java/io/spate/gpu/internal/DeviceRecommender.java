@@ -122,7 +122,7 @@ final class DeviceRecommender implements RecommendScorer {
         uploadedTo = null;
         try {
             tensors[0] = upload(mem, Pointer.to(model.userFactors()), 4L * model.userFactors().length);
-            tensors[1] = upload(mem, Pointer.to(model.itemFactors()), 4L * model.itemFactors().length);
+            tensors[1] = upload(mem, Pointer.to(columns(model)), 4L * model.itemFactors().length);
             tensors[2] = upload(mem, Pointer.to(model.ratedIndptr()), 4L * model.ratedIndptr().length);
             tensors[3] = upload(mem, Pointer.to(model.ratedItems()), 4L * model.ratedItems().length);
         } catch (GpuCapacityException e) {
@@ -131,6 +131,20 @@ final class DeviceRecommender implements RecommendScorer {
         }
         uploadedTo = gpu;
         uploads++;
+    }
+
+    /** The item factors by column (factors x items), so that the kernel's threads read them coalesced. */
+    private static float[] columns(Recommender model) {
+        float[] rows = model.itemFactors();
+        int f = model.factors();
+        int items = model.items();
+        float[] columns = new float[rows.length];
+        for (int i = 0; i < items; i++) {
+            for (int d = 0; d < f; d++) {
+                columns[d * items + i] = rows[i * f + d];
+            }
+        }
+        return columns;
     }
 
     private static CUdeviceptr upload(DeviceMemory mem, Pointer values, long bytes) {
