@@ -48,6 +48,10 @@ static inline unsigned int max(unsigned int a, unsigned int b) { return a > b ? 
 static inline long long min(long long a, long long b) { return a < b ? a : b; }
 static inline long long max(long long a, long long b) { return a > b ? a : b; }
 static inline float rsqrtf(float a) { return 1.0f / sqrtf(a); }
+// CUDA's round-to-nearest arithmetic that nvcc never fuses into a multiply-add. g++ for plain
+// x86-64 (no -mfma, as build-standin.sh compiles) fuses nothing either, so a * b and a + b are them.
+static inline float __fmul_rn(float a, float b) { return a * b; }
+static inline float __fadd_rn(float a, float b) { return a + b; }
 
 // Atomics: each returns the old value, as CUDA's do. The value's type follows the address's
 // (spate_same), so that a literal converts as it does with CUDA's overloads.

@@ -1,4 +1,5 @@
-// Spate device kernels: CLF field splitting, filter + hash group-by + aggregate, word count.
+// Spate device kernels: CLF field splitting, filter + hash group-by + aggregate, word count;
+// model inference in inference.cu (included at the end).
 //
 // Built into one fatbin resource (sm_80 and sm_90 cubins, compute_90 PTX) by the gpu module's
 // `nvcc` Maven profile:
@@ -553,3 +554,6 @@ extern "C" __global__ void words_compact(int cap, const unsigned long long* slot
     o[1] = (long long) counts[pos];
     o[2] = (long long) (slot_key[pos] >> 32);
 }
+
+// Model inference: MLP forward pass, matrix-factorisation top-k.
+#include "inference.cu"

@@ -9,7 +9,8 @@ import io.spate.frame.Frame;
 import io.spate.frame.LongColumn;
 import io.spate.internal.codec.DecodedBatch;
 import io.spate.internal.model.Mlp;
-import io.spate.internal.model.MlpRunner;
+import io.spate.internal.model.MlpPredictor;
+import io.spate.internal.model.ModelRunners;
 import io.spate.plan.Classify;
 import io.spate.plan.GroupKey;
 
@@ -22,14 +23,14 @@ final class ClassifyKernel implements InferenceKernel {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClassifyKernel.class);
 
     private final Classify classify;
-    private final MlpRunner runner;
+    private final MlpPredictor runner;
     private final int[] featureColumns;
     private final ColumnType[] featureTypes;
     private final GroupKeys id;
     private float[] x = new float[0];
     private float[] probabilities = new float[0];
 
-    ClassifyKernel(Classify classify, DecodedBatch layout, Mlp mlp) {
+    ClassifyKernel(Classify classify, DecodedBatch layout, Mlp mlp, ModelRunners runners) {
         if (mlp.inputs() != classify.features().size()) {
             throw new IllegalArgumentException("classify '" + classify.name() + "': the model takes " + mlp.inputs()
                     + " inputs, the plan gives " + classify.features().size() + " features");
@@ -43,7 +44,7 @@ final class ClassifyKernel implements InferenceKernel {
                     + ", the plan gives " + classify.features());
         }
         this.classify = classify;
-        this.runner = mlp.runner();
+        this.runner = runners.predictor(mlp);
         featureColumns = new int[classify.features().size()];
         featureTypes = new ColumnType[featureColumns.length];
         for (int f = 0; f < featureColumns.length; f++) {

@@ -4,6 +4,7 @@ import java.util.Objects;
 
 import io.spate.BatchResult;
 import io.spate.RecordBatch;
+import io.spate.internal.model.ModelRunners;
 import io.spate.plan.Plan;
 import io.spate.spi.ComputeBackend;
 
@@ -21,16 +22,31 @@ public final class CpuBackend implements ComputeBackend {
     public static final String NAME = "cpu";
 
     private final int hashMask;
+    private final ModelRunners runners;
     private PlanProgram program;
 
     /** A backend. */
     public CpuBackend() {
-        this(-1);
+        this(-1, ModelRunners.CPU);
+    }
+
+    /**
+     * A backend that runs its plans' models where {@code runners} says and everything else here:
+     * the GPU backend's way of running inference on its device behind this backend's decoding and
+     * frames. Internal API.
+     */
+    public CpuBackend(ModelRunners runners) {
+        this(-1, runners);
     }
 
     /** A backend whose group tables keep only the {@code hashMask} bits of key hashes; tests use it to force collisions. */
     CpuBackend(int hashMask) {
+        this(hashMask, ModelRunners.CPU);
+    }
+
+    private CpuBackend(int hashMask, ModelRunners runners) {
         this.hashMask = hashMask;
+        this.runners = Objects.requireNonNull(runners, "runners");
     }
 
     @Override
@@ -43,7 +59,7 @@ public final class CpuBackend implements ComputeBackend {
         Objects.requireNonNull(plan, "plan");
         Objects.requireNonNull(batch, "batch");
         if (program == null || !program.runs(plan)) {
-            program = new PlanProgram(plan, hashMask, NAME);
+            program = new PlanProgram(plan, hashMask, NAME, runners);
         }
         return program.execute(batch);
     }
@@ -51,7 +67,7 @@ public final class CpuBackend implements ComputeBackend {
     @Override
     public void restore(Plan plan, int query, io.spate.frame.Frame saved) {
         if (program == null || !program.runs(plan)) {
-            program = new PlanProgram(plan, hashMask, NAME);
+            program = new PlanProgram(plan, hashMask, NAME, runners);
         }
         program.restore(query, saved);
     }
@@ -59,7 +75,7 @@ public final class CpuBackend implements ComputeBackend {
     @Override
     public void restoreTime(Plan plan, io.spate.PartitionTime time) {
         if (program == null || !program.runs(plan)) {
-            program = new PlanProgram(plan, hashMask, NAME);
+            program = new PlanProgram(plan, hashMask, NAME, runners);
         }
         program.restore(time);
     }

@@ -6,6 +6,9 @@ import java.nio.file.Path;
 
 import io.spate.frame.Frame;
 import io.spate.internal.codec.DecodedBatch;
+import io.spate.internal.model.Mlp;
+import io.spate.internal.model.ModelRunners;
+import io.spate.internal.model.Recommender;
 import io.spate.plan.Classify;
 import io.spate.plan.Inference;
 import io.spate.plan.Recommend;
@@ -25,14 +28,14 @@ interface InferenceKernel {
         void reject(int row, String reason);
     }
 
-    /** The kernel of {@code inference}, loading its model file. */
-    static InferenceKernel of(Inference inference, DecodedBatch layout) {
+    /** The kernel of {@code inference}, loading its model file; its model runs where {@code runners} says. */
+    static InferenceKernel of(Inference inference, DecodedBatch layout, ModelRunners runners) {
         try {
             if (inference instanceof Classify c) {
-                return new ClassifyKernel(c, layout, io.spate.internal.model.Mlp.load(Path.of(c.model())));
+                return new ClassifyKernel(c, layout, Mlp.load(Path.of(c.model())), runners);
             }
             Recommend r = (Recommend) inference;
-            return new RecommendKernel(r, layout, io.spate.internal.model.Recommender.load(Path.of(r.model())));
+            return new RecommendKernel(r, layout, Recommender.load(Path.of(r.model())), runners);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load the model of '" + inference.name() + "' from " + inference.model(), e);
         }

@@ -12,6 +12,7 @@ import io.spate.frame.Frame;
 import io.spate.internal.codec.BatchDecoder;
 import io.spate.internal.codec.BatchDecoders;
 import io.spate.internal.codec.DecodedBatch;
+import io.spate.internal.model.ModelRunners;
 import io.spate.plan.Inference;
 import io.spate.plan.Plan;
 import io.spate.plan.Query;
@@ -29,7 +30,7 @@ final class PlanProgram {
     private final List<InferenceKernel> inferences = new ArrayList<>();
     private final String backendName;
 
-    PlanProgram(Plan plan, int hashMask, String backendName) {
+    PlanProgram(Plan plan, int hashMask, String backendName, ModelRunners runners) {
         this.plan = plan;
         this.backendName = backendName;
         decoded = new DecodedBatch(plan.referencedFields());
@@ -38,7 +39,7 @@ final class PlanProgram {
             kernels.add(new QueryKernel(q, kernels.size(), decoded, hashMask));
         }
         for (Inference i : plan.inferences()) {
-            inferences.add(InferenceKernel.of(i, decoded));
+            inferences.add(InferenceKernel.of(i, decoded, runners));
         }
     }
 

@@ -10,7 +10,8 @@ import io.spate.frame.LongColumn;
 import io.spate.frame.Utf8Column;
 import io.spate.internal.codec.DecodedBatch;
 import io.spate.internal.model.Recommender;
-import io.spate.internal.model.RecommenderRunner;
+import io.spate.internal.model.ModelRunners;
+import io.spate.internal.model.RecommendScorer;
 import io.spate.plan.Recommend;
 
 /**
@@ -23,7 +24,7 @@ final class RecommendKernel implements InferenceKernel {
 
     private final Recommend recommend;
     private final Recommender model;
-    private final RecommenderRunner runner;
+    private final RecommendScorer runner;
     private final int userColumn;
     private final byte[][] titles;
     private int[] users = new int[0];
@@ -31,10 +32,10 @@ final class RecommendKernel implements InferenceKernel {
     private int[] items = new int[0];
     private float[] scores = new float[0];
 
-    RecommendKernel(Recommend recommend, DecodedBatch layout, Recommender model) {
+    RecommendKernel(Recommend recommend, DecodedBatch layout, Recommender model, ModelRunners runners) {
         this.recommend = recommend;
         this.model = model;
-        this.runner = model.runner(recommend.k());
+        this.runner = runners.scorer(model, recommend.k());
         this.userColumn = layout.columnIndex(recommend.user());
         titles = new byte[model.items()][];
         for (int i = 0; i < titles.length; i++) {

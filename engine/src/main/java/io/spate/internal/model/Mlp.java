@@ -236,13 +236,16 @@ public final class Mlp {
         return metadata;
     }
 
-    /** Layer {@code l}'s (from 0) weights as {@code [in][out]}; shared, not to be modified. */
-    float[][] weightsT(int l) {
+    /**
+     * Layer {@code l}'s (from 0) weights as {@code [in][out]}; shared, not to be modified.
+     * Internal API: public for the GPU backend, which uploads them to its device.
+     */
+    public float[][] weightsT(int l) {
         return weightsT[l];
     }
 
-    /** Layer {@code l}'s (from 0) biases; shared, not to be modified. */
-    float[] bias(int l) {
+    /** Layer {@code l}'s (from 0) biases; shared, not to be modified. Internal API, as {@link #weightsT}. */
+    public float[] bias(int l) {
         return biases[l];
     }
 

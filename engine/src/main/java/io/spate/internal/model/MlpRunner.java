@@ -14,7 +14,7 @@ import java.util.concurrent.RecursiveAction;
  * {@code c[ci + j] += a * b[bi + j]} with run-time row offsets, and the difference measured on the
  * 2-core development machine is about five-fold (4 against 20 GFLOP/s).
  */
-public final class MlpRunner {
+public final class MlpRunner implements MlpPredictor {
 
     /** Events per pass through the layers: bounds the scratch (2 MB for the standard network). */
     public static final int CHUNK_ROWS = 256;
@@ -61,14 +61,7 @@ public final class MlpRunner {
         return mlp;
     }
 
-    /**
-     * Class probabilities of {@code n} events. Each event's raw features are L2-normalised here,
-     * as in training; the caller passes them as they are.
-     *
-     * @param x {@code n x inputs} raw features, row-major (may be longer)
-     * @param n events
-     * @param probabilities receives {@code n x outputs} softmax probabilities, row-major (may be longer)
-     */
+    @Override
     public void predict(float[] x, int n, float[] probabilities) {
         int inputs = mlp.inputs();
         int outputs = mlp.outputs();

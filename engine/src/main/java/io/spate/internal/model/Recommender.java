@@ -183,13 +183,16 @@ public final class Recommender {
         return sum;
     }
 
-    // Package-private views for the runner and the file format: shared, never written to.
+    // Views for the runner and the file format: shared, never written to. The four public ones are
+    // internal API, public for the GPU backend, which uploads them to its device.
 
-    float[] userFactors() {
+    /** users x factors, row-major; shared, not to be modified. */
+    public float[] userFactors() {
         return userFactors;
     }
 
-    float[] itemFactors() {
+    /** items x factors, row-major; shared, not to be modified. */
+    public float[] itemFactors() {
         return itemFactors;
     }
 
@@ -202,11 +205,13 @@ public final class Recommender {
         return itemColumns;
     }
 
-    int[] ratedIndptr() {
+    /** users + 1 offsets into {@link #ratedItems()}; shared, not to be modified. */
+    public int[] ratedIndptr() {
         return ratedIndptr;
     }
 
-    int[] ratedItems() {
+    /** The dense item indexes each user rated, ascending per user; shared, not to be modified. */
+    public int[] ratedItems() {
         return ratedItems;
     }
 

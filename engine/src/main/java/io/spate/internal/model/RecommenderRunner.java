@@ -11,7 +11,7 @@ package io.spate.internal.model;
  * multiply-add loop per factor, and each user's scores are folded into its top-k heap before the
  * next user's are computed, so the n x items score matrix never exists.
  */
-public final class RecommenderRunner {
+public final class RecommenderRunner implements RecommendScorer {
 
     /** Users per tile: the item-factor tile is reused this often while hot in cache. */
     static final int USER_TILE = 32;
@@ -58,16 +58,7 @@ public final class RecommenderRunner {
         return k;
     }
 
-    /**
-     * The top k items of each of {@code n} users, best first; ties go to the lower item index.
-     *
-     * @param userIndexes dense user indexes (from {@link Recommender#userIndex}); a negative one
-     *        (an unknown user) gets no recommendations
-     * @param n how many of {@code userIndexes} to score
-     * @param excludeRated whether to leave out the items each user has already rated
-     * @param outItems {@code n * k} dense item indexes, row per user; -1 where fewer than k items qualify
-     * @param outScores {@code n * k} scores matching {@code outItems}; NaN where the item is -1
-     */
+    @Override
     public void recommend(int[] userIndexes, int n, boolean excludeRated, int[] outItems, float[] outScores) {
         if (n < 0 || n > userIndexes.length) {
             throw new IllegalArgumentException("n = " + n + " but " + userIndexes.length + " user indexes");

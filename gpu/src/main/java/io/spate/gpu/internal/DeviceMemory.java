@@ -3,6 +3,7 @@ package io.spate.gpu.internal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.EnumMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
 
 import jcuda.Pointer;
@@ -14,15 +15,21 @@ import jcuda.driver.JCudaDriver;
  * one of each role (the batch's own, one per slot), kept between batches and grown (with headroom)
  * only when a batch needs more, within the configured caps ({@code spate.gpu.max-device-bytes},
  * and for pinned memory what {@code spate.gpu.staging-bytes} leaves of
- * {@code spate.gpu.max-pinned-bytes}). Freed when closed, before the context goes.
+ * {@code spate.gpu.max-pinned-bytes}). Besides the roles, buffers a caller owns ({@link #allocate}:
+ * model weights, kept across batches) count against the same cap. Freed when closed, before the
+ * context goes.
  */
 final class DeviceMemory implements AutoCloseable {
 
     /** The device buffers: a batch's payload and bounds in one of two slots (see {@link GpuDevice#SLOTS}), then the work buffers. */
-    enum Dev { DATA_0, DATA_1, BOUNDS_0, BOUNDS_1, STARTS, LENGTHS, LONGS, REASON, DESC, LITERALS, SLOT_ROW, FIRST_ROW, COUNTS, ACC, OUT_COUNT, OUT, TOTALS }
+    enum Dev { DATA_0, DATA_1, BOUNDS_0, BOUNDS_1, STARTS, LENGTHS, LONGS, REASON, DESC, LITERALS, SLOT_ROW, FIRST_ROW, COUNTS, ACC, OUT_COUNT, OUT, TOTALS,
+        /** Model inference: a batch's features or users, two work buffers, the results. */
+        INFER_IN, INFER_A, INFER_B, INFER_OUT }
 
     /** The pinned host buffers: where a heap batch's payload and bounds are staged, per slot, then the small ones. */
-    enum Host { DATA_0, DATA_1, BOUNDS_0, BOUNDS_1, REASON, OUT, SMALL }
+    enum Host { DATA_0, DATA_1, BOUNDS_0, BOUNDS_1, REASON, OUT, SMALL,
+        /** Model inference: what goes to the device, what comes back. */
+        INFER_IN, INFER_OUT }
 
     static Dev data(int slot) {
         return slot == 0 ? Dev.DATA_0 : Dev.DATA_1;
@@ -44,6 +51,7 @@ final class DeviceMemory implements AutoCloseable {
     private final long maxPinned;
     private final Map<Dev, CUdeviceptr> device = new EnumMap<>(Dev.class);
     private final Map<Dev, Long> deviceSize = new EnumMap<>(Dev.class);
+    private final Map<CUdeviceptr, Long> owned = new IdentityHashMap<>();
     private final Map<Host, Pointer> pinned = new EnumMap<>(Host.class);
     private final Map<Host, ByteBuffer> pinnedView = new EnumMap<>(Host.class);
     private long deviceTotal;
@@ -76,6 +84,30 @@ final class DeviceMemory implements AutoCloseable {
         deviceSize.put(role, size);
         deviceTotal += size;
         return p;
+    }
+
+    /**
+     * A device buffer of {@code bytes} that its caller owns (model weights, kept across batches),
+     * counted against the cap like the role buffers; freed by {@link #free} or when this closes.
+     */
+    CUdeviceptr allocate(long bytes) {
+        if (deviceTotal + bytes > maxDevice) {
+            throw new GpuCapacityException("a model needs more device memory than spate.gpu.max-device-bytes = " + maxDevice);
+        }
+        CUdeviceptr p = new CUdeviceptr();
+        JCudaDriver.cuMemAlloc(p, Math.max(1, bytes));
+        owned.put(p, bytes);
+        deviceTotal += bytes;
+        return p;
+    }
+
+    /** Frees a buffer {@link #allocate} made. */
+    void free(CUdeviceptr p) {
+        Long bytes = owned.remove(p);
+        if (bytes != null) {
+            deviceTotal -= bytes;
+            JCudaDriver.cuMemFree(p);
+        }
     }
 
     /** Pinned buffer {@code role} of at least {@code bytes}, as a little-endian view from 0 (contents kept only until it grows). */
@@ -120,12 +152,16 @@ final class DeviceMemory implements AutoCloseable {
             for (CUdeviceptr p : device.values()) {
                 JCudaDriver.cuMemFree(p);
             }
+            for (CUdeviceptr p : owned.keySet()) {
+                JCudaDriver.cuMemFree(p);
+            }
             for (Pointer p : pinned.values()) {
                 JCudaDriver.cuMemFreeHost(p);
             }
         } finally {
             device.clear();
             deviceSize.clear();
+            owned.clear();
             pinned.clear();
             pinnedView.clear();
             deviceTotal = 0;

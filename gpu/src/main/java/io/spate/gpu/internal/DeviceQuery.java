@@ -58,7 +58,7 @@ final class DeviceQuery {
             return Optional.of("the device decodes CLF only, not " + plan.format().name());
         }
         if (!plan.inferences().isEmpty()) {
-            return Optional.of("model inference (classify, recommend) runs on the CPU");
+            return Optional.of("model inference runs behind the host's decoding (DeviceInference), not in the CLF kernels");
         }
         for (Query q : plan.queries()) {
             if (q.window().isPresent()) {

@@ -35,6 +35,11 @@ import jcuda.CudaException;
  * batch, makes the compute stream wait for the copy, runs the kernels and waits for the small
  * result. A heap batch is first copied into the backend's own pinned buffer of its slot.
  *
+ * <p>Plans with model inference ({@link DeviceInference#whyNot} says which) decode on the host and
+ * run their models on the device: the weights go to the device once per plan and context, each
+ * batch sends only features or user indexes and gets back only probabilities or top-k items. Faults
+ * and capacity limits take the same paths as above.
+ *
  * <p>Made on the compute actor's thread (its context is created there) and used only from it.
  */
 public final class GpuBackend implements ComputeBackend {
@@ -49,6 +54,10 @@ public final class GpuBackend implements ComputeBackend {
     private final CpuBackend cpuPlans = new CpuBackend();
     private final CpuBackend perBatchTwin = new CpuBackend();
     private final Set<Plan> loggedCpuPlans = new HashSet<>();
+    private final Set<Plan> loggedInferencePlans = new HashSet<>();
+    private DeviceInference inference;
+    /** Weight uploads of the inference plans this backend ran before the current one. */
+    private long pastWeightUploads;
     private GpuDevice device;
     private DeviceMemory memory;
     private DevicePlan program;
@@ -157,6 +166,12 @@ public final class GpuBackend implements ComputeBackend {
 
     private BatchResult executeStaged(Plan plan, RecordBatch batch) {
         Optional<String> whyNot = DeviceQuery.whyNot(plan);
+        if (!plan.inferences().isEmpty()) {
+            whyNot = DeviceInference.whyNot(plan);
+            if (whyNot.isEmpty()) {
+                return executeInference(plan, batch);
+            }
+        }
         if (whyNot.isPresent()) {
             if (loggedCpuPlans.add(plan)) {
                 LOG.info("plan {} runs on the CPU: {}", plan.queries().isEmpty() ? plan.inferences() : plan.queries().get(0).name(), whyNot.get());
@@ -207,6 +222,52 @@ public final class GpuBackend implements ComputeBackend {
         return program.finish(batch, result, NAME);
     }
 
+    /** Runs {@code plan}'s models on the device, behind the host's decoding; see {@link DeviceInference}. */
+    private BatchResult executeInference(Plan plan, RecordBatch batch) {
+        if (rerunOnCpu) {
+            rerunOnCpu = false;
+            return cpuPlans.execute(plan, batch);
+        }
+        try {
+            if (device == null) {
+                openDevice();
+                LOG.info("GPU backend restarted on {} after a device fault", device.name());
+            }
+            if (inference == null || !inference.runs(plan)) {
+                closeInference();
+                inference = new DeviceInference(plan, () -> device, () -> memory);
+            }
+            if (loggedInferencePlans.add(plan)) {
+                LOG.info("{}", DeviceInference.placement(plan));
+            }
+            return inference.execute(batch);
+        } catch (GpuCapacityException e) {
+            if (!loggedCapacity) {
+                loggedCapacity = true;
+                LOG.warn("a batch runs on the CPU: {} (said once)", e.getMessage());
+            }
+            return cpuPlans.execute(plan, batch);
+        } catch (CudaException | LinkageError e) {
+            deviceFaults++;
+            closeDevice();
+            rerunOnCpu = true;
+            throw new GpuDeviceFault("CUDA error on " + batch + ": the context is dropped and the batch goes to the CPU", e);
+        }
+    }
+
+    /** Weight uploads to the device so far, all inference plans together (tests check that they happen once per context). */
+    long weightUploads() {
+        return pastWeightUploads + (inference == null ? 0 : inference.uploads());
+    }
+
+    private void closeInference() {
+        if (inference != null) {
+            pastWeightUploads += inference.uploads();
+            inference.close();
+            inference = null;
+        }
+    }
+
     @Override
     public void restore(Plan plan, int query, Frame saved) {
         if (DeviceQuery.whyNot(plan).isPresent()) {
@@ -225,6 +286,9 @@ public final class GpuBackend implements ComputeBackend {
         perBatchTwin.reset(plan);
         if (program != null && program.runs(plan)) {
             program = null;
+        }
+        if (inference != null && inference.runs(plan)) {
+            closeInference();
         }
     }
 
@@ -257,6 +321,7 @@ public final class GpuBackend implements ComputeBackend {
 
     @Override
     public void close() {
+        closeInference();
         closeDevice();
         cpuPlans.close();
         perBatchTwin.close();

@@ -42,7 +42,9 @@ final class GpuDevice implements AutoCloseable {
     static final String STAND_IN_MARK = "stand-in";
 
     static final String[] KERNELS = {"clf_parse", "group_init", "group_insert", "group_compact",
-        "words_count", "words_init", "words_insert", "words_compact"};
+        "words_count", "words_init", "words_insert", "words_compact",
+        // Model inference (inference.cu).
+        "mlp_normalise", "mlp_dense", "mlp_softmax", "mf_topk"};
 
     private final CUcontext context = new CUcontext();
     private final CUmodule module = new CUmodule();
@@ -170,6 +172,14 @@ final class GpuDevice implements AutoCloseable {
             throw new IllegalArgumentException(kernel + ": cannot launch over " + threads + " threads");
         }
         JCudaDriver.cuLaunchKernel(functions.get(kernel), (int) blocks, 1, 1, block, 1, 1, 0, streams[stream], params, null);
+    }
+
+    /** Launches kernel {@code kernel} over {@code gridX} x {@code gridY} blocks of {@code block} threads on stream {@code stream}. */
+    void launchGrid(String kernel, int gridX, int gridY, int block, int stream, Pointer params) {
+        if (gridX <= 0 || gridY <= 0 || gridY > 65_535) {
+            throw new IllegalArgumentException(kernel + ": cannot launch a grid of " + gridX + " x " + gridY + " blocks");
+        }
+        JCudaDriver.cuLaunchKernel(functions.get(kernel), gridX, gridY, 1, block, 1, 1, 0, streams[stream], params, null);
     }
 
     @Override

@@ -3,7 +3,8 @@
  * ({@link io.spate.gpu.internal.GpuDetection}), the context and kernels module
  * ({@code GpuDevice}), the pinned staging buffers batches are built in ({@code StagingPool} over
  * {@code PinnedMemory}), the backend's pooled device and pinned buffers ({@code DeviceMemory}), the device form
- * of plans and the batch run ({@code DeviceQuery}, {@code ClfDeviceRun}), the host finish
+ * of plans and the batch run ({@code DeviceQuery}, {@code ClfDeviceRun}), model inference on the
+ * device ({@code DeviceInference}, {@code DeviceModels}, {@code DeviceMlp}, {@code DeviceRecommender}), the host finish
  * (running state, having), the backend and its provider, and the {@code gpu-info} and
  * {@code gpu-bench} commands.
  *
@@ -11,9 +12,13 @@
  * any CLF field; hash group-by on any CLF fields (strings compared by bytes); count, sum, min, max
  * and mean (sum and count on the device, the division on the host); word count (tokenize) over a
  * CLF string field, grouped by the word, without filters. On the host: running aggregates (merged
- * per batch into {@code RunningState}) and {@code having}. On the CPU twin: every other format
- * (delimited, JSON), inference (classify, recommend), word counts with filters, and batches whose
- * lower-cased words have non-ASCII letters.
+ * per batch into {@code RunningState}) and {@code having}. Model inference (classify: the MLP
+ * forward pass; recommend: MF scores and top-k per user) runs on the device behind the host's
+ * decoding, feature gathering and frames (the CPU backend's, so the frames are the same), the
+ * weights uploaded once per plan and context, when the plan's queries keep no state across
+ * batches. On the CPU twin: every other format (delimited, JSON) for queries, inference next to
+ * running or windowed queries, word counts with filters, and batches whose lower-cased words have
+ * non-ASCII letters.
  *
  * <p>The data path of a batch the device runs. (1) The provider offers the batch source a
  * {@code StagingPool}: pinned host buffers ({@code cuMemHostAlloc}, portable, in the device's

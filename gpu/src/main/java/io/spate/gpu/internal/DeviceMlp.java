@@ -1,0 +1,171 @@
+package io.spate.gpu.internal;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.function.Supplier;
+
+import io.spate.internal.model.Mlp;
+import io.spate.internal.model.MlpPredictor;
+
+import jcuda.Pointer;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.JCudaDriver;
+
+/**
+ * An {@link Mlp}'s forward pass on the device (kernels in {@code inference.cu}). The weights and
+ * biases go to the device once, on first use, and stay there while the context lives; after a
+ * device fault the backend has a new context, and the first batch in it uploads them again. Per
+ * batch only the raw features go over and only the probabilities come back; the normalisation,
+ * every layer and the softmax run on the device.
+ *
+ * <p>Probabilities equal the CPU's ({@code MlpRunner}) up to float32 rounding: both work in
+ * float32, but the device sums each dot product in another order (tiles, fused multiply-adds).
+ */
+final class DeviceMlp implements MlpPredictor {
+
+    /**
+     * Events per pass through the layers: bounds the two activation buffers (2 x 16 MiB for the
+     * standard network's widest layer of 1,000) while leaving a pass thousands of tiles of work.
+     */
+    static final int ROWS_PER_PASS = 4096;
+    private static final int TILE = 64;
+    private static final int TILE_THREADS = 256;
+
+    private final Mlp mlp;
+    private final int[] sizes;
+    private final int widest;
+    private final Supplier<GpuDevice> device;
+    private final Supplier<DeviceMemory> memory;
+    private final CUdeviceptr[] weights;
+    private final CUdeviceptr[] biases;
+    private GpuDevice uploadedTo;
+    private long uploads;
+
+    DeviceMlp(Mlp mlp, Supplier<GpuDevice> device, Supplier<DeviceMemory> memory) {
+        this.mlp = mlp;
+        this.sizes = mlp.sizes();
+        int w = 0;
+        for (int s : sizes) {
+            w = Math.max(w, s);
+        }
+        this.widest = w;
+        this.device = device;
+        this.memory = memory;
+        this.weights = new CUdeviceptr[mlp.layers()];
+        this.biases = new CUdeviceptr[mlp.layers()];
+    }
+
+    /** How often the weights went to the device (once per context that ran this model). */
+    long uploads() {
+        return uploads;
+    }
+
+    @Override
+    public void predict(float[] x, int n, float[] probabilities) {
+        int inputs = mlp.inputs();
+        int outputs = mlp.outputs();
+        if (n < 0 || (long) n * inputs > x.length || (long) n * outputs > probabilities.length) {
+            throw new IllegalArgumentException(n + " events need " + (long) n * inputs + " features and room for "
+                    + (long) n * outputs + " probabilities, got " + x.length + " and " + probabilities.length);
+        }
+        if (n == 0) {
+            return;
+        }
+        GpuDevice gpu = device.get();
+        DeviceMemory mem = memory.get();
+        gpu.makeCurrent();
+        uploadIfNew(gpu, mem);
+        for (int start = 0; start < n; start += ROWS_PER_PASS) {
+            pass(gpu, mem, x, start, Math.min(ROWS_PER_PASS, n - start), probabilities);
+        }
+    }
+
+    /** Events {@code [start, start + rows)}: features over, the layers, probabilities back. */
+    private void pass(GpuDevice gpu, DeviceMemory mem, float[] x, int start, int rows, float[] probabilities) {
+        int inputs = sizes[0];
+        int outputs = sizes[sizes.length - 1];
+        long inBytes = 4L * rows * inputs;
+        ByteBuffer in = mem.pinned(DeviceMemory.Host.INFER_IN, inBytes);
+        in.asFloatBuffer().put(x, start * inputs, rows * inputs);
+        CUdeviceptr features = mem.device(DeviceMemory.Dev.INFER_IN, inBytes);
+        CUdeviceptr from = mem.device(DeviceMemory.Dev.INFER_A, 4L * rows * widest);
+        CUdeviceptr to = mem.device(DeviceMemory.Dev.INFER_B, 4L * rows * widest);
+        JCudaDriver.cuMemcpyHtoDAsync(features, mem.pinnedPointer(DeviceMemory.Host.INFER_IN), inBytes, gpu.stream(GpuDevice.COMPUTE));
+        gpu.launch("mlp_normalise", rows, GpuDevice.COMPUTE, Pointer.to(Pointer.to(features), Pointer.to(new int[] {rows}),
+                Pointer.to(new int[] {inputs}), Pointer.to(from)));
+        int layers = weights.length;
+        for (int l = 0; l < layers; l++) {
+            int k = sizes[l];
+            int width = sizes[l + 1];
+            gpu.launchGrid("mlp_dense", (width + TILE - 1) / TILE, (rows + TILE - 1) / TILE, TILE_THREADS, GpuDevice.COMPUTE,
+                    Pointer.to(Pointer.to(from), Pointer.to(weights[l]), Pointer.to(biases[l]), Pointer.to(to),
+                            Pointer.to(new int[] {rows}), Pointer.to(new int[] {k}), Pointer.to(new int[] {width}),
+                            Pointer.to(new int[] {l < layers - 1 ? 1 : 0})));
+            CUdeviceptr swap = from;
+            from = to;
+            to = swap;
+        }
+        gpu.launch("mlp_softmax", rows, GpuDevice.COMPUTE, Pointer.to(Pointer.to(from), Pointer.to(new int[] {rows}),
+                Pointer.to(new int[] {outputs})));
+        long outBytes = 4L * rows * outputs;
+        ByteBuffer out = mem.pinned(DeviceMemory.Host.INFER_OUT, outBytes);
+        JCudaDriver.cuMemcpyDtoHAsync(mem.pinnedPointer(DeviceMemory.Host.INFER_OUT), from, outBytes, gpu.stream(GpuDevice.COMPUTE));
+        gpu.sync(GpuDevice.COMPUTE);
+        out.asFloatBuffer().get(probabilities, start * outputs, rows * outputs);
+    }
+
+    /** Uploads the weights when {@code gpu} does not hold them yet (first use, or a new context after a fault). */
+    private void uploadIfNew(GpuDevice gpu, DeviceMemory mem) {
+        if (uploadedTo == gpu) {
+            return;
+        }
+        // Pointers into a context that is gone: that context's destruction freed them.
+        Arrays.fill(weights, null);
+        Arrays.fill(biases, null);
+        uploadedTo = null;
+        try {
+            for (int l = 0; l < weights.length; l++) {
+                float[][] wt = mlp.weightsT(l);
+                int width = sizes[l + 1];
+                float[] flat = new float[wt.length * width];
+                for (int i = 0; i < wt.length; i++) {
+                    System.arraycopy(wt[i], 0, flat, i * width, width);
+                }
+                weights[l] = upload(mem, flat);
+                biases[l] = upload(mem, mlp.bias(l));
+            }
+        } catch (GpuCapacityException e) {
+            release(mem);
+            throw e;
+        }
+        uploadedTo = gpu;
+        uploads++;
+    }
+
+    private static CUdeviceptr upload(DeviceMemory mem, float[] values) {
+        CUdeviceptr p = mem.allocate(4L * values.length);
+        JCudaDriver.cuMemcpyHtoD(p, Pointer.to(values), 4L * values.length);
+        return p;
+    }
+
+    /** Frees the weights, when the context that holds them is still the backend's. */
+    void close() {
+        if (uploadedTo != null && uploadedTo == device.get()) {
+            release(memory.get());
+        }
+        uploadedTo = null;
+    }
+
+    private void release(DeviceMemory mem) {
+        for (int l = 0; l < weights.length; l++) {
+            if (weights[l] != null) {
+                mem.free(weights[l]);
+                weights[l] = null;
+            }
+            if (biases[l] != null) {
+                mem.free(biases[l]);
+                biases[l] = null;
+            }
+        }
+    }
+}
