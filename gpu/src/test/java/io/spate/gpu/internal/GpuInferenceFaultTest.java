@@ -35,7 +35,7 @@ class GpuInferenceFaultTest {
 
     @Test
     void shouldRerunFaultedInferenceOnTheCpuAndUploadTheWeightsOncePerContext(@TempDir Path dir) throws IOException {
-        GpuTestDevice.require();
+        GpuTestDevice.requireAllowingFaults();
         assumeTrue(GpuTestDevice.faultsInjected(), "needs the stand-in with SPATE_CUDA_STANDIN_FAULT (the gpu module's fault run)");
         Plan plan = InferenceFixtures.higgsPlan(InferenceFixtures.seedNetwork(dir));
         // Six launches a batch: a launch fault every 23 launches hits every fourth batch or so.

@@ -3,7 +3,6 @@ package io.spate.gpu.internal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -47,11 +46,6 @@ class GpuInferenceTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(GpuInferenceTest.class);
 
-    /** These tests compare answers; the fault run (SPATE_CUDA_STANDIN_FAULT) has GpuInferenceFaultTest. */
-    private static void requireFaultFree() {
-        GpuTestDevice.require();
-        assumeFalse(GpuTestDevice.faultsInjected(), "device faults are injected: GpuInferenceFaultTest covers them");
-    }
 
     private static GpuBackend gpu() {
         return new GpuBackend(GpuSettings.create(ConfigFactory.load()));
@@ -59,7 +53,7 @@ class GpuInferenceTest {
 
     @Test
     void shouldClassifyHiggsEventsAsTheCpuDoesUploadingTheWeightsOnce(@TempDir Path dir) throws IOException {
-        requireFaultFree();
+        GpuTestDevice.require();
         Plan plan = InferenceFixtures.higgsPlan(InferenceFixtures.seedNetwork(dir));
         List<RecordBatch> batches = InferenceFixtures.higgsBatches(InferenceFixtures.higgsEvents(600), 250);
         try (GpuBackend gpu = gpu(); CpuBackend cpu = new CpuBackend()) {
@@ -77,7 +71,7 @@ class GpuInferenceTest {
 
     @Test
     void shouldMatchTheCpuForwardPassOnSizesThatAreNoMultipleOfTheTile(@TempDir Path dir) throws IOException {
-        requireFaultFree();
+        GpuTestDevice.require();
         int[][] shapes = {{3, 5, 2}, {13, 67, 129, 5}, {31, 65, 1, 33, 7}};
         try (GpuDevice device = new GpuDevice(0); DeviceMemory memory = new DeviceMemory(1L << 30, 64L << 20)) {
             for (int s = 0; s < shapes.length; s++) {
@@ -108,7 +102,7 @@ class GpuInferenceTest {
 
     @Test
     void shouldRecommendTheCpusItemsInTheCpusOrderWithTheCpusScores(@TempDir Path dir) throws IOException {
-        requireFaultFree();
+        GpuTestDevice.require();
         Recommender model = withEdgeCases(InferenceFixtures.syntheticModel(dir));
         Path file = dir.resolve("mf.safetensors");
         model.save(file);
@@ -137,7 +131,7 @@ class GpuInferenceTest {
 
     @Test
     void shouldLeaveOutAUserWhoRatedEveryItemAndRecommendBelowTheRatedTopItems(@TempDir Path dir) throws IOException {
-        requireFaultFree();
+        GpuTestDevice.require();
         Recommender model = withEdgeCases(InferenceFixtures.syntheticModel(dir));
         Path file = dir.resolve("mf.safetensors");
         model.save(file);
