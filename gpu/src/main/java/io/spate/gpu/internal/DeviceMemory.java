@@ -19,10 +19,10 @@ import jcuda.driver.JCudaDriver;
 final class DeviceMemory implements AutoCloseable {
 
     /** The device buffers: a batch's payload and bounds in one of two slots (see {@link GpuDevice#SLOTS}), then the work buffers. */
-    enum Dev { DATA_0, DATA_1, BOUNDS_0, BOUNDS_1, STARTS, LENGTHS, LONGS, REASON, DESC, LITERALS, SLOT_ROW, FIRST_ROW, COUNTS, ACC, OUT_COUNT, OUT, TOTALS }
+    enum Dev { DATA_0, DATA_1, BOUNDS_0, BOUNDS_1, STARTS, LENGTHS, LONGS, REASON, ARENA_USED, FORMAT, DESC, LITERALS, SLOT_ROW, FIRST_ROW, COUNTS, ACC, OUT_COUNT, OUT, TOTALS }
 
     /** The pinned host buffers: where a heap batch's payload and bounds are staged, per slot, then the small ones. */
-    enum Host { DATA_0, DATA_1, BOUNDS_0, BOUNDS_1, REASON, OUT, SMALL }
+    enum Host { DATA_0, DATA_1, BOUNDS_0, BOUNDS_1, REASON, OUT, SMALL, FORMAT }
 
     static Dev data(int slot) {
         return slot == 0 ? Dev.DATA_0 : Dev.DATA_1;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ import io.spate.frame.LongColumn;
 import io.spate.frame.Utf8Column;
 import io.spate.internal.cpu.CpuBackend;
 import io.spate.plan.ClfFormat;
+import io.spate.plan.DelimitedFormat;
 import io.spate.plan.Plan;
 import io.spate.plan.Query;
 import io.spate.spi.ComputeBackend;
@@ -56,6 +58,11 @@ abstract class BackendContract {
     /** A backend whose hash table sends every key to the same slot first. */
     abstract ComputeBackend collidingBackend();
 
+    /** The backend name results carry when the plan ran where this backend is meant to run it (the device, for the GPU). */
+    String ownName() {
+        return CpuBackend.NAME;
+    }
+
     @BeforeEach
     void open() {
         backend = newBackend();
@@ -87,7 +94,12 @@ abstract class BackendContract {
         assertSame(backend, reference, plan, batch);
     }
 
-    static void assertSame(ComputeBackend tested, ComputeBackend expected, Plan plan, RecordBatch batch) {
+    /** The same result as the CPU's, computed where the backend under test is meant to compute it (not on a CPU fallback). */
+    private void assertSameOwn(Plan plan, RecordBatch batch) {
+        assertEquals(ownName(), assertSame(backend, reference, plan, batch).backend(), "where the batch ran");
+    }
+
+    static BatchResult assertSame(ComputeBackend tested, ComputeBackend expected, Plan plan, RecordBatch batch) {
         BatchResult want = expected.execute(plan, batch);
         BatchResult got = tested.execute(plan, batch);
         assertArrayEquals(want.rejected(), got.rejected(), "rejected rows");
@@ -96,6 +108,7 @@ abstract class BackendContract {
         for (int f = 0; f < want.frames().size(); f++) {
             assertFramesEqual(want.frames().get(f), got.frames().get(f));
         }
+        return got;
     }
 
     static void assertFramesEqual(Frame want, Frame got) {
@@ -211,6 +224,106 @@ abstract class BackendContract {
         try (ComputeBackend colliding = collidingBackend()) {
             assertSame(colliding, reference, GOLDEN, batch(lines));
         }
+    }
+
+    @Test
+    void shouldDecodeDelimitedRecordsWithDeclaredColumnsAsTheCpu() {
+        assertSameOwn(FormatSamples.csv(FormatSamples.CSV_COLUMNS), batch(lines(FormatSamples.CSV_GOOD)));
+        assertSameOwn(FormatSamples.csv(FormatSamples.CSV_COLUMNS), batch(lines(concat(FormatSamples.CSV_GOOD, FormatSamples.CSV_BAD))));
+    }
+
+    @Test
+    void shouldDecodeDelimitedRecordsWithColumnsFromAHeaderAsTheCpu() {
+        Plan plan = FormatSamples.csv(DelimitedFormat.columnsFromHeader("host,status:long,bytes:long,latency:double,note", (byte) ','));
+        assertSameOwn(plan, batch(lines(concat(FormatSamples.CSV_BAD, FormatSamples.CSV_GOOD))));
+    }
+
+    @Test
+    void shouldTakeQuotesLiterallyInUnquotedDelimitedRecords() {
+        assertSameOwn(FormatSamples.tsv(), batch(lines(FormatSamples.TSV)));
+    }
+
+    @Test
+    void shouldRunABatchWithADoubleOnlyTheCpuParsesExactlyOnTheCpu() {
+        BatchResult r = assertSame(backend, reference, FormatSamples.csv(FormatSamples.CSV_COLUMNS),
+                batch(lines(concat(FormatSamples.CSV_GOOD, new String[] {FormatSamples.CSV_SLOW_DOUBLE}))));
+        assertEquals(CpuBackend.NAME, r.backend());
+    }
+
+    @Test
+    void shouldMatchTheCpuOnGoldenSignalsOverTheNasaLogAsTsv() throws IOException {
+        List<byte[]> tsv = FormatSamples.nasaTsv(40_000);
+        for (int from = 0; from < tsv.size(); from += 20_000) {
+            assertSameOwn(FormatSamples.nasaTsvPlan(), batch(tsv.subList(from, from + 20_000)));
+        }
+    }
+
+    @Test
+    void shouldExtractJsonFieldsAsTheCpu() {
+        assertSameOwn(FormatSamples.commits(), batch(lines(FormatSamples.JSON_GOOD)));
+        List<byte[]> all = lines(concat(FormatSamples.JSON_GOOD, FormatSamples.JSON_BAD));
+        all.add(FormatSamples.jsonBadUtf8());
+        assertSameOwn(FormatSamples.commits(), batch(all));
+    }
+
+    @Test
+    void shouldReadWholeJsonRecordsAsTheCpu() {
+        assertSameOwn(FormatSamples.wholeRecord(), batch(lines(FormatSamples.WHOLE_RECORDS)));
+    }
+
+    @Test
+    void shouldRunABatchWithAJsonNumberOnlyTheCpuParsesExactlyOnTheCpu() {
+        String big = FormatSamples.commit("\"s\"", "\"a\"", "\"b\"", "1", "1e400", "1");
+        String huge = FormatSamples.commit("\"s\"", "\"a\"", "\"b\"", "1", "123456789012345678901234567890", "1");
+        for (String record : List.of(big, huge)) {
+            BatchResult r = assertSame(backend, reference, FormatSamples.commits(), batch(lines(concat(FormatSamples.JSON_GOOD, new String[] {record}))));
+            assertEquals(CpuBackend.NAME, r.backend());
+        }
+    }
+
+    @Test
+    void shouldCountWordsOfJsonTextAsTheCpu() {
+        for (boolean lowercase : new boolean[] {true, false}) {
+            assertSameOwn(FormatSamples.jsonWords(lowercase), batch(lines(FormatSamples.ASCII_TEXTS)));
+        }
+    }
+
+    @Test
+    void shouldCountNonAsciiWordsOfJsonTextAsTheCpu() {
+        for (boolean lowercase : new boolean[] {true, false}) {
+            assertSameOwn(FormatSamples.jsonWords(lowercase), batch(lines(concat(FormatSamples.UNICODE_TEXTS, FormatSamples.ASCII_TEXTS))));
+        }
+    }
+
+    @Test
+    void shouldMatchTheCpuOnTheShippedWordCountConfig() throws IOException {
+        List<byte[]> texts = new ArrayList<>();
+        for (byte[] line : SampleData.nasaLog().subList(0, 20_000)) {
+            String s = new String(line, StandardCharsets.ISO_8859_1).replace("\\", "\\\\").replace("\"", "\\\"");
+            texts.add(("{\"text\":\"" + s + "\"}").getBytes(StandardCharsets.UTF_8));
+        }
+        texts.addAll(lines(FormatSamples.UNICODE_TEXTS));
+        for (Plan plan : FormatSamples.shippedPlans("word-count.conf")) {
+            assertSameOwn(plan, batch(texts));
+        }
+    }
+
+    @Test
+    void shouldMatchTheCpuOnTheShippedGoldenSignalsConfigs() throws IOException {
+        RecordBatch nasa = batch(SampleData.nasaLog().subList(0, 20_000));
+        for (Plan plan : FormatSamples.shippedPlans("golden-signals.conf")) {
+            assertSameOwn(plan, nasa);
+        }
+        for (Plan plan : FormatSamples.shippedPlans("golden-signals-hourly.conf")) {
+            // Event-time windows run on the CPU on every backend.
+            assertSame(plan, nasa);
+        }
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     /**
