@@ -320,6 +320,45 @@ abstract class BackendContract {
         }
     }
 
+    @Test
+    void shouldMatchTheCpuOnGithubCommits() throws IOException {
+        assertSameOwn(FormatSamples.githubPlan(), batch(FormatSamples.githubCommits()));
+    }
+
+    @Test
+    void shouldMatchTheCpuOnTheHiggsCsv() throws IOException {
+        List<byte[]> higgs = FormatSamples.higgsCsv();
+        assertSameOwn(FormatSamples.higgsPlan(), batch(higgs));
+    }
+
+    /**
+     * Records a byte or three away from good ones, one per batch, so that a record the device
+     * would accept and the CPU reject cannot hide behind another that sends its batch to the CPU.
+     */
+    @Test
+    void shouldJudgeEveryMutatedRecordAsTheCpu() {
+        assertJudgedAsTheCpu(FormatSamples.csv(FormatSamples.CSV_COLUMNS), FormatSamples.mutated(FormatSamples.CSV_GOOD, 1_500, 11));
+        assertJudgedAsTheCpu(FormatSamples.commits(), FormatSamples.mutated(FormatSamples.JSON_GOOD, 3_000, 17));
+        assertJudgedAsTheCpu(FormatSamples.jsonWords(true), FormatSamples.mutated(FormatSamples.UNICODE_TEXTS, 500, 23));
+    }
+
+    /**
+     * Each record in a batch of its own, so that a record the device would accept and the CPU
+     * reject cannot hide behind another that sends its batch to the CPU; the records must include
+     * both good and bad ones, and nearly all must run where the backend means to run them.
+     */
+    private void assertJudgedAsTheCpu(Plan plan, List<byte[]> records) {
+        int own = 0;
+        int rejected = 0;
+        for (byte[] record : records) {
+            BatchResult r = assertSame(backend, reference, plan, batch(List.of(record)));
+            own += r.backend().equals(ownName()) ? 1 : 0;
+            rejected += r.rejectedCount();
+        }
+        assertTrue(rejected > records.size() / 10 && rejected < records.size(), rejected + " of " + records.size() + " rejected");
+        assertTrue(own >= records.size() * 95 / 100, own + " of " + records.size() + " ran on " + ownName());
+    }
+
     private static String[] concat(String[] a, String[] b) {
         String[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

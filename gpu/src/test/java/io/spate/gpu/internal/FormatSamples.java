@@ -1,10 +1,21 @@
 package io.spate.gpu.internal;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.zip.GZIPInputStream;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 
 import com.typesafe.config.ConfigFactory;
 
@@ -253,6 +264,132 @@ final class FormatSamples {
             return List.of();
         }
         return PipelineConfig.pipelines(ConfigFactory.parseFile(file.toFile()).withFallback(ConfigFactory.load()).resolve()).stream().map(p -> p.plan()).toList();
+    }
+
+    /**
+     * {@code count} records made from {@code seeds} by one to three random byte edits each (delete,
+     * insert or replace with a byte JSON and CSV parsers care about, UTF-8 fragments included); a
+     * fixed seed, so every run sees the same records.
+     */
+    static List<byte[]> mutated(String[] seeds, int count, long seed) {
+        byte[] alphabet = ("{}[]\",:\\ 0123456789eE.-+tfnul'u\t\r\n\u0001".getBytes(StandardCharsets.UTF_8));
+        byte[] utf8 = {(byte) 0xC3, (byte) 0xA9, (byte) 0xFF, (byte) 0xED, (byte) 0xA0, (byte) 0x80, (byte) 0xF0, (byte) 0x9F, (byte) 0xC0};
+        Random random = new Random(seed);
+        List<byte[]> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            List<Byte> b = new ArrayList<>();
+            for (byte x : seeds[random.nextInt(seeds.length)].getBytes(StandardCharsets.UTF_8)) {
+                b.add(x);
+            }
+            for (int e = 1 + random.nextInt(3); e > 0; e--) {
+                byte x = random.nextInt(4) == 0 ? utf8[random.nextInt(utf8.length)] : alphabet[random.nextInt(alphabet.length)];
+                int at = random.nextInt(b.size() + 1);
+                switch (random.nextInt(3)) {
+                    case 0 -> {
+                        if (at < b.size()) {
+                            b.remove(at);
+                        }
+                    }
+                    case 1 -> b.add(at, x);
+                    default -> {
+                        if (at < b.size()) {
+                            b.set(at, x);
+                        }
+                    }
+                }
+            }
+            byte[] record = new byte[b.size()];
+            for (int j = 0; j < record.length; j++) {
+                record[j] = b.get(j);
+            }
+            out.add(record);
+        }
+        return out;
+    }
+
+    /** The GitHub commits under {@code shared/data} as one compact record each, or made-up commits where the file is absent. */
+    static List<byte[]> githubCommits() throws IOException {
+        Optional<Path> file = SampleData.shared("github_commits/github-example-large.json");
+        List<byte[]> out = new ArrayList<>();
+        if (file.isEmpty()) {
+            for (int i = 0; i < 200; i++) {
+                out.add(commit("\"s" + i + "\"", "\"author " + i % 7 + "\"", "\"committer " + i % 3 + "\"", Integer.toString(i), "1." + i, "1")
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+            return out;
+        }
+        byte[] all = Files.readAllBytes(file.get());
+        try (JsonParser p = new JsonFactory().createParser(all)) {
+            if (p.nextToken() != JsonToken.START_ARRAY) {
+                throw new IOException(file.get() + " is not a JSON array");
+            }
+            while (p.nextToken() == JsonToken.START_OBJECT) {
+                int from = (int) p.currentTokenLocation().getByteOffset();
+                p.skipChildren();
+                int to = (int) p.currentLocation().getByteOffset();
+                out.add(Arrays.copyOfRange(all, from, to));
+            }
+        }
+        return out;
+    }
+
+    /** Who commits, whose commits they are, and the words of the messages. */
+    static Plan githubPlan() {
+        JsonFormat format = new JsonFormat(List.of(new Field("sha", ColumnType.UTF8), new Field("commit.author.name", ColumnType.UTF8),
+                new Field("commit.committer.name", ColumnType.UTF8), new Field("commit.message", ColumnType.UTF8),
+                new Field("commit.comment_count", ColumnType.LONG)));
+        return Plan.of(format,
+                Query.builder("pairs").groupBy("commit.committer.name", "commit.author.name").count("n").sum("commit.comment_count", "comments").build(),
+                Query.builder("words").tokenize("commit.message", "word", true).groupBy("word").count("n").build());
+    }
+
+    /** The HIGGS sample under {@code shared/data} (a header, then 4,999 events), or a few made-up events where it is absent. */
+    static List<byte[]> higgsCsv() throws IOException {
+        Optional<Path> file = SampleData.shared("atlas_higgs_2014/train_sml_bg.csv.gz");
+        List<byte[]> out = new ArrayList<>();
+        if (file.isEmpty()) {
+            out.add(higgsHeader().getBytes(StandardCharsets.UTF_8));
+            for (int i = 0; i < 100; i++) {
+                StringBuilder row = new StringBuilder(Integer.toString(100_000 + i));
+                for (int f = 0; f < 30; f++) {
+                    row.append(',').append(f % 5 == 0 ? "-999.0" : (i * 7 + f) % 113 + "." + i % 10);
+                }
+                row.append(',').append(i % 3 + 0.25).append(',').append(i % 2 == 0 ? "b" : "s").append(",t,").append(1.5 + i);
+                out.add(row.toString().getBytes(StandardCharsets.UTF_8));
+            }
+            return out;
+        }
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(file.get())), StandardCharsets.UTF_8))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                out.add(line.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+
+    private static String higgsHeader() {
+        StringBuilder h = new StringBuilder("EventId");
+        for (String f : List.of("DER_mass_MMC", "DER_mass_transverse_met_lep", "DER_mass_vis", "DER_pt_h", "DER_deltaeta_jet_jet",
+                "DER_mass_jet_jet", "DER_prodeta_jet_jet", "DER_deltar_tau_lep", "DER_pt_tot", "DER_sum_pt", "DER_pt_ratio_lep_tau",
+                "DER_met_phi_centrality", "DER_lep_eta_centrality", "PRI_tau_pt", "PRI_tau_eta", "PRI_tau_phi", "PRI_lep_pt", "PRI_lep_eta",
+                "PRI_lep_phi", "PRI_met", "PRI_met_phi", "PRI_met_sumet", "PRI_jet_num", "PRI_jet_leading_pt", "PRI_jet_leading_eta",
+                "PRI_jet_leading_phi", "PRI_jet_subleading_pt", "PRI_jet_subleading_eta", "PRI_jet_subleading_phi", "PRI_jet_all_pt")) {
+            h.append(',').append(f);
+        }
+        return h.append(",Weight,Label,KaggleSet,KaggleWeight").toString();
+    }
+
+    /** Per label and jet count: events, weights, mass statistics; the columns typed from the header line. */
+    static Plan higgsPlan() {
+        List<Field> columns = new ArrayList<>();
+        for (Field f : DelimitedFormat.columnsFromHeader(higgsHeader(), (byte) ',')) {
+            boolean text = f.name().equals("Label") || f.name().equals("KaggleSet");
+            columns.add(new Field(f.name(), f.name().equals("EventId") ? ColumnType.LONG : text ? ColumnType.UTF8 : ColumnType.DOUBLE));
+        }
+        return Plan.of(DelimitedFormat.csv(columns),
+                Query.builder("labels").groupBy("Label").count("n").sum("Weight", "weight").mean("DER_mass_MMC", "mass")
+                        .min("PRI_tau_pt", "min_tau_pt").max("PRI_tau_pt", "max_tau_pt").max("EventId", "last").build(),
+                Query.builder("jets").where("DER_mass_MMC > -999").groupBy("PRI_jet_num", "Label").count("n").mean("KaggleWeight", "kw").build());
     }
 
     private FormatSamples() {
