@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -357,6 +358,51 @@ abstract class BackendContract {
         }
         assertTrue(rejected > records.size() / 10 && rejected < records.size(), rejected + " of " + records.size() + " rejected");
         assertTrue(own >= records.size() * 95 / 100, own + " of " + records.size() + " ran on " + ownName());
+    }
+
+    @Test
+    void shouldJudgeGarbageHugeAndOddRecordsAsTheCpu() {
+        Random random = new Random(29);
+        List<byte[]> records = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            byte[] garbage = new byte[1 + random.nextInt(300)];
+            random.nextBytes(garbage);
+            records.add(garbage);
+        }
+        records.addAll(lines(FormatSamples.JSON_GOOD));
+        records.add(FormatSamples.commit("\"s\"", "\"" + "x".repeat(200_000) + "\"", "\"b\"", "1", "1", "1").getBytes(StandardCharsets.UTF_8));
+        records.add(("\u0000" + FormatSamples.JSON_GOOD[0]).getBytes(StandardCharsets.UTF_8));
+        records.add((FormatSamples.JSON_GOOD[0] + "\u0000").getBytes(StandardCharsets.UTF_8));
+        assertJudgedAsTheCpu(FormatSamples.commits(), records);
+        List<byte[]> csv = new ArrayList<>(records.subList(0, 200));
+        csv.addAll(lines(FormatSamples.CSV_GOOD));
+        csv.add(("a.com,200,1,0.5,\"" + "y\"\"".repeat(50_000) + "\"").getBytes(StandardCharsets.UTF_8));
+        assertJudgedAsTheCpu(FormatSamples.csv(FormatSamples.CSV_COLUMNS), csv);
+    }
+
+    @Test
+    void shouldMatchTheCpuOnAByteOrderMarkWhereverItRuns() {
+        // Jackson skips a leading UTF-8 byte order mark; the device rejects it and the CPU decoder's acceptance sends the batch to the CPU.
+        assertSame(FormatSamples.commits(), batch(lines("\uFEFF" + FormatSamples.JSON_GOOD[0], FormatSamples.JSON_GOOD[1])));
+    }
+
+    @Test
+    void shouldKeepRunningDoubleAggregatesAcrossBatchesAsTheCpu() {
+        Plan plan = Plan.of(DelimitedFormat.csv(FormatSamples.CSV_COLUMNS),
+                Query.builder("hosts").groupBy("host").count("n").sum("latency", "total").min("latency", "fastest")
+                        .max("latency", "slowest").mean("latency", "mean").having("n >= 2").running().build());
+        for (int i = 0; i < 3; i++) {
+            assertSameOwn(plan, batch(lines(concat(FormatSamples.CSV_GOOD, FormatSamples.CSV_BAD))));
+        }
+    }
+
+    @Test
+    void shouldCountWordsOfAQuotedCsvColumnAsTheCpu() {
+        for (boolean lowercase : new boolean[] {true, false}) {
+            Plan plan = Plan.of(DelimitedFormat.csv(FormatSamples.CSV_COLUMNS),
+                    Query.builder("words").tokenize("note", "word", lowercase).groupBy("word").count("n").build());
+            assertSameOwn(plan, batch(lines(concat(FormatSamples.CSV_GOOD, new String[] {"x,1,1,1,\"\"\"Caf\u00c9\"\" caf\u00e9, CAFE\""}))));
+        }
     }
 
     private static String[] concat(String[] a, String[] b) {
