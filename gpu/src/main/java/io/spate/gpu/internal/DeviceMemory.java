@@ -22,7 +22,7 @@ final class DeviceMemory implements AutoCloseable {
     enum Dev { DATA_0, DATA_1, BOUNDS_0, BOUNDS_1, STARTS, LENGTHS, LONGS, REASON, ARENA_USED, FORMAT, DESC, LITERALS, SLOT_ROW, FIRST_ROW, COUNTS, ACC, OUT_COUNT, OUT, TOTALS }
 
     /** The pinned host buffers: where a heap batch's payload and bounds are staged, per slot, then the small ones. */
-    enum Host { DATA_0, DATA_1, BOUNDS_0, BOUNDS_1, REASON, OUT, SMALL, FORMAT }
+    enum Host { DATA_0, DATA_1, BOUNDS_0, BOUNDS_1, REASON, ARENA_USED, OUT, SMALL, FORMAT }
 
     static Dev data(int slot) {
         return slot == 0 ? Dev.DATA_0 : Dev.DATA_1;

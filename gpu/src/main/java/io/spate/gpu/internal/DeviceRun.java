@@ -138,6 +138,8 @@ final class DeviceRun {
         decode.launch(device, memory, new DeviceDecode.Buffers(data, bounds, n, bytes, starts, lengths, longs, reason, arenaUsed));
         ByteBuffer hostReason = memory.pinned(DeviceMemory.Host.REASON, n);
         JCudaDriver.cuMemcpyDtoHAsync(memory.pinnedPointer(DeviceMemory.Host.REASON), reason, n, device.stream(0));
+        ByteBuffer hostArenaUsed = memory.pinned(DeviceMemory.Host.ARENA_USED, 4);
+        JCudaDriver.cuMemcpyDtoHAsync(memory.pinnedPointer(DeviceMemory.Host.ARENA_USED), arenaUsed, 4, device.stream(0));
         List<long[]> rows = new ArrayList<>();
         for (DeviceQuery q : queries) {
             rows.add(q.wordColumn >= 0 ? words(q, n, data, starts, lengths, reason)
@@ -148,7 +150,7 @@ final class DeviceRun {
         if (verdicts.whyCpu() != null) {
             return new Result(null, null, null, verdicts.whyCpu());
         }
-        HostBytes text = new HostBytes(batch.payload(), bytes, decode.rewrites() ? arena(data, bytes, arenaUsed) : new byte[0]);
+        HostBytes text = new HostBytes(batch.payload(), bytes, arena(data, bytes, hostArenaUsed.getInt(0)));
         List<Groups> out = new ArrayList<>();
         for (int i = 0; i < queries.size(); i++) {
             DeviceQuery q = queries.get(i);
@@ -159,13 +161,11 @@ final class DeviceRun {
         return new Result(out, verdicts.rejected(), verdicts.reasons());
     }
 
-    /** The arena the decode wrote after the batch bytes (two small synchronous copies, the second only when it is used). */
-    private byte[] arena(CUdeviceptr data, int bytes, CUdeviceptr arenaUsed) {
-        int[] used = new int[1];
-        JCudaDriver.cuMemcpyDtoH(Pointer.to(used), arenaUsed, 4);
-        byte[] arena = new byte[used[0]];
-        if (used[0] > 0) {
-            JCudaDriver.cuMemcpyDtoH(Pointer.to(arena), data.withByteOffset(bytes), used[0]);
+    /** The {@code used} bytes the decode wrote into the arena after the batch bytes (one synchronous copy, only when it wrote any). */
+    private static byte[] arena(CUdeviceptr data, int bytes, int used) {
+        byte[] arena = new byte[used];
+        if (used > 0) {
+            JCudaDriver.cuMemcpyDtoH(Pointer.to(arena), data.withByteOffset(bytes), used);
         }
         return arena;
     }

@@ -224,6 +224,9 @@ abstract class BackendContract {
         }
         try (ComputeBackend colliding = collidingBackend()) {
             assertSame(colliding, reference, GOLDEN, batch(lines));
+            assertSame(colliding, reference, FormatSamples.csv(FormatSamples.CSV_COLUMNS),
+                    batch(FormatSamples.mutated(FormatSamples.CSV_GOOD, 3_000, 31)));
+            assertSame(colliding, reference, FormatSamples.jsonWords(true), batch(lines(FormatSamples.UNICODE_TEXTS)));
         }
     }
 
