@@ -20,12 +20,7 @@ final class ClfDeviceDecode extends DeviceDecode {
         ClfDecoder.NO_CLOSE_QUOTE, ClfDecoder.NO_STATUS, ClfDecoder.BAD_STATUS, ClfDecoder.BIG_STATUS, ClfDecoder.BAD_BYTES, ClfDecoder.BIG_BYTES};
 
     ClfDeviceDecode() {
-        super(new ClfFormat().schema());
-    }
-
-    @Override
-    boolean rewrites() {
-        return false;
+        super(new ClfFormat(), new ClfFormat().schema());
     }
 
     @Override

@@ -27,7 +27,7 @@ final class DelimitedDeviceDecode extends DeviceDecode {
     private final RejectReasons reasons;
 
     DelimitedDeviceDecode(DelimitedFormat format, List<Field> fields) {
-        super(fields);
+        super(format, fields);
         this.format = format;
         List<Field> columns = format.columns();
         spec = new int[2 * columns.size()];
@@ -39,11 +39,6 @@ final class DelimitedDeviceDecode extends DeviceDecode {
         }
         header = format.skipHeader() ? format.headerLine().getBytes(StandardCharsets.UTF_8) : new byte[0];
         reasons = new RejectReasons(format, fields);
-    }
-
-    @Override
-    boolean rewrites() {
-        return format.quoted();
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.spate.frame.ColumnType;
 import io.spate.plan.ClfFormat;
 import io.spate.plan.DelimitedFormat;
 import io.spate.plan.Field;
+import io.spate.plan.InputFormat;
 import io.spate.plan.JsonFormat;
 import io.spate.plan.Plan;
 
@@ -41,9 +42,20 @@ abstract class DeviceDecode {
     }
 
     private final List<Field> fields;
+    private final boolean rewrites;
 
-    DeviceDecode(List<Field> fields) {
+    DeviceDecode(InputFormat format, List<Field> fields) {
         this.fields = List.copyOf(fields);
+        this.rewrites = rewrites(format);
+    }
+
+    /**
+     * Whether the decode kernel of {@code format} may rewrite strings into the arena, which doubles
+     * the device data buffer: the one answer both the batch's copy ahead ({@link DeviceRun#stage})
+     * and its run go by, so the run never has to grow (and so lose) a staged buffer.
+     */
+    static boolean rewrites(InputFormat format) {
+        return format instanceof JsonFormat || format instanceof DelimitedFormat d && d.quoted();
     }
 
     /** Why the device cannot decode {@code plan}'s format, or empty when it can. */
@@ -116,8 +128,10 @@ abstract class DeviceDecode {
         return fields.size() - strings();
     }
 
-    /** Whether the kernel may rewrite strings into the arena (which doubles the data buffer). */
-    abstract boolean rewrites();
+    /** Whether the kernel may rewrite strings into the arena ({@link #rewrites(InputFormat)}). */
+    final boolean rewrites() {
+        return rewrites;
+    }
 
     /** Queues the decode kernel on the compute stream (after the batch's copy). */
     abstract void launch(GpuDevice device, DeviceMemory memory, Buffers b);

@@ -94,11 +94,8 @@ public final class GpuBackend implements ComputeBackend {
         if (device == null || rerunOnCpu || slotOf(batch) >= 0 || DeviceQuery.whyNot(plan).isPresent()) {
             return;
         }
-        if (program == null || !program.runs(plan)) {
-            program = new DevicePlan(plan);
-        }
         try {
-            stage(batch);
+            stage(batch, plan);
         } catch (GpuCapacityException e) {
             // Not staged: execute tries again, and runs the batch on the CPU if it still does not fit.
         } catch (CudaException | LinkageError e) {
@@ -118,10 +115,10 @@ public final class GpuBackend implements ComputeBackend {
     }
 
     /** Queues the copy of {@code batch} into a free slot, first giving up the older staged batch if both are taken. */
-    private DeviceRun.Staged stage(RecordBatch batch) {
+    private DeviceRun.Staged stage(RecordBatch batch, Plan plan) {
         int slot = staged[0] == null ? 0 : staged[1] == null ? 1 : 1 - newest;
         drop(slot);
-        staged[slot] = DeviceRun.stage(device, memory, batch, slot, program.decode().rewrites());
+        staged[slot] = DeviceRun.stage(device, memory, batch, slot, DeviceDecode.rewrites(plan.format()));
         newest = slot;
         return staged[slot];
     }
@@ -182,7 +179,7 @@ public final class GpuBackend implements ComputeBackend {
             }
             DeviceRun.Staged mine = take(batch);
             if (mine == null) {
-                mine = take(stage(batch).batch());
+                mine = take(stage(batch, plan).batch());
             }
             try {
                 result = new DeviceRun(device, memory, program.decode(), program.queries(), hashMask).run(mine);

@@ -36,7 +36,7 @@ final class JsonDeviceDecode extends DeviceDecode {
     private final RejectReasons reasons;
 
     JsonDeviceDecode(JsonFormat format, List<Field> fields) {
-        super(fields);
+        super(format, fields);
         rootMustBeObject = format.field(".").isEmpty();
         List<int[]> tree = new ArrayList<>();
         List<String> keys = new ArrayList<>();
@@ -92,11 +92,6 @@ final class JsonDeviceDecode extends DeviceDecode {
             }
         }
         return Optional.empty();
-    }
-
-    @Override
-    boolean rewrites() {
-        return true;
     }
 
     @Override
