@@ -408,6 +408,13 @@ abstract class BackendContract {
         }
     }
 
+    @Test
+    void shouldMatchTheCpuOnTheBenchWorkloads() throws IOException {
+        for (BenchWorkload w : BenchWorkload.values()) {
+            assertSameOwn(w.plan(), w.batch(SampleData.nasaLog(), 20_000));
+        }
+    }
+
     private static String[] concat(String[] a, String[] b) {
         String[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
