@@ -81,6 +81,34 @@ static inline float atomicAdd(float* address, float value) {
     }
 }
 
+static inline double atomicAdd(double* address, double value) {
+    unsigned long long* bits = (unsigned long long*) address;
+    unsigned long long old = __atomic_load_n(bits, __ATOMIC_SEQ_CST);
+    while (true) {
+        double d;
+        __builtin_memcpy(&d, &old, sizeof d);
+        d += value;
+        unsigned long long sum;
+        __builtin_memcpy(&sum, &d, sizeof d);
+        if (__atomic_compare_exchange_n(bits, &old, sum, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+            __builtin_memcpy(&d, &old, sizeof d);
+            return d;
+        }
+    }
+}
+
+static inline double __longlong_as_double(long long bits) {
+    double d;
+    __builtin_memcpy(&d, &bits, sizeof d);
+    return d;
+}
+
+static inline long long __double_as_longlong(double d) {
+    long long bits;
+    __builtin_memcpy(&bits, &d, sizeof bits);
+    return bits;
+}
+
 template <typename T>
 static inline T atomicCAS(T* address, typename spate_same<T>::type compare, typename spate_same<T>::type value) {
     __atomic_compare_exchange_n(address, &compare, value, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);

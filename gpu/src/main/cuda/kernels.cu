@@ -1,5 +1,5 @@
-// Spate device kernels: CLF field splitting, filter + hash group-by + aggregate, word count;
-// model inference in inference.cu (included at the end).
+// Spate device kernels: CLF field splitting, filter + hash group-by + aggregate, word count; the
+// delimited and JSON decode kernels and model inference live in the files included below.
 //
 // Built into one fatbin resource (sm_80 and sm_90 cubins, compute_90 PTX) by the gpu module's
 // `nvcc` Maven profile:
@@ -7,14 +7,19 @@
 //        -gencode arch=compute_90,code=compute_90 -o spate-kernels.fatbin kernels.cu
 // Every kernel is extern "C" so the host finds it by its plain name (cuModuleGetFunction).
 //
-// Layouts shared with the host (io.spate.gpu.internal.DeviceLayout):
-//   starts/lengths: int[CLF_STRINGS][n]  field f of record r at [f * n + r]
-//   longs:          long long[CLF_LONGS][n]
-//   reason:         unsigned char[n], 0 = decoded, else the index of the reject reason
+// The decoded layout every format's decode kernel writes, and every later kernel reads
+// (io.spate.gpu.internal.DeviceDecode on the host):
+//   data:           the batch bytes; for formats that rewrite strings (quoted CSV, JSON escapes)
+//                   followed by an arena of the same size, where rewritten strings are written
+//   starts/lengths: int[strings][n]  string column c of record r at [c * n + r], into data
+//   longs:          long long[numbers][n]  number columns: long values, or double bits (KIND_DOUBLE)
+//   reason:         unsigned char[n], 0 = decoded, else a CLF reason index or a DECODE_* verdict
 //   group tables:   slot_row[cap] (-1 empty), first_row[cap], counts[cap], acc[aggs][cap]
 // Kernels never launch with zero blocks: the host skips empty work.
 
 #include "spate_kernels.cuh"
+#include "delimited.cu"
+#include "json.cu"
 
 // ---------------------------------------------------------------------------------------------
 // CLF decoding: one thread per record, the exact checks of io.spate.internal.codec.ClfDecoder.
@@ -244,6 +249,12 @@ __device__ static bool same_bytes(const unsigned char* d, int a, int b, int leng
     return true;
 }
 
+// Maps double bits to a long that orders as Double.compare orders the doubles (-0.0 below 0.0;
+// the decoders never make NaN), and back: the same map, as it is an involution.
+__device__ static long long ordered(long long bits) {
+    return bits >= 0 ? bits : bits ^ SPATE_LLONG_MAX;
+}
+
 // -1, 0 or 1 as Arrays.compareUnsigned of d[from, from+length) with lit[0, lit_length).
 __device__ static int compare_unsigned(const unsigned char* d, int from, int length, const unsigned char* lit, int lit_length) {
     int common = min(length, lit_length);
@@ -259,11 +270,15 @@ __device__ static int compare_unsigned(const unsigned char* d, int from, int len
 
 // ---------------------------------------------------------------------------------------------
 // Group-by over decoded CLF records. A query is described by desc (long longs):
-//   filters: DESC_FILTER_WORDS each: kind (0 string, 1 long), column, passes (bit cmp+1 set when
-//            that comparison passes), equality-only flag, literal (long value, or offset into
-//            literals), literal length
+//   filters: DESC_FILTER_WORDS each: kind (KIND_*), column, passes (bit cmp+1 set when that
+//            comparison passes), equality-only flag, literal (long value, double bits, or offset
+//            into literals), literal length
 //   keys:    DESC_KEY_WORDS each: kind, column
-//   aggs:    DESC_AGG_WORDS each: function (AGG_*), long column (-1 for count)
+//   aggs:    DESC_AGG_WORDS each: function (AGG_*), number column (-1 for count), kind
+// Double accumulators: min and max hold ordered() bits, so that the integer atomics give exactly
+// Math.min/Math.max; sums (and means) are atomic double adds, whose rounding depends on the order
+// of the adds: equal to the CPU's sum within a relative 1e-9 for the data Spate serves, not bit
+// for bit.
 
 __device__ static bool passes_filters(const unsigned char* data, const int* starts, const int* lengths, const long long* longs,
                                       long long n, int row, const long long* desc, int nf, const unsigned char* literals) {
@@ -273,9 +288,14 @@ __device__ static bool passes_filters(const unsigned char* data, const int* star
         int col = (int) w[1];
         int passes = (int) w[2];
         int cmp;
-        if (kind == KIND_LONG) {
+        if (kind != KIND_STRING) {
             long long v = longs[col * n + row];
-            cmp = v < w[4] ? -1 : (v == w[4] ? 0 : 1);
+            long long lit = w[4];
+            if (kind == KIND_DOUBLE) {
+                v = ordered(v);
+                lit = ordered(lit);
+            }
+            cmp = v < lit ? -1 : (v == lit ? 0 : 1);
         } else {
             int from = starts[col * n + row];
             int length = lengths[col * n + row];
@@ -300,7 +320,7 @@ __device__ static unsigned long long key_hash(const unsigned char* data, const i
     for (int k = 0; k < nk; k++) {
         int kind = (int) keys[k * DESC_KEY_WORDS];
         int col = (int) keys[k * DESC_KEY_WORDS + 1];
-        unsigned long long kh = kind == KIND_LONG
+        unsigned long long kh = kind != KIND_STRING
                 ? mix64((unsigned long long) longs[col * n + row] * 0x9E3779B97F4A7C15ULL + 0xC2B2AE3D27D4EB4FULL)
                 : hash_bytes(data, starts[col * n + row], lengths[col * n + row], 0);
         h = combine(h, kh);
@@ -313,7 +333,8 @@ __device__ static bool same_key(const unsigned char* data, const int* starts, co
     for (int k = 0; k < nk; k++) {
         int kind = (int) keys[k * DESC_KEY_WORDS];
         int col = (int) keys[k * DESC_KEY_WORDS + 1];
-        if (kind == KIND_LONG) {
+        if (kind != KIND_STRING) {
+            // Double keys are equal when their bits are, as Double.doubleToLongBits compares them.
             if (longs[col * n + a] != longs[col * n + b]) {
                 return false;
             }
@@ -340,7 +361,14 @@ extern "C" __global__ void group_init(int cap, int* slot_row, int* first_row, un
     counts[pos] = 0ULL;
     for (int a = 0; a < na; a++) {
         int fn = (int) aggs[a * DESC_AGG_WORDS];
-        acc[(long long) a * cap + pos] = fn == AGG_MIN ? SPATE_LLONG_MAX : (fn == AGG_MAX ? SPATE_LLONG_MIN : 0LL);
+        long long identity = 0LL;
+        if (aggs[a * DESC_AGG_WORDS + 2] == KIND_DOUBLE) {
+            // Math.min starts from +Infinity, Math.max from -Infinity; a double 0.0 has all bits 0.
+            identity = fn == AGG_MIN ? ordered(0x7FF0000000000000LL) : (fn == AGG_MAX ? ordered((long long) 0xFFF0000000000000ULL) : 0LL);
+        } else {
+            identity = fn == AGG_MIN ? SPATE_LLONG_MAX : (fn == AGG_MAX ? SPATE_LLONG_MIN : 0LL);
+        }
+        acc[(long long) a * cap + pos] = identity;
     }
 }
 
@@ -392,7 +420,15 @@ extern "C" __global__ void group_insert(int n, const unsigned char* data, const 
         }
         long long v = longs[aggs[a * DESC_AGG_WORDS + 1] * stride + row];
         long long* slot = &acc[(long long) a * cap + pos];
-        if (fn == AGG_MIN) {
+        if (aggs[a * DESC_AGG_WORDS + 2] == KIND_DOUBLE) {
+            if (fn == AGG_MIN) {
+                atomicMin(slot, ordered(v));
+            } else if (fn == AGG_MAX) {
+                atomicMax(slot, ordered(v));
+            } else {
+                atomicAdd((double*) slot, __longlong_as_double(v));
+            }
+        } else if (fn == AGG_MIN) {
             atomicMin(slot, v);
         } else if (fn == AGG_MAX) {
             atomicMax(slot, v);
@@ -423,7 +459,7 @@ extern "C" __global__ void group_compact(int cap, int n, const int* slot_row, co
     for (int k = 0; k < nk; k++) {
         int kind = (int) keys[k * DESC_KEY_WORDS];
         long long col = keys[k * DESC_KEY_WORDS + 1];
-        o[2 + k] = kind == KIND_LONG ? longs[col * n + row]
+        o[2 + k] = kind != KIND_STRING ? longs[col * n + row]
                 : (((long long) starts[col * n + row]) << 32) | (long long) (unsigned int) lengths[col * n + row];
     }
     for (int a = 0; a < na; a++) {
@@ -433,14 +469,14 @@ extern "C" __global__ void group_compact(int cap, int n, const int* slot_row, co
 
 // ---------------------------------------------------------------------------------------------
 // Word count over one string column (Tokenize): a word is a maximal run of ASCII letters, digits,
-// '_' and bytes >= 0x80. Lower-casing folds ASCII only; the host sends batches with non-ASCII
-// words to the CPU when lower-casing, which it learns from totals[1].
+// '_' and bytes >= 0x80. Lower-casing folds ASCII letters only; the host lower-cases the distinct
+// non-ASCII words by Unicode rules and merges the groups that become one (WordGroups).
 
 __device__ static bool is_word_byte(unsigned char b) {
     return b >= 0x80 || (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b == '_';
 }
 
-// totals[0] += words, totals[1] += words with a byte >= 0x80.
+// totals[0] += words (the host sizes the word table with it).
 extern "C" __global__ void words_count(int n, const unsigned char* data, const int* starts, const int* lengths,
                                        const unsigned char* reason, int col, unsigned long long* totals) {
     long long row_ll = (long long) blockIdx.x * blockDim.x + threadIdx.x;
@@ -454,27 +490,20 @@ extern "C" __global__ void words_count(int n, const unsigned char* data, const i
     int p = starts[(long long) col * n + row];
     int end = p + lengths[(long long) col * n + row];
     unsigned long long words = 0;
-    unsigned long long non_ascii = 0;
     while (p < end) {
         while (p < end && !is_word_byte(data[p])) {
             p++;
         }
-        bool ascii = true;
         int from = p;
         while (p < end && is_word_byte(data[p])) {
-            ascii = ascii && data[p] < 0x80;
             p++;
         }
         if (p > from) {
             words++;
-            non_ascii += ascii ? 0 : 1;
         }
     }
     if (words > 0) {
         atomicAdd(&totals[0], words);
-    }
-    if (non_ascii > 0) {
-        atomicAdd(&totals[1], non_ascii);
     }
 }
 

@@ -39,12 +39,22 @@
 #define CLF_BAD_BYTES 14
 #define CLF_BIG_BYTES 15
 
+// Verdicts of the decode kernels of formats whose reasons the host words (delimited, JSON):
+// DECODE_REJECT: malformed, the host asks the CPU decoder why; DECODE_SKIP: a header line, neither
+// accepted nor rejected; DECODE_HOST: well-formed, but the device cannot give the CPU's exact value
+// (a double that needs Double.parseDouble's slow path, an escaped key): the batch goes to the CPU.
+#define DECODE_REJECT 200
+#define DECODE_SKIP 254
+#define DECODE_HOST 255
+
 // Query descriptor words.
 #define DESC_FILTER_WORDS 6
 #define DESC_KEY_WORDS 2
-#define DESC_AGG_WORDS 2
+#define DESC_AGG_WORDS 3
 #define KIND_STRING 0
 #define KIND_LONG 1
+// A double column: its 8-byte words in the numeric columns are the IEEE bits.
+#define KIND_DOUBLE 2
 #define AGG_COUNT 0
 #define AGG_SUM 1
 #define AGG_MIN 2

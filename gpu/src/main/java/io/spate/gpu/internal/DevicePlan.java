@@ -28,17 +28,19 @@ final class DevicePlan {
 
     private final Plan plan;
     private final Plan perBatch;
+    private final DeviceDecode decode;
     private final List<DeviceQuery> queries = new ArrayList<>();
     private final List<QueryFinish> finishes = new ArrayList<>();
     private final boolean[] hiddenCount;
 
     DevicePlan(Plan plan) {
         this.plan = plan;
+        this.decode = DeviceDecode.of(plan);
         List<Query> twins = new ArrayList<>();
         hiddenCount = new boolean[plan.queries().size()];
         for (int i = 0; i < plan.queries().size(); i++) {
             Query q = plan.queries().get(i);
-            queries.add(DeviceQuery.of(q));
+            queries.add(DeviceQuery.of(q, decode));
             finishes.add(new QueryFinish(q, plan.format()));
             List<Aggregate> aggs = new ArrayList<>(q.aggregates());
             hiddenCount[i] = aggs.stream().noneMatch(a -> a.fn() == AggFn.COUNT);
@@ -55,6 +57,10 @@ final class DevicePlan {
         return plan == other || plan.equals(other);
     }
 
+    DeviceDecode decode() {
+        return decode;
+    }
+
     List<DeviceQuery> queries() {
         return queries;
     }
@@ -65,9 +71,9 @@ final class DevicePlan {
     }
 
     /** The batch's per-batch groups computed by {@code cpu} (a backend kept for this plan's twin). */
-    ClfDeviceRun.Result onCpu(CpuBackend cpu, RecordBatch batch) {
+    DeviceRun.Result onCpu(CpuBackend cpu, RecordBatch batch) {
         BatchResult r = cpu.execute(perBatch, batch);
-        List<ClfDeviceRun.Groups> groups = new ArrayList<>();
+        List<DeviceRun.Groups> groups = new ArrayList<>();
         for (int i = 0; i < plan.queries().size(); i++) {
             Frame f = r.frames().get(i);
             Query q = plan.queries().get(i);
@@ -84,9 +90,9 @@ final class DevicePlan {
             if (hiddenCount[i]) {
                 columns.remove(columns.size() - 1);
             }
-            groups.add(new ClfDeviceRun.Groups(new Frame(columns, f.keyCount(), f.rows()), c));
+            groups.add(new DeviceRun.Groups(new Frame(columns, f.keyCount(), f.rows()), c));
         }
-        return new ClfDeviceRun.Result(groups, r.rejected(), r.reasons());
+        return new DeviceRun.Result(groups, r.rejected(), r.reasons());
     }
 
     private static String firstCountAlias(Query q) {
@@ -94,7 +100,7 @@ final class DevicePlan {
     }
 
     /** The batch's result from its per-batch groups: the host finish of each query. */
-    BatchResult finish(RecordBatch batch, ClfDeviceRun.Result result, String backend) {
+    BatchResult finish(RecordBatch batch, DeviceRun.Result result, String backend) {
         List<Frame> frames = new ArrayList<>();
         for (int i = 0; i < finishes.size(); i++) {
             frames.add(finishes.get(i).finish(result.groups().get(i)));

@@ -63,9 +63,10 @@ public final class GpuBackend implements ComputeBackend {
     private DevicePlan program;
     private boolean rerunOnCpu;
     private boolean loggedCapacity;
+    private boolean loggedBatchOnCpu;
     private long deviceFaults;
     /** Batches whose copy is queued, by device slot; the newest is the one {@link #prepare} was last told of. */
-    private final ClfDeviceRun.Staged[] staged = new ClfDeviceRun.Staged[GpuDevice.SLOTS];
+    private final DeviceRun.Staged[] staged = new DeviceRun.Staged[GpuDevice.SLOTS];
     private int newest = -1;
 
     /** A backend with a context on the configured device, made now. */
@@ -103,7 +104,7 @@ public final class GpuBackend implements ComputeBackend {
             return;
         }
         try {
-            stage(batch);
+            stage(batch, plan);
         } catch (GpuCapacityException e) {
             // Not staged: execute tries again, and runs the batch on the CPU if it still does not fit.
         } catch (CudaException | LinkageError e) {
@@ -123,28 +124,28 @@ public final class GpuBackend implements ComputeBackend {
     }
 
     /** Queues the copy of {@code batch} into a free slot, first giving up the older staged batch if both are taken. */
-    private ClfDeviceRun.Staged stage(RecordBatch batch) {
+    private DeviceRun.Staged stage(RecordBatch batch, Plan plan) {
         int slot = staged[0] == null ? 0 : staged[1] == null ? 1 : 1 - newest;
         drop(slot);
-        staged[slot] = ClfDeviceRun.stage(device, memory, batch, slot);
+        staged[slot] = DeviceRun.stage(device, memory, batch, slot, DeviceDecode.rewrites(plan.format()));
         newest = slot;
         return staged[slot];
     }
 
     /** The staged copy of {@code batch}, now no longer staged, or null. */
-    private ClfDeviceRun.Staged take(RecordBatch batch) {
+    private DeviceRun.Staged take(RecordBatch batch) {
         int slot = slotOf(batch);
         if (slot < 0) {
             return null;
         }
-        ClfDeviceRun.Staged s = staged[slot];
+        DeviceRun.Staged s = staged[slot];
         staged[slot] = null;
         return s;
     }
 
     /** Forgets slot {@code slot}'s batch once its copy is done (its staging buffer may be reused after). */
     private void drop(int slot) {
-        ClfDeviceRun.Staged s = staged[slot];
+        DeviceRun.Staged s = staged[slot];
         staged[slot] = null;
         if (s != null && device != null) {
             device.awaitCopy(s.slot());
@@ -185,18 +186,18 @@ public final class GpuBackend implements ComputeBackend {
             rerunOnCpu = false;
             return program.finish(batch, program.onCpu(perBatchTwin, batch), CpuBackend.NAME);
         }
-        ClfDeviceRun.Result result;
+        DeviceRun.Result result;
         try {
             if (device == null) {
                 openDevice();
                 LOG.info("GPU backend restarted on {} after a device fault", device.name());
             }
-            ClfDeviceRun.Staged mine = take(batch);
+            DeviceRun.Staged mine = take(batch);
             if (mine == null) {
-                mine = take(stage(batch).batch());
+                mine = take(stage(batch, plan).batch());
             }
             try {
-                result = new ClfDeviceRun(device, memory, program.queries(), hashMask).run(mine);
+                result = new DeviceRun(device, memory, program.decode(), program.queries(), hashMask).run(mine);
             } catch (GpuCapacityException e) {
                 device.awaitCopy(mine.slot());
                 throw e;
@@ -213,11 +214,12 @@ public final class GpuBackend implements ComputeBackend {
             rerunOnCpu = true;
             throw new GpuDeviceFault("CUDA error on " + batch + ": the context is dropped and the batch goes to the CPU", e);
         }
-        for (ClfDeviceRun.Groups g : result.groups()) {
-            if (g == null) {
-                // A query the device cannot take for this batch (non-ASCII words to lower-case): the whole batch goes to the CPU.
-                return program.finish(batch, program.onCpu(perBatchTwin, batch), CpuBackend.NAME);
+        if (result.whyCpu() != null) {
+            if (!loggedBatchOnCpu) {
+                loggedBatchOnCpu = true;
+                LOG.info("a batch runs on the CPU: {} (said once)", result.whyCpu());
             }
+            return program.finish(batch, program.onCpu(perBatchTwin, batch), CpuBackend.NAME);
         }
         return program.finish(batch, result, NAME);
     }

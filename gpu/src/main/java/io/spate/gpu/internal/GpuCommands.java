@@ -1,8 +1,7 @@
 package io.spate.gpu.internal;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import com.typesafe.config.ConfigFactory;
@@ -10,9 +9,7 @@ import com.typesafe.config.ConfigFactory;
 import io.spate.BatchResult;
 import io.spate.RecordBatch;
 import io.spate.internal.cpu.CpuBackend;
-import io.spate.plan.ClfFormat;
 import io.spate.plan.Plan;
-import io.spate.plan.Query;
 import io.spate.testkit.SampleData;
 
 import picocli.CommandLine.Command;
@@ -61,7 +58,7 @@ public final class GpuCommands implements Callable<Integer> {
      * signals plan, on the GPU (including the H2D copy from pinned memory) and on the CPU backend,
      * on the same batch in the same run.
      */
-    @Command(name = "bench", description = "Measure GB/s of raw NASA log bytes parsed and aggregated, GPU vs CPU")
+    @Command(name = "bench", description = "Measure GB/s of NASA log requests (as CLF, CSV or JSON records) parsed and aggregated, GPU vs CPU")
     public static final class Bench implements Callable<Integer> {
 
         @Option(names = "--records", description = "Records per batch (default: ${DEFAULT-VALUE})", defaultValue = "200000")
@@ -70,19 +67,15 @@ public final class GpuCommands implements Callable<Integer> {
         @Option(names = "--repeat", description = "Timed runs per backend (default: ${DEFAULT-VALUE})", defaultValue = "20")
         int repeat;
 
+        @Option(names = "--format", description = "Record format: clf, csv or json (default: ${DEFAULT-VALUE})", defaultValue = "clf")
+        String format;
+
         @Override
         public Integer call() throws IOException {
-            List<byte[]> lines = SampleData.nasaLog();
-            List<byte[]> batchLines = new ArrayList<>(records);
-            for (int i = 0; i < records; i++) {
-                batchLines.add(lines.get(i % lines.size()));
-            }
-            RecordBatch batch = RecordBatch.of("bench", batchLines);
-            Plan plan = Plan.of(new ClfFormat(),
-                    Query.builder("per-host").groupBy("host").count("requests").sum("bytes", "bytes").max("bytes", "largest").build(),
-                    Query.builder("errors").where("status >= 500").groupBy("path").count("errors").build(),
-                    Query.builder("per-status").groupBy("status").count("requests").mean("bytes", "mean").build());
-            System.out.printf("batch: %,d records, %,d bytes%n", batch.count(), batch.byteSize());
+            BenchWorkload workload = BenchWorkload.valueOf(format.toUpperCase(Locale.ROOT));
+            RecordBatch batch = workload.batch(SampleData.nasaLog(), records);
+            Plan plan = workload.plan();
+            System.out.printf("batch: %,d records, %,d bytes (%s)%n", batch.count(), batch.byteSize(), workload.name().toLowerCase(Locale.ROOT));
             try (CpuBackend cpu = new CpuBackend()) {
                 report("cpu", time(cpu, plan, batch), batch);
             }

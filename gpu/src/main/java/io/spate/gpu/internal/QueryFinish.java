@@ -42,7 +42,7 @@ final class QueryFinish {
     }
 
     /** The query's frame from its per-batch groups; mutates the running state. */
-    Frame finish(ClfDeviceRun.Groups groups) {
+    Frame finish(DeviceRun.Groups groups) {
         Frame f = groups.frame();
         if (state == null && query.having().isEmpty()) {
             return f;

@@ -3,22 +3,30 @@
  * ({@link io.spate.gpu.internal.GpuDetection}), the context and kernels module
  * ({@code GpuDevice}), the pinned staging buffers batches are built in ({@code StagingPool} over
  * {@code PinnedMemory}), the backend's pooled device and pinned buffers ({@code DeviceMemory}), the device form
- * of plans and the batch run ({@code DeviceQuery}, {@code ClfDeviceRun}), model inference on the
- * device ({@code DeviceInference}, {@code DeviceModels}, {@code DeviceMlp}, {@code DeviceRecommender}), the host finish
+ * of plans and the batch run ({@code DeviceQuery}, {@code DeviceRun}, with a format's decode kernel behind {@code DeviceDecode}),
+ * model inference on the device ({@code DeviceInference}, {@code DeviceModels}, {@code DeviceMlp},
+ * {@code DeviceRecommender}), the host finish
  * (running state, having), the backend and its provider, and the {@code gpu-info} and
  * {@code gpu-bench} commands.
  *
- * <p>On the device: CLF decoding with the CPU decoder's exact checks and reject reasons; filters on
- * any CLF field; hash group-by on any CLF fields (strings compared by bytes); count, sum, min, max
- * and mean (sum and count on the device, the division on the host); word count (tokenize) over a
- * CLF string field, grouped by the word, without filters. On the host: running aggregates (merged
- * per batch into {@code RunningState}) and {@code having}. Model inference (classify: the MLP
- * forward pass; recommend: MF scores and top-k per user) runs on the device behind the host's
- * decoding, feature gathering and frames (the CPU backend's, so the frames are the same), the
- * weights uploaded once per plan and context, when the plan's queries keep no state across
- * batches. On the CPU twin: every other format (delimited, JSON) for queries, inference next to
- * running or windowed queries, word counts with filters, and batches whose lower-cased words have
- * non-ASCII letters.
+ * <p>On the device: decoding of CLF, delimited (CSV, TSV, any delimiter, RFC 4180 quotes; doubled
+ * quotes unescaped into an arena after the batch bytes) and JSON (dotted paths, escapes unescaped
+ * into the same arena), each into one decoded layout ({@code DeviceDecode}); CLF's reject reasons
+ * come from the kernel's codes, delimited and JSON reasons from the CPU decoder run over just the
+ * rejected records ({@code RejectReasons}); filters on any decoded field (long, double, string);
+ * hash group-by on any decoded fields (strings compared by bytes, doubles by bits); count, sum, min,
+ * max and mean over long and double columns (double sums are atomic adds, order-dependent within a
+ * relative 1e-9 of the CPU's; double min and max are exact); word count (tokenize) over any string
+ * field, grouped by the word, without filters, non-ASCII words lower-cased and merged on the host
+ * ({@code WordGroups}). On the host: running aggregates (merged per batch into
+ * {@code RunningState}) and {@code having}. Model inference (classify: the MLP forward pass;
+ * recommend: MF scores and top-k per user) runs on the device behind the host's decoding, feature
+ * gathering and frames (the CPU backend's, so the frames are the same), the weights uploaded once
+ * per plan and context, when the plan's queries keep no state across batches. On the CPU twin:
+ * inference next to running or windowed queries, event-time windows, word counts with filters, JSON plans reading more than 64 fields or paths
+ * deeper than 15 keys, and batches holding a value only the CPU parses exactly (a double beyond
+ * the exact fast path, an integer beyond a long read as a double, an escaped JSON key on a wanted
+ * path) or a record the device rejected and the CPU accepts.
  *
  * <p>The data path of a batch the device runs. (1) The provider offers the batch source a
  * {@code StagingPool}: pinned host buffers ({@code cuMemHostAlloc}, portable, in the device's

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,6 +26,7 @@ import io.spate.frame.LongColumn;
 import io.spate.frame.Utf8Column;
 import io.spate.internal.cpu.CpuBackend;
 import io.spate.plan.ClfFormat;
+import io.spate.plan.DelimitedFormat;
 import io.spate.plan.Plan;
 import io.spate.plan.Query;
 import io.spate.spi.ComputeBackend;
@@ -55,6 +58,11 @@ abstract class BackendContract {
 
     /** A backend whose hash table sends every key to the same slot first. */
     abstract ComputeBackend collidingBackend();
+
+    /** The backend name results carry when the plan ran where this backend is meant to run it (the device, for the GPU). */
+    String ownName() {
+        return CpuBackend.NAME;
+    }
 
     @BeforeEach
     void open() {
@@ -90,7 +98,12 @@ abstract class BackendContract {
         assertSame(backend, reference, plan, batch);
     }
 
-    static void assertSame(ComputeBackend tested, ComputeBackend expected, Plan plan, RecordBatch batch) {
+    /** The same result as the CPU's, computed where the backend under test is meant to compute it (not on a CPU fallback). */
+    private void assertSameOwn(Plan plan, RecordBatch batch) {
+        assertEquals(ownName(), assertSame(backend, reference, plan, batch).backend(), "where the batch ran");
+    }
+
+    static BatchResult assertSame(ComputeBackend tested, ComputeBackend expected, Plan plan, RecordBatch batch) {
         BatchResult want = expected.execute(plan, batch);
         BatchResult got = tested.execute(plan, batch);
         assertArrayEquals(want.rejected(), got.rejected(), "rejected rows");
@@ -99,6 +112,7 @@ abstract class BackendContract {
         for (int f = 0; f < want.frames().size(); f++) {
             assertFramesEqual(want.frames().get(f), got.frames().get(f));
         }
+        return got;
     }
 
     static void assertFramesEqual(Frame want, Frame got) {
@@ -213,7 +227,201 @@ abstract class BackendContract {
         }
         try (ComputeBackend colliding = collidingBackend()) {
             assertSame(colliding, reference, GOLDEN, batch(lines));
+            assertSame(colliding, reference, FormatSamples.csv(FormatSamples.CSV_COLUMNS),
+                    batch(FormatSamples.mutated(FormatSamples.CSV_GOOD, 3_000, 31)));
+            assertSame(colliding, reference, FormatSamples.jsonWords(true), batch(lines(FormatSamples.UNICODE_TEXTS)));
         }
+    }
+
+    @Test
+    void shouldDecodeDelimitedRecordsWithDeclaredColumnsAsTheCpu() {
+        assertSameOwn(FormatSamples.csv(FormatSamples.CSV_COLUMNS), batch(lines(FormatSamples.CSV_GOOD)));
+        assertSameOwn(FormatSamples.csv(FormatSamples.CSV_COLUMNS), batch(lines(concat(FormatSamples.CSV_GOOD, FormatSamples.CSV_BAD))));
+    }
+
+    @Test
+    void shouldDecodeDelimitedRecordsWithColumnsFromAHeaderAsTheCpu() {
+        Plan plan = FormatSamples.csv(DelimitedFormat.columnsFromHeader("host,status:long,bytes:long,latency:double,note", (byte) ','));
+        assertSameOwn(plan, batch(lines(concat(FormatSamples.CSV_BAD, FormatSamples.CSV_GOOD))));
+    }
+
+    @Test
+    void shouldTakeQuotesLiterallyInUnquotedDelimitedRecords() {
+        assertSameOwn(FormatSamples.tsv(), batch(lines(FormatSamples.TSV)));
+    }
+
+    @Test
+    void shouldRunABatchWithADoubleOnlyTheCpuParsesExactlyOnTheCpu() {
+        BatchResult r = assertSame(backend, reference, FormatSamples.csv(FormatSamples.CSV_COLUMNS),
+                batch(lines(concat(FormatSamples.CSV_GOOD, new String[] {FormatSamples.CSV_SLOW_DOUBLE}))));
+        assertEquals(CpuBackend.NAME, r.backend());
+    }
+
+    @Test
+    void shouldMatchTheCpuOnGoldenSignalsOverTheNasaLogAsTsv() throws IOException {
+        List<byte[]> tsv = FormatSamples.nasaTsv(40_000);
+        for (int from = 0; from < tsv.size(); from += 20_000) {
+            assertSameOwn(FormatSamples.nasaTsvPlan(), batch(tsv.subList(from, from + 20_000)));
+        }
+    }
+
+    @Test
+    void shouldExtractJsonFieldsAsTheCpu() {
+        assertSameOwn(FormatSamples.commits(), batch(lines(FormatSamples.JSON_GOOD)));
+        List<byte[]> all = lines(concat(FormatSamples.JSON_GOOD, FormatSamples.JSON_BAD));
+        all.add(FormatSamples.jsonBadUtf8());
+        assertSameOwn(FormatSamples.commits(), batch(all));
+    }
+
+    @Test
+    void shouldReadWholeJsonRecordsAsTheCpu() {
+        assertSameOwn(FormatSamples.wholeRecord(), batch(lines(FormatSamples.WHOLE_RECORDS)));
+    }
+
+    @Test
+    void shouldRunABatchWithAJsonNumberOnlyTheCpuParsesExactlyOnTheCpu() {
+        String big = FormatSamples.commit("\"s\"", "\"a\"", "\"b\"", "1", "1e400", "1");
+        String huge = FormatSamples.commit("\"s\"", "\"a\"", "\"b\"", "1", "123456789012345678901234567890", "1");
+        for (String record : List.of(big, huge)) {
+            BatchResult r = assertSame(backend, reference, FormatSamples.commits(), batch(lines(concat(FormatSamples.JSON_GOOD, new String[] {record}))));
+            assertEquals(CpuBackend.NAME, r.backend());
+        }
+    }
+
+    @Test
+    void shouldCountWordsOfJsonTextAsTheCpu() {
+        for (boolean lowercase : new boolean[] {true, false}) {
+            assertSameOwn(FormatSamples.jsonWords(lowercase), batch(lines(FormatSamples.ASCII_TEXTS)));
+        }
+    }
+
+    @Test
+    void shouldCountNonAsciiWordsOfJsonTextAsTheCpu() {
+        for (boolean lowercase : new boolean[] {true, false}) {
+            assertSameOwn(FormatSamples.jsonWords(lowercase), batch(lines(concat(FormatSamples.UNICODE_TEXTS, FormatSamples.ASCII_TEXTS))));
+        }
+    }
+
+    @Test
+    void shouldMatchTheCpuOnTheShippedWordCountConfig() throws IOException {
+        List<byte[]> texts = new ArrayList<>();
+        for (byte[] line : SampleData.nasaLog().subList(0, 20_000)) {
+            String s = new String(line, StandardCharsets.ISO_8859_1).replace("\\", "\\\\").replace("\"", "\\\"");
+            texts.add(("{\"text\":\"" + s + "\"}").getBytes(StandardCharsets.UTF_8));
+        }
+        texts.addAll(lines(FormatSamples.UNICODE_TEXTS));
+        for (Plan plan : FormatSamples.shippedPlans("word-count.conf")) {
+            assertSameOwn(plan, batch(texts));
+        }
+    }
+
+    @Test
+    void shouldMatchTheCpuOnTheShippedGoldenSignalsConfigs() throws IOException {
+        RecordBatch nasa = batch(SampleData.nasaLog().subList(0, 20_000));
+        for (Plan plan : FormatSamples.shippedPlans("golden-signals.conf")) {
+            assertSameOwn(plan, nasa);
+        }
+        for (Plan plan : FormatSamples.shippedPlans("golden-signals-hourly.conf")) {
+            // Event-time windows run on the CPU on every backend.
+            assertSame(plan, nasa);
+        }
+    }
+
+    @Test
+    void shouldMatchTheCpuOnGithubCommits() throws IOException {
+        assertSameOwn(FormatSamples.githubPlan(), batch(FormatSamples.githubCommits()));
+    }
+
+    @Test
+    void shouldMatchTheCpuOnTheHiggsCsv() throws IOException {
+        List<byte[]> higgs = FormatSamples.higgsCsv();
+        assertSameOwn(FormatSamples.higgsPlan(), batch(higgs));
+    }
+
+    /**
+     * Records a byte or three away from good ones, one per batch, so that a record the device
+     * would accept and the CPU reject cannot hide behind another that sends its batch to the CPU.
+     */
+    @Test
+    void shouldJudgeEveryMutatedRecordAsTheCpu() {
+        assertJudgedAsTheCpu(FormatSamples.csv(FormatSamples.CSV_COLUMNS), FormatSamples.mutated(FormatSamples.CSV_GOOD, 1_500, 11));
+        assertJudgedAsTheCpu(FormatSamples.commits(), FormatSamples.mutated(FormatSamples.JSON_GOOD, 3_000, 17));
+        assertJudgedAsTheCpu(FormatSamples.jsonWords(true), FormatSamples.mutated(FormatSamples.UNICODE_TEXTS, 500, 23));
+    }
+
+    /**
+     * Each record in a batch of its own, so that a record the device would accept and the CPU
+     * reject cannot hide behind another that sends its batch to the CPU; the records must include
+     * both good and bad ones, and nearly all must run where the backend means to run them.
+     */
+    private void assertJudgedAsTheCpu(Plan plan, List<byte[]> records) {
+        int own = 0;
+        int rejected = 0;
+        for (byte[] record : records) {
+            BatchResult r = assertSame(backend, reference, plan, batch(List.of(record)));
+            own += r.backend().equals(ownName()) ? 1 : 0;
+            rejected += r.rejectedCount();
+        }
+        assertTrue(rejected > records.size() / 10 && rejected < records.size(), rejected + " of " + records.size() + " rejected");
+        assertTrue(own >= records.size() * 95 / 100, own + " of " + records.size() + " ran on " + ownName());
+    }
+
+    @Test
+    void shouldJudgeGarbageHugeAndOddRecordsAsTheCpu() {
+        Random random = new Random(29);
+        List<byte[]> records = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            byte[] garbage = new byte[1 + random.nextInt(300)];
+            random.nextBytes(garbage);
+            records.add(garbage);
+        }
+        records.addAll(lines(FormatSamples.JSON_GOOD));
+        records.add(FormatSamples.commit("\"s\"", "\"" + "x".repeat(200_000) + "\"", "\"b\"", "1", "1", "1").getBytes(StandardCharsets.UTF_8));
+        records.add(("\u0000" + FormatSamples.JSON_GOOD[0]).getBytes(StandardCharsets.UTF_8));
+        records.add((FormatSamples.JSON_GOOD[0] + "\u0000").getBytes(StandardCharsets.UTF_8));
+        assertJudgedAsTheCpu(FormatSamples.commits(), records);
+        List<byte[]> csv = new ArrayList<>(records.subList(0, 200));
+        csv.addAll(lines(FormatSamples.CSV_GOOD));
+        csv.add(("a.com,200,1,0.5,\"" + "y\"\"".repeat(50_000) + "\"").getBytes(StandardCharsets.UTF_8));
+        assertJudgedAsTheCpu(FormatSamples.csv(FormatSamples.CSV_COLUMNS), csv);
+    }
+
+    @Test
+    void shouldMatchTheCpuOnAByteOrderMarkWhereverItRuns() {
+        // Jackson skips a leading UTF-8 byte order mark; the device rejects it and the CPU decoder's acceptance sends the batch to the CPU.
+        assertSame(FormatSamples.commits(), batch(lines("\uFEFF" + FormatSamples.JSON_GOOD[0], FormatSamples.JSON_GOOD[1])));
+    }
+
+    @Test
+    void shouldKeepRunningDoubleAggregatesAcrossBatchesAsTheCpu() {
+        Plan plan = Plan.of(DelimitedFormat.csv(FormatSamples.CSV_COLUMNS),
+                Query.builder("hosts").groupBy("host").count("n").sum("latency", "total").min("latency", "fastest")
+                        .max("latency", "slowest").mean("latency", "mean").having("n >= 2").running().build());
+        for (int i = 0; i < 3; i++) {
+            assertSameOwn(plan, batch(lines(concat(FormatSamples.CSV_GOOD, FormatSamples.CSV_BAD))));
+        }
+    }
+
+    @Test
+    void shouldCountWordsOfAQuotedCsvColumnAsTheCpu() {
+        for (boolean lowercase : new boolean[] {true, false}) {
+            Plan plan = Plan.of(DelimitedFormat.csv(FormatSamples.CSV_COLUMNS),
+                    Query.builder("words").tokenize("note", "word", lowercase).groupBy("word").count("n").build());
+            assertSameOwn(plan, batch(lines(concat(FormatSamples.CSV_GOOD, new String[] {"x,1,1,1,\"\"\"Caf\u00c9\"\" caf\u00e9, CAFE\""}))));
+        }
+    }
+
+    @Test
+    void shouldMatchTheCpuOnTheBenchWorkloads() throws IOException {
+        for (BenchWorkload w : BenchWorkload.values()) {
+            assertSameOwn(w.plan(), w.batch(SampleData.nasaLog(), 20_000));
+        }
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     /**

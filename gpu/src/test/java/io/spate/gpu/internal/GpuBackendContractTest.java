@@ -22,6 +22,11 @@ class GpuBackendContractTest extends BackendContract {
     }
 
     @Override
+    String ownName() {
+        return GpuBackend.NAME;
+    }
+
+    @Override
     ComputeBackend collidingBackend() {
         return new GpuBackend(GpuSettings.create(ConfigFactory.load()), 0L);
     }
