@@ -278,8 +278,6 @@ final class DeviceRun {
         return new CudaException("the device's answer is corrupt: " + what);
     }
 
-    }
-
     /** A power of two at least twice {@code n}, so the table is at most half full and probing ends. */
     private static int capacity(int n) {
         long cap = Long.highestOneBit(Math.max(2L, 2L * n) - 1) << 1;
