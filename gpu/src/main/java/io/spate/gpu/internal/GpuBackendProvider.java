@@ -1,5 +1,7 @@
 package io.spate.gpu.internal;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import org.slf4j.Logger;
@@ -70,6 +72,14 @@ public final class GpuBackendProvider implements ComputeBackendProvider {
             return Optional.empty();
         }
         return Optional.of(new StagingPool(settings.stagingBytes(), STAGING_GRANULE, new PinnedMemory(settings.device())));
+    }
+
+    @Override
+    public List<String> explain(Config config, Plan plan) {
+        String device = GpuDetection.probe().standIn() ? "the device (the CUDA driver stand-in: the host CPU, not a GPU)" : "the device";
+        List<String> lines = new ArrayList<>(DevicePlacement.explain(plan, device));
+        lines.add("(a batch holding a value only the CPU parses exactly, or too large for the device caps, runs on the CPU twin, said once)");
+        return lines;
     }
 
     @Override

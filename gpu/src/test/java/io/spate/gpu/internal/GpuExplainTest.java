@@ -1,0 +1,47 @@
+package io.spate.gpu.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import io.spate.cli.SpateCli;
+
+/** {@code spate explain} on a GPU node (a real device or the CUDA driver stand-in): which steps run on the device, which on the host, and why. */
+@Tag("gpu")
+@DisplayName("spate explain on the GPU backend (a real device or the CUDA driver stand-in)")
+class GpuExplainTest {
+
+    private static String explain(String config) {
+        PrintStream saved = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, SpateCli.execute("explain", "--config", config, "--set", "spate.gpu.enabled=on"));
+        } finally {
+            System.setOut(saved);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void shouldSayWhichStepsRunOnTheDeviceAndWhichFallBack() {
+        GpuTestDevice.require();
+        String device = GpuDetection.probe().standIn() ? "on the device (the CUDA driver stand-in: the host CPU, not a GPU)" : "on the device;";
+        String golden = explain("../config/golden-signals.conf");
+        assertTrue(golden.contains("backend: gpu"), golden);
+        assertTrue(golden.contains("errors: decode (clf), filter, hash group-by, count " + device), golden);
+        assertTrue(golden.contains("mb-sent: decode (clf), hash group-by, sum " + device), golden);
+        String words = explain("../config/word-count.conf");
+        assertTrue(words.contains("decode (json), tokenize and count words of text " + device), words);
+        assertTrue(words.contains("lower-casing of non-ASCII words, running totals, encoding on the host"), words);
+        String hourly = explain("../config/golden-signals-hourly.conf");
+        assertTrue(hourly.contains("every step on the CPU twin, because query 'traffic-hourly': event-time windows run on the CPU"), hourly);
+    }
+}
