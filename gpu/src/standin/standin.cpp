@@ -435,73 +435,104 @@ static unsigned worker_count() {
     return (unsigned) env_size("SPATE_CUDA_STANDIN_THREADS", std::max(4u, hw));
 }
 
-struct FiberBlock;
-static thread_local FiberBlock* t_fibers = nullptr;
+struct FiberPool;
+static thread_local FiberPool* t_fibers = nullptr;
 static thread_local bool t_barrier_misuse = false;
 
+// One CUDA thread of a block as a fiber: started once (makecontext/swapcontext), then switched
+// with _setjmp/_longjmp, which, unlike swapcontext, make no system call; after its thread returns
+// it parks and runs the same thread index of the next block.
 struct Fiber {
     ucontext_t context;
+    jmp_buf jump;
     std::unique_ptr<char[]> stack;
     spate_dim3 index;
+    bool started = false;
     bool done = false;
 };
 
-// The CUDA threads of one block as fibers on one host thread: each runs until it reaches
-// __syncthreads or returns; the barrier opens when every live thread has reached it.
-struct FiberBlock {
-    ucontext_t scheduler;
-    std::vector<Fiber> fibers;
+// The fibers of the host thread that runs blocks, kept for every block and launch it runs: each
+// CUDA thread runs until it reaches __syncthreads or returns; the barrier opens when every live
+// thread has reached it.
+struct FiberPool {
+    std::vector<std::unique_ptr<Fiber>> fibers;
+    jmp_buf scheduler;
+    ucontext_t first_start;
     size_t running = 0;
     SpateBoundLaunch* launch = nullptr;
 };
 
+static thread_local std::unique_ptr<FiberPool> t_pool;
+
 static void fiber_main() {
-    FiberBlock* b = t_fibers;
-    Fiber& f = b->fibers[b->running];
-    b->launch->run_thread();
-    f.done = true;
-    swapcontext(&f.context, &b->scheduler);
+    while (true) {
+        FiberPool* p = t_fibers;
+        Fiber& f = *p->fibers[p->running];
+        p->launch->run_thread();
+        f.done = true;
+        if (!_setjmp(f.jump)) {
+            _longjmp(p->scheduler, 1);
+        }
+    }
 }
 
 void spate_standin_syncthreads() {
-    FiberBlock* b = t_fibers;
-    if (b == nullptr) {
+    FiberPool* p = t_fibers;
+    if (p == nullptr) {
         // A kernel the generator did not see use the barrier: its launch fails (below).
         t_barrier_misuse = true;
         return;
     }
-    Fiber& f = b->fibers[b->running];
-    swapcontext(&f.context, &b->scheduler);
+    Fiber& f = *p->fibers[p->running];
+    if (!_setjmp(f.jump)) {
+        _longjmp(p->scheduler, 1);
+    }
+}
+
+// Runs fiber t until it reaches a barrier or returns.
+static void resume(FiberPool& p, unsigned t) {
+    Fiber& f = *p.fibers[t];
+    p.running = t;
     spate_thread_idx = f.index;
+    if (!_setjmp(p.scheduler)) {
+        if (f.started) {
+            _longjmp(f.jump, 1);
+        }
+        f.started = true;
+        swapcontext(&p.first_start, &f.context);
+    }
 }
 
 static void run_block_as_fibers(SpateBoundLaunch* launch, unsigned threads, const spate_dim3& block) {
-    static const size_t STACK = env_size("SPATE_CUDA_STANDIN_FIBER_STACK", 256 * 1024);
-    FiberBlock b;
-    b.launch = launch;
-    b.fibers.resize(threads);
-    for (unsigned t = 0; t < threads; t++) {
-        Fiber& f = b.fibers[t];
-        f.index = spate_dim3{t % block.x, t / block.x % block.y, t / (block.x * block.y)};
-        f.stack.reset(new char[STACK]);
-        getcontext(&f.context);
-        f.context.uc_stack.ss_sp = f.stack.get();
-        f.context.uc_stack.ss_size = STACK;
-        f.context.uc_link = nullptr;
-        makecontext(&f.context, fiber_main, 0);
+    static const size_t STACK = env_size("SPATE_CUDA_STANDIN_FIBER_STACK", 128 * 1024);
+    if (!t_pool) {
+        t_pool.reset(new FiberPool());
     }
-    t_fibers = &b;
+    FiberPool& p = *t_pool;
+    while (p.fibers.size() < threads) {
+        std::unique_ptr<Fiber> f(new Fiber());
+        f->stack.reset(new char[STACK]);
+        getcontext(&f->context);
+        f->context.uc_stack.ss_sp = f->stack.get();
+        f->context.uc_stack.ss_size = STACK;
+        f->context.uc_link = nullptr;
+        makecontext(&f->context, fiber_main, 0);
+        p.fibers.push_back(std::move(f));
+    }
+    p.launch = launch;
+    for (unsigned t = 0; t < threads; t++) {
+        p.fibers[t]->index = spate_dim3{t % block.x, t / block.x % block.y, t / (block.x * block.y)};
+        p.fibers[t]->done = false;
+    }
+    t_fibers = &p;
     bool left = true;
     while (left) {
         left = false;
         for (unsigned t = 0; t < threads; t++) {
-            if (b.fibers[t].done) {
-                continue;
+            if (!p.fibers[t]->done) {
+                resume(p, t);
+                left = left || !p.fibers[t]->done;
             }
-            b.running = t;
-            spate_thread_idx = b.fibers[t].index;
-            swapcontext(&b.scheduler, &b.fibers[t].context);
-            left = left || !b.fibers[t].done;
         }
     }
     t_fibers = nullptr;
@@ -565,7 +596,9 @@ static GridOutcome run_grid(SpateBoundLaunch* launch, const SpateKernel* kernel,
         sigjmp_buf jump;
         if (sigsetjmp(jump, 1) != 0) {
             // A memory fault in this worker's block: the launch has failed; its other blocks stop too.
+            // The fibers were cut off mid-thread: this host thread makes new ones next time.
             t_fibers = nullptr;
+            t_pool.reset();
             faulted = t_fault_address != nullptr ? t_fault_address : (void*) 1;
             next = blocks;
             return;

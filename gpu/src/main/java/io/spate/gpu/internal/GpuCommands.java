@@ -1,8 +1,11 @@
 package io.spate.gpu.internal;
 
 import java.io.IOException;
-import java.util.Locale;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 import com.typesafe.config.ConfigFactory;
 
@@ -58,7 +61,7 @@ public final class GpuCommands implements Callable<Integer> {
      * signals plan, on the GPU (including the H2D copy from pinned memory) and on the CPU backend,
      * on the same batch in the same run.
      */
-    @Command(name = "bench", description = "Measure GB/s of NASA log requests (as CLF, CSV or JSON records) parsed and aggregated, GPU vs CPU")
+    @Command(name = "bench", description = "Measure records/s and GB/s of a seed workload's batch on the GPU backend (copy included) vs the CPU backend")
     public static final class Bench implements Callable<Integer> {
 
         @Option(names = "--records", description = "Records per batch (default: ${DEFAULT-VALUE})", defaultValue = "200000")
@@ -67,26 +70,48 @@ public final class GpuCommands implements Callable<Integer> {
         @Option(names = "--repeat", description = "Timed runs per backend (default: ${DEFAULT-VALUE})", defaultValue = "20")
         int repeat;
 
-        @Option(names = "--format", description = "Record format: clf, csv or json (default: ${DEFAULT-VALUE})", defaultValue = "clf")
-        String format;
+        @Option(names = "--workload", split = ",", description = "golden-clf, golden-tsv, golden-csv, golden-json, word-count-json, higgs, "
+                + "recommend, or all (default: ${DEFAULT-VALUE}); several comma-separated", defaultValue = "golden-clf")
+        List<String> workloads;
 
         @Override
         public Integer call() throws IOException {
-            BenchWorkload workload = BenchWorkload.valueOf(format.toUpperCase(Locale.ROOT));
-            RecordBatch batch = workload.batch(SampleData.nasaLog(), records);
-            Plan plan = workload.plan();
-            System.out.printf("batch: %,d records, %,d bytes (%s)%n", batch.count(), batch.byteSize(), workload.name().toLowerCase(Locale.ROOT));
-            try (CpuBackend cpu = new CpuBackend()) {
-                report("cpu", time(cpu, plan, batch), batch);
-            }
+            List<BenchWorkload> chosen = workloads.contains("all") ? List.of(BenchWorkload.values())
+                    : workloads.stream().map(BenchWorkload::of).toList();
             GpuDetection.Probe probe = GpuDetection.probe();
+            Path models = Files.createTempDirectory("spate-bench-models");
+            try {
+                int rc = 0;
+                for (BenchWorkload workload : chosen) {
+                    rc = Math.max(rc, run(workload, probe, models));
+                }
+                return rc;
+            } finally {
+                try (Stream<Path> files = Files.list(models)) {
+                    for (Path f : files.toList()) {
+                        Files.deleteIfExists(f);
+                    }
+                }
+                Files.deleteIfExists(models);
+            }
+        }
+
+        private int run(BenchWorkload workload, GpuDetection.Probe probe, Path models) throws IOException {
+            // Inference batches are events, not log lines: a tenth as many keeps the CPU's time per batch alike.
+            int n = workload == BenchWorkload.HIGGS || workload == BenchWorkload.RECOMMEND ? Math.max(1, records / 10) : records;
+            RecordBatch batch = workload.batch(SampleData.nasaLog(), n);
+            Plan plan = workload.plan(models);
+            System.out.printf("%s batch: %,d records, %,d bytes%n", workload.id(), batch.count(), batch.byteSize());
+            try (CpuBackend cpu = new CpuBackend()) {
+                report(workload, "cpu", time(cpu, plan, batch), batch);
+            }
             if (!probe.available()) {
-                System.out.println("gpu: not measured: " + probe.reason());
+                System.out.println(workload.id() + " gpu: not measured: " + probe.reason());
                 return 1;
             }
             try (GpuBackend gpu = new GpuBackend(GpuSettings.create(ConfigFactory.load()))) {
                 // The stand-in runs the same kernels on the CPU: its figure says how the stand-in does, not a GPU.
-                report(probe.standIn() ? "gpu-standin (CUDA driver stand-in on the host CPU, NOT a GPU figure)" : "gpu (" + probe.deviceName() + ")",
+                report(workload, probe.standIn() ? "gpu-standin (CUDA driver stand-in on the host CPU, NOT a GPU figure)" : "gpu (" + probe.deviceName() + ")",
                         time(gpu, plan, batch), batch);
             }
             return 0;
@@ -109,8 +134,8 @@ public final class GpuCommands implements Callable<Integer> {
             return best / 1e9;
         }
 
-        private static void report(String name, double seconds, RecordBatch batch) {
-            System.out.printf("%s: best %.3f ms per batch, %.2f GB/s of log bytes, %,.0f records/s%n", name, seconds * 1e3,
+        private static void report(BenchWorkload workload, String name, double seconds, RecordBatch batch) {
+            System.out.printf("%s %s: best %.3f ms per batch, %.2f GB/s of record bytes, %,.0f records/s%n", workload.id(), name, seconds * 1e3,
                     batch.byteSize() / seconds / 1e9, batch.count() / seconds);
         }
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,6 +17,7 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.spate.BatchResult;
 import io.spate.RecordBatch;
@@ -412,9 +414,13 @@ abstract class BackendContract {
     }
 
     @Test
-    void shouldMatchTheCpuOnTheBenchWorkloads() throws IOException {
+    void shouldMatchTheCpuOnTheBenchWorkloads(@TempDir Path models) throws IOException {
         for (BenchWorkload w : BenchWorkload.values()) {
-            assertSameOwn(w.plan(), w.batch(SampleData.nasaLog(), 20_000));
+            if (w == BenchWorkload.HIGGS || w == BenchWorkload.RECOMMEND) {
+                // Model inference: GpuInferenceTest compares it with its tolerance; here the frames are checked where exact.
+                continue;
+            }
+            assertSameOwn(w.plan(models), w.batch(SampleData.nasaLog(), 20_000));
         }
     }
 
