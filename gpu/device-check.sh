@@ -12,9 +12,10 @@
 #                                     signals end to end on an embedded broker with
 #                                     spate.gpu.enabled = on),
 #                                  2. spate gpu info,
-#                                  3. spate gpu bench on the NASA sample (GB/s of raw log bytes
-#                                     parsed and aggregated, the host-to-device copy included, and
-#                                     the CPU backend on the same batch),
+#                                  3. spate gpu bench --workload all: every seed workload (golden
+#                                     signals over CLF/TSV/CSV/JSON, JSON word count, the MLP, MF
+#                                     top-10) on the GPU backend (host-to-device copy included) and
+#                                     on the CPU backend, the same batch,
 #                                then prints one summary table. Exit 0 when everything passed.
 #
 # With the `device` tool: `gpu/device-check.sh build` here, then
@@ -58,7 +59,7 @@ CP="$BUNDLE/lib/*"
 STARTED=$(date +%s)
 
 echo "== 1. gpu-tagged tests against the driver found here"
-timeout 240 "$JAVA" -Xmx8g -cp "$BUNDLE/junit-console.jar:$CP" org.junit.platform.console.ConsoleLauncher execute \
+timeout 150 "$JAVA" -Xmx8g -cp "$BUNDLE/junit-console.jar:$CP" org.junit.platform.console.ConsoleLauncher execute \
   --disable-banner --details=tree --select-package io.spate.gpu.internal --include-tag gpu --exclude-tag fault \
   --include-classname '.*' 2>&1 | tee "$OUT/tests.log"
 TESTS_RC=${PIPESTATUS[0]}
@@ -73,12 +74,9 @@ INFO_RC=${PIPESTATUS[0]}
 DEVICE=$(grep -E '^device 0:' "$OUT/info.log" | head -1 | sed 's/^device 0: //')
 STANDIN=$(grep -c "stand-in" "$OUT/info.log")
 
-echo "== 3. spate gpu bench (NASA sample)"
-timeout 120 "$JAVA" -Xmx8g -cp "$CP" io.spate.cli.SpateCli gpu bench 2>&1 | tee "$OUT/bench.log"
+echo "== 3. spate gpu bench --workload all (every seed workload, same batch on both backends)"
+timeout 200 "$JAVA" -Xmx8g -cp "$CP" io.spate.cli.SpateCli gpu bench --workload all --repeat 5 2>&1 | tee "$OUT/bench.log"
 BENCH_RC=${PIPESTATUS[0]}
-rate() { grep -E "^$1" "$OUT/bench.log" | head -1 | grep -oE '[0-9.]+ GB/s' | head -1; }
-GPU_RATE=$(rate gpu); CPU_RATE=$(rate cpu)
-BATCH=$(grep -E '^batch:' "$OUT/bench.log" | head -1 | sed 's/^batch: //')
 
 LABEL=""
 [ "${STANDIN:-0}" -gt 0 ] && LABEL=" (CUDA driver STAND-IN on the host CPU: not a GPU figure)"
@@ -89,8 +87,19 @@ echo "| --- | --- |"
 echo "| device | ${DEVICE:-none found}${LABEL} |"
 echo "| gpu-tagged tests | ${PASSED:-0} passed, ${FAILED:-0} failed, ${SKIPPED:-0} skipped, ${ABORTED:-0} aborted |"
 echo "| golden signals end to end, embedded broker, spate.gpu.enabled = on | ${E2E} |"
-echo "| gpu bench batch | ${BATCH:-not run} |"
-echo "| GPU backend, GB/s of raw log bytes parsed + aggregated, H2D copy included | ${GPU_RATE:-not measured}${LABEL} |"
-echo "| CPU backend, same batch, same machine | ${CPU_RATE:-not measured} |"
+echo
+echo "gpu bench: best of 5 runs per backend, H2D copy from pinned memory included on the GPU backend${LABEL}"
+echo "| workload | batch | GPU records/s | GPU GB/s | CPU records/s | CPU GB/s | GPU / CPU |"
+echo "| --- | --- | --- | --- | --- | --- | --- |"
+for w in golden-clf golden-tsv golden-csv golden-json word-count-json higgs recommend; do
+  batch=$(grep -E "^$w batch:" "$OUT/bench.log" | head -1 | sed "s/^$w batch: //")
+  gpu=$(grep -E "^$w gpu" "$OUT/bench.log" | head -1)
+  cpu=$(grep -E "^$w cpu:" "$OUT/bench.log" | head -1)
+  gr=$(echo "$gpu" | grep -oE '[0-9,]+ records/s' | tr -d ',' | cut -d' ' -f1)
+  cr=$(echo "$cpu" | grep -oE '[0-9,]+ records/s' | tr -d ',' | cut -d' ' -f1)
+  ratio="-"
+  [ -n "$gr" ] && [ -n "$cr" ] && [ "$cr" -gt 0 ] && ratio=$(awk -v g="$gr" -v c="$cr" 'BEGIN { printf "%.1fx", g / c }')
+  echo "| $w | ${batch:-not run} | ${gr:-not measured} | $(echo "$gpu" | grep -oE '[0-9.]+ GB/s' | head -1) | ${cr:-not measured} | $(echo "$cpu" | grep -oE '[0-9.]+ GB/s' | head -1) | $ratio |"
+done
 rm -rf "$OUT"
 [ "$TESTS_RC" -eq 0 ] && [ "$INFO_RC" -eq 0 ] && [ "$BENCH_RC" -eq 0 ] && [ "${FAILED:-0}" -eq 0 ] && [ "${PASSED:-0}" -gt 0 ]
