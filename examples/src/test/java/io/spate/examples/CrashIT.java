@@ -31,6 +31,8 @@ class CrashIT {
 
     private static final int RECORDS = 200_000;
     private static final int KILLS = 5;
+    /** The consumer group of config/golden-signals.conf. */
+    private static final String GROUP = "spate-golden-signals";
 
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
@@ -47,10 +49,16 @@ class CrashIT {
                     "--set", "spate.batch.max-records=2000", "--until-idle"));
             Random random = new Random(42);
             for (int k = 0; k < KILLS; k++) {
+                long before = NodeProcesses.committed(bootstrap, GROUP);
                 Process node = NodeProcesses.spate("run", run, dir);
-                // Kill at a random moment of its work, not of its JVM's start-up (which takes seconds on a busy machine).
+                // Kill at a random moment of its work, once it has committed some (start-up and the first
+                // batches take seconds on a busy machine, and a kill before them tests nothing).
                 NodeProcesses.awaitLogLine(dir, "run", " started: ");
-                Thread.sleep(300 + random.nextInt(1200));
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+                while (node.isAlive() && NodeProcesses.committed(bootstrap, GROUP) == before && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                Thread.sleep(random.nextInt(500));
                 node.destroyForcibly();
                 node.waitFor(30, TimeUnit.SECONDS);
             }
@@ -61,6 +69,7 @@ class CrashIT {
             System.out.printf("crash-test: the killed runs committed %,d records; the last run read the other %,d%n", RECORDS - lastRead, lastRead);
             assertTrue(lastRead < RECORDS, "the killed runs made and committed progress, so the kills hit a working node");
 
+            NodeProcesses.awaitNoOpenTransactions(bootstrap);
             Map<String, Long> actual = NodeProcesses.trafficPerHost(bootstrap);
             long total = actual.values().stream().mapToLong(Long::longValue).sum();
             System.out.printf("crash-test: %d records, %d kills, totals %s%n", RECORDS, KILLS,

@@ -17,6 +17,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+
 import io.spate.testkit.SampleData;
 
 /**
@@ -99,6 +107,42 @@ final class NodeProcesses {
             actual.merge(v.get("host").asText(), v.get("requests").asLong(), Long::sum);
         }
         return actual;
+    }
+
+    /**
+     * Waits (up to 2 minutes) until no transaction is open on any topic: every partition's last
+     * stable offset has reached its end. A node killed inside a transaction leaves it open until
+     * the transaction timeout aborts it, and until then a read_committed reader stops before it,
+     * missing what others committed after it.
+     */
+    static void awaitNoOpenTransactions(String bootstrap) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            while (true) {
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                for (TopicDescription d : admin.describeTopics(admin.listTopics().names().get()).allTopicNames().get().values()) {
+                    d.partitions().forEach(p -> latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
+                }
+                Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> stable = admin.listOffsets(latest,
+                        new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
+                Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get();
+                if (latest.keySet().stream().allMatch(tp -> stable.get(tp).offset() == ends.get(tp).offset())) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("transactions still open after 2 minutes");
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    /** The sum of the offsets consumer group {@code group} has committed, over all its partitions. */
+    static long committed(String bootstrap, String group) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
+                    .mapToLong(o -> o == null ? 0 : o.offset()).sum();
+        }
     }
 
     /** Requests per host, counted independently of the engine with a regex. */
