@@ -38,6 +38,8 @@ public final class WindowKernel {
     private final Map<String, long[]> maxTimes = new HashMap<>();
     /** Per topic, per partition: whether this batch moved it. */
     private final Map<String, boolean[]> moved = new HashMap<>();
+    /** The largest event times as {@link #mark} saw them, or null. */
+    private Map<String, long[]> markedTimes;
     /** Windows that close at or before this were dropped from the state: records for them are late everywhere. */
     private long evictedThrough = Long.MIN_VALUE;
 
@@ -119,6 +121,32 @@ public final class WindowKernel {
                 touched[p] = true;
             }
         }
+    }
+
+    /**
+     * Remembers every partition's event time as it is now, before a batch whose run may fail after
+     * {@link #assign} (the GPU backend's device run): see {@link #rollBack}.
+     */
+    public void mark() {
+        markedTimes = new HashMap<>();
+        maxTimes.forEach((topic, max) -> markedTimes.put(topic, max.clone()));
+    }
+
+    /**
+     * Sets the event times back to the last {@link #mark}, with no partition marked as moved, so
+     * that the batch whose run failed is assigned again from the same time, not from past itself.
+     */
+    public void rollBack() {
+        if (markedTimes == null) {
+            return;
+        }
+        maxTimes.clear();
+        moved.clear();
+        markedTimes.forEach((topic, max) -> {
+            maxTimes.put(topic, max);
+            moved.put(topic, new boolean[max.length]);
+        });
+        markedTimes = null;
     }
 
     /** Adds an entry for each open window of time {@code t}; returns whether there was one. */
