@@ -22,7 +22,7 @@ import jcuda.driver.JCudaDriver;
  * for that copy, then runs the format's decode kernel ({@link DeviceDecode}), per query the
  * group-by (or word count) kernels, and one small copy back of one packed row per group. A windowed
  * query first copies back which records pass its filters and their times, so that the host can
- * assign their windows ({@link WindowEntries}), then groups the (record, window) entries. The host
+ * assign their windows, then groups the (record, window) entries ({@link WindowGroupBy}). The host
  * builds key columns from the batch's payload (the staging buffer, read in place) and, for strings
  * the decode rewrote, from the arena, copied back once per batch when it is used.
  */
@@ -92,9 +92,7 @@ final class DeviceRun {
     private final DeviceMemory memory;
     private final DeviceDecode decode;
     private final List<DeviceQuery> queries;
-    /** Per query, the kernel that holds its event time (the CPU twin's), or null without windows. */
-    private final List<WindowKernel> windows;
-    private final WindowEntries entries;
+    private final WindowGroupBy windows;
     private final long hashMask;
 
     DeviceRun(GpuDevice device, DeviceMemory memory, DeviceDecode decode, List<DeviceQuery> queries, List<WindowKernel> windows,
@@ -103,8 +101,7 @@ final class DeviceRun {
         this.memory = memory;
         this.decode = decode;
         this.queries = queries;
-        this.windows = windows;
-        this.entries = entries;
+        this.windows = new WindowGroupBy(this, device, memory, queries, windows, entries, hashMask);
         this.hashMask = hashMask;
     }
 
@@ -177,7 +174,7 @@ final class DeviceRun {
         JCudaDriver.cuMemcpyDtoHAsync(memory.pinnedPointer(DeviceMemory.Host.REASON), reason, n, device.stream(0));
         ByteBuffer hostArenaUsed = memory.pinned(DeviceMemory.Host.ARENA_USED, 4);
         JCudaDriver.cuMemcpyDtoHAsync(memory.pinnedPointer(DeviceMemory.Host.ARENA_USED), arenaUsed, 4, device.stream(0));
-        boolean windowed = windows.stream().anyMatch(w -> w != null);
+        boolean windowed = windows.any();
         DeviceDecode.Verdicts verdicts = null;
         if (windowed) {
             // A batch the CPU must decode goes to the twin with its event time untouched, as do
@@ -187,22 +184,14 @@ final class DeviceRun {
             if (verdicts.whyCpu() != null) {
                 return Result.onCpu(verdicts.whyCpu());
             }
-            reserveWindows(n);
-            for (WindowKernel w : windows) {
-                if (w != null) {
-                    w.mark();
-                }
-            }
+            windows.reserve(n);
+            windows.mark();
         }
         try {
             return finishRun(batch, n, verdicts, windowed, hostReason, hostArenaUsed, data, starts, lengths, longs, reason);
         } catch (RuntimeException | LinkageError e) {
             // The batch runs again on the CPU twin: from the event time it found, not the one it moved.
-            for (WindowKernel w : windows) {
-                if (w != null) {
-                    w.rollBack();
-                }
-            }
+            windows.rollBack();
             throw e;
         }
     }
@@ -216,7 +205,7 @@ final class DeviceRun {
         for (int i = 0; i < queries.size(); i++) {
             DeviceQuery q = queries.get(i);
             rows.add(q.wordColumn >= 0 ? words(q, n, data, starts, lengths, reason)
-                    : q.window != null ? windowGroupBy(q, windows.get(i), batch, hostReason, data, starts, lengths, longs, reason)
+                    : q.window != null ? windows.run(q, windows.window(i), batch, hostReason, data, starts, lengths, longs, reason)
                     : groupBy(q, n, data, starts, lengths, longs, reason));
         }
         device.sync(0);
@@ -234,126 +223,7 @@ final class DeviceRun {
             int stride = q.wordColumn >= 0 ? 3 : (q.window != null ? 3 : 2) + q.keyCount + q.fns.length;
             out.add(GroupFrames.of(q, text, r, r.length / stride, stride));
         }
-        return new Result(out, verdicts.rejected(), verdicts.reasons(), windowed ? eventTime() : EventTime.NONE);
-    }
-
-    /** The late records and moved times of the windowed queries, in query order as the CPU lists them. */
-    private EventTime eventTime() {
-        int count = 0;
-        for (WindowKernel w : windows) {
-            count += w == null ? 0 : w.lateCount();
-        }
-        int[] late = new int[count];
-        int[] lateQuery = new int[count];
-        List<PartitionTime> times = new ArrayList<>();
-        int at = 0;
-        for (int q = 0; q < windows.size(); q++) {
-            WindowKernel w = windows.get(q);
-            if (w != null) {
-                System.arraycopy(w.late(), 0, late, at, w.lateCount());
-                java.util.Arrays.fill(lateQuery, at, at + w.lateCount(), q);
-                at += w.lateCount();
-                times.addAll(w.movedTimes());
-            }
-        }
-        return new EventTime(late, lateQuery, times);
-    }
-
-    /** Windows per record of {@code q} (size over advance). */
-    private static int perRecord(DeviceQuery q) {
-        return (int) (q.window.size().toMillis() / q.window.advance().toMillis());
-    }
-
-    /**
-     * Takes every buffer the group-bys of a batch of {@code n} records can need, at the most any
-     * query needs, so that running out of device memory or table room shows before the first
-     * window kernel moves event time (a batch re-run on the CPU must start from the same time).
-     */
-    private void reserveWindows(int n) {
-        int most = 1;
-        int na = 1;
-        int stride = 1;
-        for (DeviceQuery q : queries) {
-            int per = q.window == null ? 1 : perRecord(q);
-            most = Math.max(most, per);
-            na = Math.max(na, q.fns.length);
-            stride = Math.max(stride, 3 + q.keyCount + q.fns.length);
-        }
-        long pairs = (long) n * most;
-        if (pairs > 1 << 29) {
-            throw new GpuCapacityException("a batch of " + n + " records in " + most + " windows each needs a group table larger than 2^30 slots");
-        }
-        int cap = capacity((int) pairs);
-        memory.device(DeviceMemory.Dev.SELECTED, n);
-        memory.device(DeviceMemory.Dev.ENTRY_ROW, 4L * pairs);
-        memory.device(DeviceMemory.Dev.ENTRY_START, 8L * pairs);
-        memory.device(DeviceMemory.Dev.SLOT_ROW, 4L * cap);
-        memory.device(DeviceMemory.Dev.FIRST_ROW, 4L * cap);
-        memory.device(DeviceMemory.Dev.COUNTS, 8L * cap);
-        memory.device(DeviceMemory.Dev.ACC, 8L * na * cap);
-        memory.device(DeviceMemory.Dev.OUT, 8L * stride * cap);
-        memory.pinned(DeviceMemory.Host.SELECTED, n);
-        memory.pinned(DeviceMemory.Host.TIMES, 8L * n);
-        memory.pinned(DeviceMemory.Host.ENTRIES, WindowEntries.bytes(n, most));
-        memory.pinned(DeviceMemory.Host.OUT, 8L * stride * cap);
-    }
-
-    /**
-     * The packed rows of one windowed query's (window, group) pairs: the device says which records
-     * pass the filters, the host assigns their windows with {@code window}, the device groups the
-     * entries (see {@link GroupFrames}; window_start is the word before the keys).
-     */
-    private long[] windowGroupBy(DeviceQuery q, WindowKernel window, RecordBatch batch, ByteBuffer hostReason, CUdeviceptr data,
-                                 CUdeviceptr starts, CUdeviceptr lengths, CUdeviceptr longs, CUdeviceptr reason) {
-        int n = batch.count();
-        int na = q.fns.length;
-        CUdeviceptr desc = upload(q);
-        CUdeviceptr literals = memory.device(DeviceMemory.Dev.LITERALS, q.literals.length);
-        CUdeviceptr selected = memory.device(DeviceMemory.Dev.SELECTED, n);
-        device.launch("group_select", n, 0, Pointer.to(Pointer.to(new int[] {n}), Pointer.to(data), Pointer.to(starts), Pointer.to(lengths),
-                Pointer.to(longs), Pointer.to(reason), Pointer.to(desc), Pointer.to(new int[] {q.filters}), Pointer.to(literals),
-                Pointer.to(selected)));
-        ByteBuffer hostSelected = memory.pinned(DeviceMemory.Host.SELECTED, n);
-        ByteBuffer hostTimes = memory.pinned(DeviceMemory.Host.TIMES, 8L * n);
-        CUstream stream = device.stream(0);
-        JCudaDriver.cuMemcpyDtoHAsync(memory.pinnedPointer(DeviceMemory.Host.SELECTED), selected, n, stream);
-        JCudaDriver.cuMemcpyDtoHAsync(memory.pinnedPointer(DeviceMemory.Host.TIMES), longs.withByteOffset(8L * q.timeColumn * n), 8L * n, stream);
-        device.sync(0);
-        ByteBuffer hostEntries = memory.pinned(DeviceMemory.Host.ENTRIES, WindowEntries.bytes(n, perRecord(q)));
-        int m = entries.assign(window, batch, n, hostReason, hostSelected, hostTimes, hostEntries);
-        if (m == 0) {
-            return new long[0];
-        }
-        int cap = capacity(m);
-        CUdeviceptr entryRow = memory.device(DeviceMemory.Dev.ENTRY_ROW, 4L * m);
-        CUdeviceptr entryStart = memory.device(DeviceMemory.Dev.ENTRY_START, 8L * m);
-        Pointer from = memory.pinnedPointer(DeviceMemory.Host.ENTRIES);
-        JCudaDriver.cuMemcpyHtoDAsync(entryRow, from, 4L * m, stream);
-        JCudaDriver.cuMemcpyHtoDAsync(entryStart, from.withByteOffset(WindowEntries.startsOffset(m)), 8L * m, stream);
-        CUdeviceptr slotEntry = memory.device(DeviceMemory.Dev.SLOT_ROW, 4L * cap);
-        CUdeviceptr firstEntry = memory.device(DeviceMemory.Dev.FIRST_ROW, 4L * cap);
-        CUdeviceptr counts = memory.device(DeviceMemory.Dev.COUNTS, 8L * cap);
-        CUdeviceptr acc = memory.device(DeviceMemory.Dev.ACC, 8L * Math.max(1, na) * cap);
-        CUdeviceptr keys = desc.withByteOffset(8L * q.filters * DeviceQuery.FILTER_WORDS);
-        CUdeviceptr aggs = keys.withByteOffset(8L * q.keyCount * DeviceQuery.KEY_WORDS);
-        device.launch("group_init", cap, 0, Pointer.to(Pointer.to(new int[] {cap}), Pointer.to(slotEntry), Pointer.to(firstEntry),
-                Pointer.to(counts), Pointer.to(acc), Pointer.to(aggs), Pointer.to(new int[] {na})));
-        device.launch("window_insert", m, 0, Pointer.to(Pointer.to(new int[] {m}), Pointer.to(entryRow), Pointer.to(entryStart),
-                Pointer.to(new int[] {n}), Pointer.to(data), Pointer.to(starts), Pointer.to(lengths), Pointer.to(longs), Pointer.to(keys),
-                Pointer.to(new int[] {q.keyCount}), Pointer.to(aggs), Pointer.to(new int[] {na}), Pointer.to(new long[] {hashMask}),
-                Pointer.to(new int[] {cap}), Pointer.to(slotEntry), Pointer.to(firstEntry), Pointer.to(counts), Pointer.to(acc)));
-        int stride = 3 + q.keyCount + na;
-        long[] rows = compact("window_compact", cap, stride, Pointer.to(Pointer.to(new int[] {cap}), Pointer.to(new int[] {n}),
-                Pointer.to(slotEntry), Pointer.to(firstEntry), Pointer.to(counts), Pointer.to(acc), Pointer.to(entryRow), Pointer.to(entryStart),
-                Pointer.to(starts), Pointer.to(lengths), Pointer.to(longs), Pointer.to(keys), Pointer.to(new int[] {q.keyCount}),
-                Pointer.to(new int[] {na}), Pointer.to(memory.device(DeviceMemory.Dev.OUT_COUNT, 4)),
-                Pointer.to(memory.device(DeviceMemory.Dev.OUT, 8L * stride * cap))));
-        for (int g = 0; g < rows.length; g += stride) {
-            if (rows[g] < 0 || rows[g] >= m) {
-                throw corrupt("window_compact named entry " + rows[g] + " of " + m);
-            }
-        }
-        return rows;
+        return new Result(out, verdicts.rejected(), verdicts.reasons(), windowed ? windows.eventTime() : EventTime.NONE);
     }
 
     /** The {@code used} bytes the decode wrote into the arena after the batch bytes (one synchronous copy, only when it wrote any). */
@@ -392,7 +262,7 @@ final class DeviceRun {
     }
 
     /** Queues the copy of {@code q}'s descriptor words and literals to the device; returns the descriptor buffer. */
-    private CUdeviceptr upload(DeviceQuery q) {
+    CUdeviceptr upload(DeviceQuery q) {
         CUdeviceptr desc = memory.device(DeviceMemory.Dev.DESC, 8L * q.desc.length);
         CUdeviceptr literals = memory.device(DeviceMemory.Dev.LITERALS, q.literals.length);
         ByteBuffer small = memory.pinned(DeviceMemory.Host.SMALL, 8L * q.desc.length + q.literals.length + 16);
@@ -406,7 +276,7 @@ final class DeviceRun {
     }
 
     /** Runs a compact kernel and copies its packed rows back (two small synchronous copies). */
-    private long[] compact(String kernel, int cap, int stride, Pointer params) {
+    long[] compact(String kernel, int cap, int stride, Pointer params) {
         CUdeviceptr outCount = memory.device(DeviceMemory.Dev.OUT_COUNT, 4);
         CUdeviceptr out = memory.device(DeviceMemory.Dev.OUT, 8L * stride * cap);
         JCudaDriver.cuMemsetD32Async(outCount, 0, 1, device.stream(0));
@@ -468,7 +338,7 @@ final class DeviceRun {
     }
 
     /** A power of two at least twice {@code n}, so the table is at most half full and probing ends. */
-    private static int capacity(int n) {
+    static int capacity(int n) {
         long cap = Long.highestOneBit(Math.max(2L, 2L * n) - 1) << 1;
         if (cap > 1 << 30) {
             throw new GpuCapacityException("a batch of " + n + " rows needs a group table larger than 2^30 slots");
