@@ -349,6 +349,38 @@ __device__ static bool same_key(const unsigned char* data, const int* starts, co
     return true;
 }
 
+// Counts record row into slot pos, whose first record (or entry) becomes first if that is smaller,
+// and folds its aggregate columns into the slot's accumulators.
+__device__ static void accumulate(unsigned int pos, int first, int row, long long stride, const long long* longs,
+                                  const long long* aggs, int na, int cap, int* first_row, unsigned long long* counts, long long* acc) {
+    atomicAdd(&counts[pos], 1ULL);
+    atomicMin(&first_row[pos], first);
+    for (int a = 0; a < na; a++) {
+        int fn = (int) aggs[a * DESC_AGG_WORDS];
+        if (fn == AGG_COUNT) {
+            continue;
+        }
+        long long v = longs[aggs[a * DESC_AGG_WORDS + 1] * stride + row];
+        long long* slot = &acc[(long long) a * cap + pos];
+        if (aggs[a * DESC_AGG_WORDS + 2] == KIND_DOUBLE) {
+            if (fn == AGG_MIN) {
+                atomicMin(slot, ordered(v));
+            } else if (fn == AGG_MAX) {
+                atomicMax(slot, ordered(v));
+            } else {
+                atomicAdd((double*) slot, __longlong_as_double(v));
+            }
+        } else if (fn == AGG_MIN) {
+            atomicMin(slot, v);
+        } else if (fn == AGG_MAX) {
+            atomicMax(slot, v);
+        } else {
+            // Two's complement addition: wraps like Java's long sum.
+            atomicAdd((unsigned long long*) slot, (unsigned long long) v);
+        }
+    }
+}
+
 // Empties a table of cap slots and sets every accumulator to its identity.
 extern "C" __global__ void group_init(int cap, int* slot_row, int* first_row, unsigned long long* counts,
                                       long long* acc, const long long* aggs, int na) {
@@ -411,32 +443,7 @@ extern "C" __global__ void group_insert(int n, const unsigned char* data, const 
         }
         pos = (pos + 1u) & mask;
     }
-    atomicAdd(&counts[pos], 1ULL);
-    atomicMin(&first_row[pos], row);
-    for (int a = 0; a < na; a++) {
-        int fn = (int) aggs[a * DESC_AGG_WORDS];
-        if (fn == AGG_COUNT) {
-            continue;
-        }
-        long long v = longs[aggs[a * DESC_AGG_WORDS + 1] * stride + row];
-        long long* slot = &acc[(long long) a * cap + pos];
-        if (aggs[a * DESC_AGG_WORDS + 2] == KIND_DOUBLE) {
-            if (fn == AGG_MIN) {
-                atomicMin(slot, ordered(v));
-            } else if (fn == AGG_MAX) {
-                atomicMax(slot, ordered(v));
-            } else {
-                atomicAdd((double*) slot, __longlong_as_double(v));
-            }
-        } else if (fn == AGG_MIN) {
-            atomicMin(slot, v);
-        } else if (fn == AGG_MAX) {
-            atomicMax(slot, v);
-        } else {
-            // Two's complement addition: wraps like Java's long sum.
-            atomicAdd((unsigned long long*) slot, (unsigned long long) v);
-        }
-    }
+    accumulate(pos, row, row, stride, longs, aggs, na, cap, first_row, counts, acc);
 }
 
 // One thread per slot: each used slot becomes one packed row of out (stride 2 + nk + na long
@@ -464,6 +471,92 @@ extern "C" __global__ void group_compact(int cap, int n, const int* slot_row, co
     }
     for (int a = 0; a < na; a++) {
         o[2 + nk + a] = acc[(long long) a * cap + pos];
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Event-time windows. Which windows a record goes to depends on the records before it in its
+// partition (the watermark), so the host decides it (io.spate.internal.cpu.WindowKernel, the CPU's
+// own rules) from the time column and which records pass the filters (group_select), and sends
+// one entry per (record, window) pair: the record's row and the window's start. window_insert
+// groups the entries by (window start, keys), the start hashed and compared as one more long key;
+// a group's first entry orders the groups as the CPU's WindowGroups numbers them.
+
+// selected[row] = 1 when record row decoded and passes the filters, else 0.
+extern "C" __global__ void group_select(int n, const unsigned char* data, const int* starts, const int* lengths,
+                                        const long long* longs, const unsigned char* reason,
+                                        const long long* desc, int nf, const unsigned char* literals, unsigned char* selected) {
+    long long row_ll = (long long) blockIdx.x * blockDim.x + threadIdx.x;
+    if (row_ll >= n) {
+        return;
+    }
+    int row = (int) row_ll;
+    selected[row] = (reason[row] == CLF_OK && passes_filters(data, starts, lengths, longs, n, row, desc, nf, literals)) ? 1 : 0;
+}
+
+// One thread per entry: find or claim the slot of (window start, keys) as group_insert does (a
+// slot holds the entry that claimed it), then count and aggregate the entry's record there.
+extern "C" __global__ void window_insert(int entries, const int* entry_row, const long long* entry_start, int n,
+                                         const unsigned char* data, const int* starts, const int* lengths, const long long* longs,
+                                         const long long* keys, int nk, const long long* aggs, int na,
+                                         unsigned long long hash_mask, int cap,
+                                         int* slot_entry, int* first_entry, unsigned long long* counts, long long* acc) {
+    long long e_ll = (long long) blockIdx.x * blockDim.x + threadIdx.x;
+    if (e_ll >= entries) {
+        return;
+    }
+    int e = (int) e_ll;
+    int row = entry_row[e];
+    long long start = entry_start[e];
+    long long stride = n;
+    unsigned long long h = combine(key_hash(data, starts, lengths, longs, stride, row, keys, nk),
+                                   mix64((unsigned long long) start * 0x9E3779B97F4A7C15ULL + 0xC2B2AE3D27D4EB4FULL));
+    unsigned int mask = (unsigned int) cap - 1u;
+    unsigned int pos = (unsigned int) (h & hash_mask) & mask;
+    volatile int* slots = slot_entry;
+    while (true) {
+        int current = slots[pos];
+        if (current == -1) {
+            current = atomicCAS(&slot_entry[pos], -1, e);
+            if (current == -1) {
+                break;
+            }
+        }
+        if (entry_start[current] == start && same_key(data, starts, lengths, longs, stride, entry_row[current], row, keys, nk)) {
+            break;
+        }
+        pos = (pos + 1u) & mask;
+    }
+    accumulate(pos, e, row, stride, longs, aggs, na, cap, first_entry, counts, acc);
+}
+
+// One thread per slot: used slots become packed rows of out (stride 3 + nk + na: first entry,
+// count, window start, one word per key as group_compact writes them, one per aggregate).
+extern "C" __global__ void window_compact(int cap, int n, const int* slot_entry, const int* first_entry,
+                                          const unsigned long long* counts, const long long* acc,
+                                          const int* entry_row, const long long* entry_start,
+                                          const int* starts, const int* lengths, const long long* longs,
+                                          const long long* keys, int nk, int na, int* out_count, long long* out) {
+    long long pos = (long long) blockIdx.x * blockDim.x + threadIdx.x;
+    if (pos >= cap || slot_entry[pos] == -1) {
+        return;
+    }
+    int i = atomicAdd(out_count, 1);
+    long long stride = 3 + nk + na;
+    long long* o = out + (long long) i * stride;
+    int first = first_entry[pos];
+    int row = entry_row[first];
+    o[0] = first;
+    o[1] = (long long) counts[pos];
+    o[2] = entry_start[first];
+    for (int k = 0; k < nk; k++) {
+        int kind = (int) keys[k * DESC_KEY_WORDS];
+        long long col = keys[k * DESC_KEY_WORDS + 1];
+        o[3 + k] = kind != KIND_STRING ? longs[col * n + row]
+                : (((long long) starts[col * n + row]) << 32) | (long long) (unsigned int) lengths[col * n + row];
+    }
+    for (int a = 0; a < na; a++) {
+        o[3 + nk + a] = acc[(long long) a * cap + pos];
     }
 }
 

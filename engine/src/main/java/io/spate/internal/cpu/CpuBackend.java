@@ -80,6 +80,19 @@ public final class CpuBackend implements ComputeBackend {
         program.restore(time);
     }
 
+    /**
+     * The window kernel of query {@code query} of {@code plan} (null if it has no windows), which
+     * holds that query's event time here. Internal API: the GPU backend assigns the windows of the
+     * batches it groups on the device with the kernel of its CPU twin, so that a batch the device
+     * cannot take continues from the same event time.
+     */
+    public WindowKernel window(Plan plan, int query) {
+        if (program == null || !program.runs(plan)) {
+            program = new PlanProgram(plan, hashMask, NAME, runners);
+        }
+        return program.window(query);
+    }
+
     @Override
     public void reset(Plan plan) {
         if (program != null && program.runs(plan)) {

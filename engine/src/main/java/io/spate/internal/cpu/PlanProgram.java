@@ -57,6 +57,11 @@ final class PlanProgram {
         window.restore(time.topic(), time.partition(), time.timestamp());
     }
 
+    /** The window kernel of query {@code query}, or null if it has no windows. */
+    WindowKernel window(int query) {
+        return kernels.get(query).window();
+    }
+
     /** Whether this program runs {@code other}. */
     boolean runs(Plan other) {
         return plan == other || plan.equals(other);

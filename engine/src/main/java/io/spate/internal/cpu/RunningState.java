@@ -162,7 +162,7 @@ public final class RunningState {
     }
 
     /** The long written at byte {@code at} of group {@code g}'s key (see {@link GroupKeys#writeLong}). */
-    long keyLong(int g, int at) {
+    public long keyLong(int g, int at) {
         byte[] b = keys.bytes();
         int from = keyStart[g] + at;
         long v = 0;
@@ -176,7 +176,7 @@ public final class RunningState {
      * Drops the groups {@code keep} rejects (windows that can no longer change) and renumbers the
      * others; group ids handed out before are invalid afterwards. Returns the number dropped.
      */
-    int retain(java.util.function.IntPredicate keep) {
+    public int retain(java.util.function.IntPredicate keep) {
         ByteArena kept = new ByteArena();
         int n = 0;
         for (int g = 0; g < groups; g++) {

@@ -16,8 +16,11 @@ import io.spate.plan.Window;
  * seen per input partition, from which each partition's watermark follows (see {@link Window} for
  * the rules). It walks the accepted records in batch order, which within a partition is offset
  * order, so the decision for each record depends only on the records before it in its partition.
+ *
+ * <p>Public as internal API: the GPU backend, which groups on the device, asks the kernel of its
+ * CPU twin which windows each record goes to, so that both paths share one event-time state.
  */
-final class WindowKernel {
+public final class WindowKernel {
 
     /** Timestamps farther from the epoch than this (about 146,000 years) are never on time: window arithmetic stays exact. */
     private static final long TIME_LIMIT = 1L << 62;
@@ -35,6 +38,8 @@ final class WindowKernel {
     private final Map<String, long[]> maxTimes = new HashMap<>();
     /** Per topic, per partition: whether this batch moved it. */
     private final Map<String, boolean[]> moved = new HashMap<>();
+    /** The largest event times as {@link #mark} saw them, or null. */
+    private Map<String, long[]> markedTimes;
     /** Windows that close at or before this were dropped from the state: records for them are late everywhere. */
     private long evictedThrough = Long.MIN_VALUE;
 
@@ -56,7 +61,7 @@ final class WindowKernel {
     }
 
     /** Window length in milliseconds. */
-    long size() {
+    public long size() {
         return size;
     }
 
@@ -68,9 +73,15 @@ final class WindowKernel {
      * records late for all their windows in {@link #late()}.
      */
     void assign(DecodedBatch decoded, RecordBatch batch, int[] sel, int n) {
-        long[] times = decoded.longs(timeColumn);
-        int[] accepted = decoded.accepted();
-        int acceptedCount = decoded.acceptedCount();
+        assign(decoded.longs(timeColumn), decoded.accepted(), decoded.acceptedCount(), batch, sel, n);
+    }
+
+    /**
+     * {@link #assign(DecodedBatch, RecordBatch, int[], int)} over columns decoded elsewhere:
+     * {@code times} the time column by row, {@code accepted[0, acceptedCount)} the accepted rows
+     * ascending, {@code sel[0, n)} the selected ones among them.
+     */
+    public void assign(long[] times, int[] accepted, int acceptedCount, RecordBatch batch, int[] sel, int n) {
         int perRecord = (int) (size / advance);
         if (entrySel.length < n * perRecord) {
             entrySel = new int[n * perRecord];
@@ -112,6 +123,32 @@ final class WindowKernel {
         }
     }
 
+    /**
+     * Remembers every partition's event time as it is now, before a batch whose run may fail after
+     * {@link #assign} (the GPU backend's device run): see {@link #rollBack}.
+     */
+    public void mark() {
+        markedTimes = new HashMap<>();
+        maxTimes.forEach((topic, max) -> markedTimes.put(topic, max.clone()));
+    }
+
+    /**
+     * Sets the event times back to the last {@link #mark}, with no partition marked as moved, so
+     * that the batch whose run failed is assigned again from the same time, not from past itself.
+     */
+    public void rollBack() {
+        if (markedTimes == null) {
+            return;
+        }
+        maxTimes.clear();
+        moved.clear();
+        markedTimes.forEach((topic, max) -> {
+            maxTimes.put(topic, max);
+            moved.put(topic, new boolean[max.length]);
+        });
+        markedTimes = null;
+    }
+
     /** Adds an entry for each open window of time {@code t}; returns whether there was one. */
     private boolean place(int selIndex, long t, long watermark) {
         boolean placed = false;
@@ -133,7 +170,7 @@ final class WindowKernel {
     }
 
     /** The watermark at or past which the window starting at {@code start} accepts nothing more. */
-    long closes(long start) {
+    public long closes(long start) {
         return start + size - 1 + lateness;
     }
 
@@ -149,32 +186,32 @@ final class WindowKernel {
     }
 
     /** Number of (record, window) pairs of the last batch. */
-    int entries() {
+    public int entries() {
         return entries;
     }
 
     /** For each entry, the index into the selection of its record. */
-    int[] entrySel() {
+    public int[] entrySel() {
         return entrySel;
     }
 
     /** For each entry, the start of its window. */
-    long[] entryStart() {
+    public long[] entryStart() {
         return entryStart;
     }
 
     /** The rows of the last batch's late records, in batch order: {@link #lateCount()} of them. */
-    int[] late() {
+    public int[] late() {
         return late;
     }
 
     /** Number of late records in the last batch. */
-    int lateCount() {
+    public int lateCount() {
         return lateCount;
     }
 
     /** The partitions whose largest event time the last batch moved, and that time; clears the marks. */
-    List<PartitionTime> movedTimes() {
+    public List<PartitionTime> movedTimes() {
         List<PartitionTime> out = new ArrayList<>();
         for (Map.Entry<String, boolean[]> e : moved.entrySet()) {
             boolean[] touched = e.getValue();
@@ -207,7 +244,7 @@ final class WindowKernel {
      * closing at or before it can be dropped. {@link Long#MIN_VALUE} if nothing new
      * can be dropped. Records for dropped windows are late from then on, whatever their partition.
      */
-    long evictable() {
+    public long evictable() {
         long min = Long.MAX_VALUE;
         for (long[] max : maxTimes.values()) {
             for (long m : max) {
@@ -230,7 +267,7 @@ final class WindowKernel {
     }
 
     /** Records that windows closing at or before {@code watermark} were dropped. */
-    void evicted(long watermark) {
+    public void evicted(long watermark) {
         evictedThrough = Math.max(evictedThrough, watermark);
     }
 }

@@ -24,11 +24,15 @@ final class DeviceMemory implements AutoCloseable {
     /** The device buffers: a batch's payload and bounds in one of two slots (see {@link GpuDevice#SLOTS}), then the work buffers. */
     enum Dev { DATA_0, DATA_1, BOUNDS_0, BOUNDS_1, STARTS, LENGTHS, LONGS, REASON, ARENA_USED, FORMAT, DESC, LITERALS, SLOT_ROW, FIRST_ROW, COUNTS, ACC,
         OUT_COUNT, OUT, TOTALS,
+        /** Event-time windows: which records pass the filters, and the (record, window) entries the host assigned. */
+        SELECTED, ENTRY_ROW, ENTRY_START,
         /** Model inference: a batch's features or users, two work buffers, the results. */
         INFER_IN, INFER_A, INFER_B, INFER_OUT }
 
     /** The pinned host buffers: where a heap batch's payload and bounds are staged, per slot, then the small ones. */
     enum Host { DATA_0, DATA_1, BOUNDS_0, BOUNDS_1, REASON, ARENA_USED, OUT, SMALL, FORMAT,
+        /** Event-time windows: the selected records and their times back, the entries out. */
+        SELECTED, TIMES, ENTRIES,
         /** Model inference: what goes to the device, what comes back. */
         INFER_IN, INFER_OUT }
 

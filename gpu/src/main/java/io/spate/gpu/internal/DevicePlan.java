@@ -10,6 +10,7 @@ import io.spate.frame.Column;
 import io.spate.frame.Frame;
 import io.spate.frame.LongColumn;
 import io.spate.internal.cpu.CpuBackend;
+import io.spate.internal.cpu.WindowKernel;
 import io.spate.plan.AggFn;
 import io.spate.plan.Aggregate;
 import io.spate.plan.Plan;
@@ -19,7 +20,8 @@ import io.spate.plan.Query;
  * A plan the device runs: its queries in device form, the host finish of each (running state,
  * having), and the per-batch twin of the plan (same queries, no running state, no having, a count
  * added where none is) that the CPU runs when the device cannot take a batch, so both paths feed
- * the same host finish and the running state stays in one place.
+ * the same host finish and the running state stays in one place. Twin queries keep their windows:
+ * the twin's window kernels hold the plan's event time for both paths ({@link #windows}).
  */
 final class DevicePlan {
 
@@ -47,7 +49,7 @@ final class DevicePlan {
             if (hiddenCount[i]) {
                 aggs.add(Aggregate.count(HIDDEN_COUNT));
             }
-            twins.add(new Query(q.name(), q.filters(), q.keys(), aggs, Optional.empty(), q.tokenize(), false));
+            twins.add(new Query(q.name(), q.filters(), q.keys(), aggs, Optional.empty(), q.tokenize(), false, q.window()));
         }
         perBatch = new Plan(plan.format(), twins);
     }
@@ -63,6 +65,23 @@ final class DevicePlan {
 
     List<DeviceQuery> queries() {
         return queries;
+    }
+
+    /** The per-batch twin plan, which {@code twin} (the backend's CPU twin) runs. */
+    Plan perBatch() {
+        return perBatch;
+    }
+
+    /**
+     * Per query, the window kernel of the twin's run of it in {@code twin}, or null without windows:
+     * the one event time the device path and the twin both move.
+     */
+    List<WindowKernel> windows(CpuBackend twin) {
+        List<WindowKernel> out = new ArrayList<>();
+        for (int i = 0; i < queries.size(); i++) {
+            out.add(queries.get(i).window == null ? null : twin.window(perBatch, i));
+        }
+        return out;
     }
 
     /** Seeds the running state of query {@code query}. */
@@ -92,19 +111,23 @@ final class DevicePlan {
             }
             groups.add(new DeviceRun.Groups(new Frame(columns, f.keyCount(), f.rows()), c));
         }
-        return new DeviceRun.Result(groups, r.rejected(), r.reasons());
+        return new DeviceRun.Result(groups, r.rejected(), r.reasons(), new DeviceRun.EventTime(r.late(), r.lateQuery(), r.times()));
     }
 
     private static String firstCountAlias(Query q) {
         return q.aggregates().stream().filter(a -> a.fn() == AggFn.COUNT).findFirst().orElseThrow().alias();
     }
 
-    /** The batch's result from its per-batch groups: the host finish of each query. */
-    BatchResult finish(RecordBatch batch, DeviceRun.Result result, String backend) {
+    /**
+     * The batch's result from its per-batch groups: the host finish of each query (the windows of
+     * {@code windows}, per query or null, evicted as the CPU evicts them), with its event time.
+     */
+    BatchResult finish(RecordBatch batch, DeviceRun.Result result, List<WindowKernel> windows, String backend) {
         List<Frame> frames = new ArrayList<>();
         for (int i = 0; i < finishes.size(); i++) {
-            frames.add(finishes.get(i).finish(result.groups().get(i)));
+            frames.add(finishes.get(i).finish(result.groups().get(i), windows.get(i)));
         }
-        return new BatchResult(batch, frames, result.rejected(), result.reasons(), backend);
+        DeviceRun.EventTime time = result.eventTime();
+        return new BatchResult(batch, frames, result.rejected(), result.reasons(), backend, time.late(), time.lateQuery(), time.times());
     }
 }

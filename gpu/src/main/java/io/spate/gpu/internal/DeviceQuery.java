@@ -10,12 +10,13 @@ import io.spate.plan.Filter;
 import io.spate.plan.GroupKey;
 import io.spate.plan.Plan;
 import io.spate.plan.Query;
+import io.spate.plan.Window;
 
 /**
  * One query of a plan in the form the device kernels take: the descriptor words of its filters,
  * keys and aggregates (layout in {@code spate_kernels.cuh}) over the columns of the format's
- * {@link DeviceDecode}, and its string literals, or, for a word count, the text column. Which plans
- * run on the device is decided by {@link #whyNot}.
+ * {@link DeviceDecode}, and its string literals, or, for a word count, the text column; for an
+ * event-time window, also its time column. Which plans run on the device is decided by {@link #whyNot}.
  */
 final class DeviceQuery {
 
@@ -41,8 +42,12 @@ final class DeviceQuery {
     final int[] aggKinds;
     /** The string column a word count splits, or -1 for a group-by. */
     final int wordColumn;
+    /** The query's event-time windows, or null. */
+    final Window window;
+    /** The long column the windows read their time from, or -1 without windows. */
+    final int timeColumn;
 
-    private DeviceQuery(Query query, long[] desc, byte[] literals, int[] keyKinds, int[] aggKinds, int wordColumn) {
+    private DeviceQuery(Query query, long[] desc, byte[] literals, int[] keyKinds, int[] aggKinds, int wordColumn, int timeColumn) {
         this.query = query;
         this.desc = desc;
         this.literals = literals;
@@ -52,13 +57,16 @@ final class DeviceQuery {
         this.fns = query.aggregates().stream().map(Aggregate::fn).toArray(AggFn[]::new);
         this.aggKinds = aggKinds;
         this.wordColumn = wordColumn;
+        this.window = query.window().orElse(null);
+        this.timeColumn = timeColumn;
     }
 
     /**
      * Why {@code plan} cannot run on the device, or empty when it can: a format the device decodes
-     * ({@link DeviceDecode#whyNot}), no inference, no event-time windows, and per query either
-     * filters/keys/aggregates over decoded fields (long, double and string; all of which the kernels
-     * handle), or a word count: tokenize, no filter, the word as the only key, counts only.
+     * ({@link DeviceDecode#whyNot}), no inference, and per query either filters/keys/aggregates over
+     * decoded fields (long, double and string; all of which the kernels handle), with or without
+     * event-time windows, or a word count: tokenize, no filter, the word as the only key, counts
+     * only (plans have no windows over tokenized text).
      */
     static Optional<String> whyNot(Plan plan) {
         Optional<String> format = DeviceDecode.whyNot(plan);
@@ -69,9 +77,6 @@ final class DeviceQuery {
             return Optional.of("model inference runs behind the host's decoding (DeviceInference), not in the CLF kernels");
         }
         for (Query q : plan.queries()) {
-            if (q.window().isPresent()) {
-                return Optional.of("query '" + q.name() + "': event-time windows run on the CPU");
-            }
             if (q.tokenize().isPresent()) {
                 boolean wordKey = q.keys().size() == 1 && q.keys().get(0).column().equals(q.tokenize().get().alias());
                 if (!q.filters().isEmpty() || !wordKey) {
@@ -86,7 +91,7 @@ final class DeviceQuery {
     static DeviceQuery of(Query q, DeviceDecode decode) {
         if (q.tokenize().isPresent()) {
             return new DeviceQuery(q, new long[] {0}, new byte[0], new int[] {KIND_STRING}, new int[] {KIND_LONG},
-                    decode.column(q.tokenize().get().column()));
+                    decode.column(q.tokenize().get().column()), -1);
         }
         int nf = q.filters().size();
         int nk = q.keys().size();
@@ -129,6 +134,7 @@ final class DeviceQuery {
             desc[w++] = aggKinds[a];
         }
         literals.write(0);
-        return new DeviceQuery(q, desc, literals.toByteArray(), kinds, aggKinds, -1);
+        int timeColumn = q.window().map(window -> decode.column(window.column())).orElse(-1);
+        return new DeviceQuery(q, desc, literals.toByteArray(), kinds, aggKinds, -1, timeColumn);
     }
 }

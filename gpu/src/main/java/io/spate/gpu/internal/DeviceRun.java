@@ -4,8 +4,10 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.spate.PartitionTime;
 import io.spate.RecordBatch;
 import io.spate.frame.Frame;
+import io.spate.internal.cpu.WindowKernel;
 
 import jcuda.CudaException;
 import jcuda.Pointer;
@@ -18,7 +20,9 @@ import jcuda.driver.JCudaDriver;
  * copy of the batch from pinned memory into a device slot on the copy stream (the backend does it
  * for the next batch while the current one computes); {@link #run} makes the compute stream wait
  * for that copy, then runs the format's decode kernel ({@link DeviceDecode}), per query the
- * group-by (or word count) kernels, and one small copy back of one packed row per group. The host
+ * group-by (or word count) kernels, and one small copy back of one packed row per group. A windowed
+ * query first copies back which records pass its filters and their times, so that the host can
+ * assign their windows, then groups the (record, window) entries ({@link WindowGroupBy}). The host
  * builds key columns from the batch's payload (the staging buffer, read in place) and, for strings
  * the decode rewrote, from the arena, copied back once per batch when it is used.
  */
@@ -35,11 +39,25 @@ final class DeviceRun {
      * What a batch gave: per query groups and the rejects; or, when the whole batch must be decoded
      * on the CPU, why ({@code whyCpu}, the rest null).
      */
-    record Result(List<Groups> groups, int[] rejected, String[] reasons, String whyCpu) {
+    record Result(List<Groups> groups, int[] rejected, String[] reasons, String whyCpu, EventTime eventTime) {
 
         Result(List<Groups> groups, int[] rejected, String[] reasons) {
-            this(groups, rejected, reasons, null);
+            this(groups, rejected, reasons, null, EventTime.NONE);
         }
+
+        Result(List<Groups> groups, int[] rejected, String[] reasons, EventTime eventTime) {
+            this(groups, rejected, reasons, null, eventTime);
+        }
+
+        static Result onCpu(String why) {
+            return new Result(null, null, null, why, EventTime.NONE);
+        }
+    }
+
+    /** The event time a batch moved, as {@link io.spate.BatchResult} carries it: late records, the query of each, moved partition times. */
+    record EventTime(int[] late, int[] lateQuery, List<PartitionTime> times) {
+
+        static final EventTime NONE = new EventTime(new int[0], new int[0], List.of());
     }
 
     /** The bytes string starts index: the batch's payload, then the decode's arena from {@code batchBytes} on. */
@@ -74,13 +92,16 @@ final class DeviceRun {
     private final DeviceMemory memory;
     private final DeviceDecode decode;
     private final List<DeviceQuery> queries;
+    private final WindowGroupBy windows;
     private final long hashMask;
 
-    DeviceRun(GpuDevice device, DeviceMemory memory, DeviceDecode decode, List<DeviceQuery> queries, long hashMask) {
+    DeviceRun(GpuDevice device, DeviceMemory memory, DeviceDecode decode, List<DeviceQuery> queries, List<WindowKernel> windows,
+              WindowEntries entries, long hashMask) {
         this.device = device;
         this.memory = memory;
         this.decode = decode;
         this.queries = queries;
+        this.windows = new WindowGroupBy(this, device, memory, queries, windows, entries, hashMask);
         this.hashMask = hashMask;
     }
 
@@ -153,25 +174,56 @@ final class DeviceRun {
         JCudaDriver.cuMemcpyDtoHAsync(memory.pinnedPointer(DeviceMemory.Host.REASON), reason, n, device.stream(0));
         ByteBuffer hostArenaUsed = memory.pinned(DeviceMemory.Host.ARENA_USED, 4);
         JCudaDriver.cuMemcpyDtoHAsync(memory.pinnedPointer(DeviceMemory.Host.ARENA_USED), arenaUsed, 4, device.stream(0));
+        boolean windowed = windows.any();
+        DeviceDecode.Verdicts verdicts = null;
+        if (windowed) {
+            // A batch the CPU must decode goes to the twin with its event time untouched, as do
+            // batches too big for the device: both are known before any window is assigned.
+            device.sync(0);
+            verdicts = decode.verdicts(batch, hostReason);
+            if (verdicts.whyCpu() != null) {
+                return Result.onCpu(verdicts.whyCpu());
+            }
+            windows.reserve(n);
+            windows.mark();
+        }
+        try {
+            return finishRun(batch, n, verdicts, windowed, hostReason, hostArenaUsed, data, starts, lengths, longs, reason);
+        } catch (RuntimeException | LinkageError e) {
+            // The batch runs again on the CPU twin: from the event time it found, not the one it moved.
+            windows.rollBack();
+            throw e;
+        }
+    }
+
+    /** The group-bys of a decoded batch and its result; {@code verdicts} are already known when {@code windowed}. */
+    private Result finishRun(RecordBatch batch, int n, DeviceDecode.Verdicts verdicts, boolean windowed, ByteBuffer hostReason,
+                             ByteBuffer hostArenaUsed, CUdeviceptr data, CUdeviceptr starts, CUdeviceptr lengths, CUdeviceptr longs,
+                             CUdeviceptr reason) {
+        int bytes = batch.byteSize();
         List<long[]> rows = new ArrayList<>();
-        for (DeviceQuery q : queries) {
+        for (int i = 0; i < queries.size(); i++) {
+            DeviceQuery q = queries.get(i);
             rows.add(q.wordColumn >= 0 ? words(q, n, data, starts, lengths, reason)
+                    : q.window != null ? windows.run(q, windows.window(i), batch, hostReason, data, starts, lengths, longs, reason)
                     : groupBy(q, n, data, starts, lengths, longs, reason));
         }
         device.sync(0);
-        DeviceDecode.Verdicts verdicts = decode.verdicts(batch, hostReason);
-        if (verdicts.whyCpu() != null) {
-            return new Result(null, null, null, verdicts.whyCpu());
+        if (verdicts == null) {
+            verdicts = decode.verdicts(batch, hostReason);
+            if (verdicts.whyCpu() != null) {
+                return Result.onCpu(verdicts.whyCpu());
+            }
         }
         HostBytes text = new HostBytes(batch.payload(), bytes, arena(data, bytes, hostArenaUsed.getInt(0)));
         List<Groups> out = new ArrayList<>();
         for (int i = 0; i < queries.size(); i++) {
             DeviceQuery q = queries.get(i);
             long[] r = rows.get(i);
-            int stride = q.wordColumn >= 0 ? 3 : 2 + q.keyCount + q.fns.length;
+            int stride = q.wordColumn >= 0 ? 3 : (q.window != null ? 3 : 2) + q.keyCount + q.fns.length;
             out.add(GroupFrames.of(q, text, r, r.length / stride, stride));
         }
-        return new Result(out, verdicts.rejected(), verdicts.reasons());
+        return new Result(out, verdicts.rejected(), verdicts.reasons(), windowed ? windows.eventTime() : EventTime.NONE);
     }
 
     /** The {@code used} bytes the decode wrote into the arena after the batch bytes (one synchronous copy, only when it wrote any). */
@@ -188,15 +240,8 @@ final class DeviceRun {
                            CUdeviceptr longs, CUdeviceptr reason) {
         int cap = capacity(n);
         int na = q.fns.length;
-        CUdeviceptr desc = memory.device(DeviceMemory.Dev.DESC, 8L * q.desc.length);
+        CUdeviceptr desc = upload(q);
         CUdeviceptr literals = memory.device(DeviceMemory.Dev.LITERALS, q.literals.length);
-        ByteBuffer small = memory.pinned(DeviceMemory.Host.SMALL, 8L * q.desc.length + q.literals.length + 16);
-        small.asLongBuffer().put(q.desc);
-        small.position(8 * q.desc.length);
-        small.put(q.literals);
-        Pointer smallPointer = memory.pinnedPointer(DeviceMemory.Host.SMALL);
-        JCudaDriver.cuMemcpyHtoDAsync(desc, smallPointer, 8L * q.desc.length, device.stream(0));
-        JCudaDriver.cuMemcpyHtoDAsync(literals, smallPointer.withByteOffset(8L * q.desc.length), q.literals.length, device.stream(0));
         CUdeviceptr slotRow = memory.device(DeviceMemory.Dev.SLOT_ROW, 4L * cap);
         CUdeviceptr firstRow = memory.device(DeviceMemory.Dev.FIRST_ROW, 4L * cap);
         CUdeviceptr counts = memory.device(DeviceMemory.Dev.COUNTS, 8L * cap);
@@ -216,8 +261,22 @@ final class DeviceRun {
                 Pointer.to(memory.device(DeviceMemory.Dev.OUT_COUNT, 4)), Pointer.to(memory.device(DeviceMemory.Dev.OUT, 8L * stride * cap))));
     }
 
+    /** Queues the copy of {@code q}'s descriptor words and literals to the device; returns the descriptor buffer. */
+    CUdeviceptr upload(DeviceQuery q) {
+        CUdeviceptr desc = memory.device(DeviceMemory.Dev.DESC, 8L * q.desc.length);
+        CUdeviceptr literals = memory.device(DeviceMemory.Dev.LITERALS, q.literals.length);
+        ByteBuffer small = memory.pinned(DeviceMemory.Host.SMALL, 8L * q.desc.length + q.literals.length + 16);
+        small.asLongBuffer().put(q.desc);
+        small.position(8 * q.desc.length);
+        small.put(q.literals);
+        Pointer smallPointer = memory.pinnedPointer(DeviceMemory.Host.SMALL);
+        JCudaDriver.cuMemcpyHtoDAsync(desc, smallPointer, 8L * q.desc.length, device.stream(0));
+        JCudaDriver.cuMemcpyHtoDAsync(literals, smallPointer.withByteOffset(8L * q.desc.length), q.literals.length, device.stream(0));
+        return desc;
+    }
+
     /** Runs a compact kernel and copies its packed rows back (two small synchronous copies). */
-    private long[] compact(String kernel, int cap, int stride, Pointer params) {
+    long[] compact(String kernel, int cap, int stride, Pointer params) {
         CUdeviceptr outCount = memory.device(DeviceMemory.Dev.OUT_COUNT, 4);
         CUdeviceptr out = memory.device(DeviceMemory.Dev.OUT, 8L * stride * cap);
         JCudaDriver.cuMemsetD32Async(outCount, 0, 1, device.stream(0));
@@ -279,7 +338,7 @@ final class DeviceRun {
     }
 
     /** A power of two at least twice {@code n}, so the table is at most half full and probing ends. */
-    private static int capacity(int n) {
+    static int capacity(int n) {
         long cap = Long.highestOneBit(Math.max(2L, 2L * n) - 1) << 1;
         if (cap > 1 << 30) {
             throw new GpuCapacityException("a batch of " + n + " rows needs a group table larger than 2^30 slots");

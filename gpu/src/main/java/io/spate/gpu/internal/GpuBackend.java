@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.spate.BatchResult;
+import io.spate.PartitionTime;
 import io.spate.RecordBatch;
 import io.spate.frame.Frame;
 import io.spate.internal.cpu.CpuBackend;
@@ -20,7 +21,10 @@ import jcuda.CudaException;
 /**
  * The GPU compute backend. Plans the device runs ({@link DeviceQuery#whyNot} says which) are
  * parsed, filtered, grouped and aggregated on the device, and finished on the host (running
- * state, having); other plans run on a CPU twin, which is said once per plan in the log.
+ * state, having); other plans run on a CPU twin, which is said once per plan in the log. Event-time
+ * windows are assigned on the host, by the window kernels of the per-batch CPU twin, which hold
+ * the plan's event time whether a batch runs on the device or on the twin; the (window, group)
+ * aggregation runs on the device.
  *
  * <p>A CUDA error during a batch drops the context and throws {@link GpuDeviceFault}, the running
  * state untouched; the compute actor counts the fault and runs the batch again, and that run goes
@@ -55,6 +59,7 @@ public final class GpuBackend implements ComputeBackend {
     private final CpuBackend perBatchTwin = new CpuBackend();
     private final Set<Plan> loggedCpuPlans = new HashSet<>();
     private final Set<Plan> loggedInferencePlans = new HashSet<>();
+    private final WindowEntries windowEntries = new WindowEntries();
     private DeviceInference inference;
     /** Weight uploads of the inference plans this backend ran before the current one. */
     private long pastWeightUploads;
@@ -184,7 +189,7 @@ public final class GpuBackend implements ComputeBackend {
         }
         if (rerunOnCpu) {
             rerunOnCpu = false;
-            return program.finish(batch, program.onCpu(perBatchTwin, batch), CpuBackend.NAME);
+            return program.finish(batch, program.onCpu(perBatchTwin, batch), program.windows(perBatchTwin), CpuBackend.NAME);
         }
         DeviceRun.Result result;
         try {
@@ -197,7 +202,8 @@ public final class GpuBackend implements ComputeBackend {
                 mine = take(stage(batch, plan).batch());
             }
             try {
-                result = new DeviceRun(device, memory, program.decode(), program.queries(), hashMask).run(mine);
+                result = new DeviceRun(device, memory, program.decode(), program.queries(), program.windows(perBatchTwin), windowEntries,
+                        hashMask).run(mine);
             } catch (GpuCapacityException e) {
                 device.awaitCopy(mine.slot());
                 throw e;
@@ -207,7 +213,7 @@ public final class GpuBackend implements ComputeBackend {
                 loggedCapacity = true;
                 LOG.warn("a batch runs on the CPU: {} (said once)", e.getMessage());
             }
-            return program.finish(batch, program.onCpu(perBatchTwin, batch), CpuBackend.NAME);
+            return program.finish(batch, program.onCpu(perBatchTwin, batch), program.windows(perBatchTwin), CpuBackend.NAME);
         } catch (CudaException | LinkageError e) {
             deviceFaults++;
             closeDevice();
@@ -219,9 +225,9 @@ public final class GpuBackend implements ComputeBackend {
                 loggedBatchOnCpu = true;
                 LOG.info("a batch runs on the CPU: {} (said once)", result.whyCpu());
             }
-            return program.finish(batch, program.onCpu(perBatchTwin, batch), CpuBackend.NAME);
+            return program.finish(batch, program.onCpu(perBatchTwin, batch), program.windows(perBatchTwin), CpuBackend.NAME);
         }
-        return program.finish(batch, result, NAME);
+        return program.finish(batch, result, program.windows(perBatchTwin), NAME);
     }
 
     /** Runs {@code plan}'s models on the device, behind the host's decoding; see {@link DeviceInference}. */
@@ -285,8 +291,9 @@ public final class GpuBackend implements ComputeBackend {
     @Override
     public void reset(Plan plan) {
         cpuPlans.reset(plan);
-        perBatchTwin.reset(plan);
         if (program != null && program.runs(plan)) {
+            // The twin holds the plan's event time: it goes with the running state.
+            perBatchTwin.reset(program.perBatch());
             program = null;
         }
         if (inference != null && inference.runs(plan)) {
@@ -295,9 +302,16 @@ public final class GpuBackend implements ComputeBackend {
     }
 
     @Override
-    public void restoreTime(Plan plan, io.spate.PartitionTime time) {
-        // Only plans with windows have event time, and those run on the CPU (DeviceQuery.whyNot).
-        cpuPlans.restoreTime(plan, time);
+    public void restoreTime(Plan plan, PartitionTime time) {
+        if (DeviceQuery.whyNot(plan).isPresent()) {
+            cpuPlans.restoreTime(plan, time);
+            return;
+        }
+        if (program == null || !program.runs(plan)) {
+            program = new DevicePlan(plan);
+        }
+        // The twin's window kernels hold the event time of device plans (DevicePlan#windows).
+        perBatchTwin.restoreTime(program.perBatch(), time);
     }
 
     private void closeDevice() {

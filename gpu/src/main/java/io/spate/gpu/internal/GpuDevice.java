@@ -42,6 +42,7 @@ final class GpuDevice implements AutoCloseable {
     static final String STAND_IN_MARK = "stand-in";
 
     static final String[] KERNELS = {"clf_parse", "delim_parse", "json_parse", "group_init", "group_insert", "group_compact",
+        "group_select", "window_insert", "window_compact",
         "words_count", "words_init", "words_insert", "words_compact",
         // Model inference (inference.cu).
         "mlp_normalise", "mlp_dense", "mlp_softmax", "mf_topk"};

@@ -11,6 +11,7 @@ import io.spate.frame.LongColumn;
 import io.spate.frame.Utf8Column;
 import io.spate.internal.codec.ByteArena;
 import io.spate.internal.cpu.RunningState;
+import io.spate.internal.cpu.WindowKernel;
 import io.spate.plan.AggFn;
 import io.spate.plan.Aggregate;
 import io.spate.plan.InputFormat;
@@ -20,8 +21,9 @@ import io.spate.plan.Query;
 /**
  * The host's part of one query after the per-batch groups are known (from the device, or from the
  * CPU after a fault): merge into the running state when the query runs across batches, then apply
- * {@code having}, as {@code io.spate.internal.cpu.QueryKernel} does. Keys enter the running state
- * in the CPU's serialized form (numbers as 8 bytes, strings length-prefixed).
+ * {@code having}, as {@code io.spate.internal.cpu.QueryKernel} does, and drop the running windows
+ * every partition's watermark has closed. Keys enter the running state in the CPU's serialized
+ * form (numbers as 8 bytes, strings length-prefixed; a window's start and end first).
  */
 final class QueryFinish {
 
@@ -41,8 +43,23 @@ final class QueryFinish {
         state = query.running() ? new RunningState(aggs, types) : null;
     }
 
-    /** The query's frame from its per-batch groups; mutates the running state. */
-    Frame finish(DeviceRun.Groups groups) {
+    /**
+     * The query's frame from its per-batch groups; mutates the running state, from which it then
+     * evicts the windows {@code window} (the query's event time, or null) has closed.
+     */
+    Frame finish(DeviceRun.Groups groups, WindowKernel window) {
+        Frame out = finish(groups);
+        if (window != null && state != null) {
+            long through = window.evictable();
+            if (through != Long.MIN_VALUE) {
+                state.retain(g -> window.closes(state.keyLong(g, 0)) > through);
+                window.evicted(through);
+            }
+        }
+        return out;
+    }
+
+    private Frame finish(DeviceRun.Groups groups) {
         Frame f = groups.frame();
         if (state == null && query.having().isEmpty()) {
             return f;

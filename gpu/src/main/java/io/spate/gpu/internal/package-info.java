@@ -18,12 +18,15 @@
  * max and mean over long and double columns (double sums are atomic adds, order-dependent within a
  * relative 1e-9 of the CPU's; double min and max are exact); word count (tokenize) over any string
  * field, grouped by the word, without filters, non-ASCII words lower-cased and merged on the host
- * ({@code WordGroups}). On the host: running aggregates (merged per batch into
- * {@code RunningState}) and {@code having}. Model inference (classify: the MLP forward pass;
+ * ({@code WordGroups}); the (window, group) aggregation of event-time windows, tumbling and
+ * hopping. On the host: running aggregates (merged per batch into {@code RunningState}),
+ * {@code having}, and which windows each record goes to ({@code WindowEntries}, by the window
+ * kernels of the CPU twin, which keep per-partition watermarks, lateness, eviction and restored
+ * event time for both paths). Model inference (classify: the MLP forward pass;
  * recommend: MF scores and top-k per user) runs on the device behind the host's decoding, feature
  * gathering and frames (the CPU backend's, so the frames are the same), the weights uploaded once
  * per plan and context, when the plan's queries keep no state across batches. On the CPU twin:
- * inference next to running or windowed queries, event-time windows, word counts with filters, JSON plans reading more than 64 fields or paths
+ * inference next to running or windowed queries, word counts with filters, JSON plans reading more than 64 fields or paths
  * deeper than 15 keys, and batches holding a value only the CPU parses exactly (a double beyond
  * the exact fast path, an integer beyond a long read as a double, an escaped JSON key on a wanted
  * path) or a record the device rejected and the CPU accepts.

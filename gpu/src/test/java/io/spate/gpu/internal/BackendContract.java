@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,7 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.spate.BatchResult;
+import io.spate.PartitionTime;
 import io.spate.RecordBatch;
+import io.spate.RecordBatchBuilder;
+import io.spate.SourceOffsets;
 import io.spate.frame.Column;
 import io.spate.frame.DoubleColumn;
 import io.spate.frame.Frame;
@@ -28,9 +33,12 @@ import io.spate.frame.LongColumn;
 import io.spate.frame.Utf8Column;
 import io.spate.internal.cpu.CpuBackend;
 import io.spate.plan.ClfFormat;
+import io.spate.frame.ColumnType;
 import io.spate.plan.DelimitedFormat;
+import io.spate.plan.Field;
 import io.spate.plan.Plan;
 import io.spate.plan.Query;
+import io.spate.plan.Window;
 import io.spate.spi.ComputeBackend;
 import io.spate.testkit.SampleData;
 
@@ -51,6 +59,22 @@ abstract class BackendContract {
             Query.builder("hosts").groupBy("host").count("requests").mean("bytes", "mean").max("bytes", "largest").having("requests > 3").running().build());
     static final Plan WORDS = Plan.of(new ClfFormat(),
             Query.builder("words").tokenize("request", "word", true).groupBy("word").count("n").build());
+
+    /** Per-batch windows: tumbling by minute per host, hopping by two minutes every minute over the errors. */
+    static final Plan WINDOWS = Plan.of(new ClfFormat(),
+            Query.builder("per-minute").groupBy("host").count("requests").sum("bytes", "bytes").max("bytes", "largest")
+                    .window(Window.tumbling("timestamp", Duration.ofMinutes(1))).build(),
+            Query.builder("errors").where("status >= 500").groupBy("status").count("errors").mean("bytes", "mean")
+                    .window(Window.hopping("timestamp", Duration.ofMinutes(2), Duration.ofMinutes(1)).withOutOfOrderness(Duration.ofSeconds(30)))
+                    .build(),
+            PER_STATUS);
+    /** Running windows with having and a short retention, so that windows are evicted while records keep coming. */
+    static final Plan RUNNING_WINDOWS = Plan.of(new ClfFormat(),
+            Query.builder("hosts").groupBy("host").count("requests").sum("bytes", "bytes").having("requests >= 2")
+                    .window(Window.hopping("timestamp", Duration.ofMinutes(3), Duration.ofMinutes(1)).withOutOfOrderness(Duration.ofSeconds(20))
+                            .withAllowedLateness(Duration.ofSeconds(10)).withRetention(Duration.ofMinutes(2)))
+                    .running().build(),
+            Query.builder("total").count("requests").window(Window.tumbling("timestamp", Duration.ofMinutes(2))).running().build());
 
     private ComputeBackend backend;
     private final CpuBackend reference = new CpuBackend();
@@ -92,6 +116,24 @@ abstract class BackendContract {
         return out;
     }
 
+    /** A CLF record at {@code minute:second} past midnight of the day every sample has. */
+    static String clfAt(String host, int minute, int second, int status, long bytes) {
+        return String.format("%s - - [01/Jul/1995:00:%02d:%02d -0400] \"GET /x HTTP/1.0\" %d %d", host, minute, second, status, bytes);
+    }
+
+    /** A batch of {@code records} (partition, record text, ...) from topic t, offsets counted per partition from {@code offset}. */
+    static RecordBatch partitioned(long offset, Object... records) {
+        RecordBatchBuilder b = RecordBatch.builder(1024, records.length / 2);
+        Map<Integer, Long> next = new HashMap<>();
+        for (int i = 0; i < records.length; i += 2) {
+            int partition = (Integer) records[i];
+            byte[] v = ((String) records[i + 1]).getBytes(StandardCharsets.UTF_8);
+            long at = next.merge(partition, 1L, Long::sum) - 1 + offset;
+            b.append(v, 0, v.length, "t", partition, at);
+        }
+        return b.build(SourceOffsets.NONE, 0);
+    }
+
     static String clf(String host, String path, int status, String bytes) {
         return host + " - - [01/Jul/1995:00:00:01 -0400] \"GET " + path + " HTTP/1.0\" " + status + " " + bytes;
     }
@@ -110,6 +152,22 @@ abstract class BackendContract {
         BatchResult got = tested.execute(plan, batch);
         assertArrayEquals(want.rejected(), got.rejected(), "rejected rows");
         assertArrayEquals(want.reasons(), got.reasons(), "reject reasons");
+        assertEquals(want.frames().size(), got.frames().size());
+        for (int f = 0; f < want.frames().size(); f++) {
+            assertFramesEqual(want.frames().get(f), got.frames().get(f));
+        }
+        return got;
+    }
+
+    /** {@link #assertSame} and the same late records, their queries and the moved event times. */
+    static BatchResult assertSameInTime(ComputeBackend tested, ComputeBackend expected, Plan plan, RecordBatch batch) {
+        BatchResult want = expected.execute(plan, batch);
+        BatchResult got = tested.execute(plan, batch);
+        assertArrayEquals(want.rejected(), got.rejected(), "rejected rows");
+        assertArrayEquals(want.reasons(), got.reasons(), "reject reasons");
+        assertArrayEquals(want.late(), got.late(), "late rows");
+        assertArrayEquals(want.lateQuery(), got.lateQuery(), "queries of the late rows");
+        assertEquals(Set.copyOf(want.times()), Set.copyOf(got.times()), "moved event times");
         assertEquals(want.frames().size(), got.frames().size());
         for (int f = 0; f < want.frames().size(); f++) {
             assertFramesEqual(want.frames().get(f), got.frames().get(f));
@@ -182,6 +240,78 @@ abstract class BackendContract {
         for (int from = 0; from < 40_000; from += 5_000) {
             assertSame(RUNNING, batch(nasa.subList(from, from + 5_000)));
         }
+    }
+
+    /** Batches from partitions 0 and 1, in and out of order, with records late in one partition only and late everywhere. */
+    private static List<RecordBatch> windowBatches() {
+        return List.of(
+                partitioned(0, 0, clfAt("a.com", 0, 5, 200, 10), 1, clfAt("b.com", 0, 30, 500, 20), 0, clfAt("a.com", 1, 10, 503, 30),
+                        0, clfAt("b.com", 0, 50, 200, 40), 1, clfAt("a.com", 2, 0, 500, 50), 0, "malformed"),
+                partitioned(3, 0, clfAt("a.com", 0, 1, 200, 1), 1, clfAt("a.com", 0, 59, 500, 2), 0, clfAt("c.com", 3, 0, 500, 3),
+                        1, clfAt("c.com", 1, 45, 200, 4), 0, clfAt("a.com", 2, 20, 502, 5), 1, clfAt("b.com", 2, 5, 200, 6)),
+                partitioned(6, 1, clfAt("a.com", 0, 10, 500, 7), 2, clfAt("d.com", 0, 10, 500, 8), 0, clfAt("a.com", 5, 0, 200, 9),
+                        1, clfAt("b.com", 6, 0, 500, 10), 2, clfAt("d.com", 6, 30, 200, 11), 0, clfAt("a.com", 4, 59, 504, 12)),
+                partitioned(9, 0, clfAt("a.com", 3, 0, 200, 13), 1, clfAt("b.com", 4, 40, 500, 14), 2, clfAt("e.com", 1, 0, 200, 15),
+                        3, clfAt("f.com", 0, 0, 200, 16), 0, clfAt("a.com", 9, 0, 200, 17), 1, clfAt("b.com", 9, 30, 500, 18)));
+    }
+
+    @Test
+    void shouldWindowPerBatchAsTheCpuWithLateRecordsAcrossPartitions() {
+        for (RecordBatch b : windowBatches()) {
+            assertEquals(ownName(), assertSameInTime(backend, reference, WINDOWS, b).backend(), "where the batch ran");
+        }
+    }
+
+    @Test
+    void shouldKeepRunningWindowsAndEvictThemAsTheCpu() {
+        int late = 0;
+        for (RecordBatch b : windowBatches()) {
+            BatchResult r = assertSameInTime(backend, reference, RUNNING_WINDOWS, b);
+            assertEquals(ownName(), r.backend(), "where the batch ran");
+            late += r.late().length;
+        }
+        assertTrue(late > 0, "the batches have late records");
+    }
+
+    @Test
+    void shouldWindowTheNasaLogAsTheCpu() throws IOException {
+        List<byte[]> nasa = SampleData.nasaLog();
+        for (int from = 0; from < 30_000; from += 10_000) {
+            RecordBatch b = batch(nasa.subList(from, from + 10_000));
+            assertEquals(ownName(), assertSameInTime(backend, reference, WINDOWS, b).backend());
+            assertSameInTime(backend, reference, RUNNING_WINDOWS, b);
+        }
+    }
+
+    @Test
+    void shouldContinueFromRestoredEventTimeAsTheCpu() {
+        List<PartitionTime> saved = List.of(new PartitionTime(0, "t", 0, 804_571_380_000L), new PartitionTime(1, "t", 0, 804_571_380_000L),
+                new PartitionTime(0, "t", 1, Long.MIN_VALUE), new PartitionTime(1, "t", 1, Long.MIN_VALUE));
+        for (PartitionTime t : saved) {
+            backend.restoreTime(RUNNING_WINDOWS, t);
+            reference.restoreTime(RUNNING_WINDOWS, t);
+        }
+        BatchResult r = null;
+        for (RecordBatch b : windowBatches()) {
+            r = assertSameInTime(backend, reference, RUNNING_WINDOWS, b);
+        }
+        assertEquals(ownName(), r.backend(), "where the batch ran");
+    }
+
+    @Test
+    void shouldKeepOneEventTimeWhenABatchOfWindowsRunsOnTheCpu() {
+        Plan plan = Plan.of(DelimitedFormat.csv(List.of(new Field("host", ColumnType.UTF8), new Field("ts", ColumnType.LONG),
+                        new Field("latency", ColumnType.DOUBLE))),
+                Query.builder("per-second").groupBy("host").count("n").max("latency", "slowest")
+                        .window(Window.tumbling("ts", Duration.ofSeconds(1))).running().build());
+        assertSameInTime(backend, reference, plan, batch(lines("a.com,1000,0.5", "b.com,2500,1.5", "a.com,1999,0.25")));
+        BatchResult slow = assertSameInTime(backend, reference, plan,
+                batch(lines("a.com,900,0.5", "a.com,3100,0.12345678901234567891", "b.com,2100,1")));
+        assertEquals(CpuBackend.NAME, slow.backend(), "a double only the CPU parses exactly");
+        BatchResult after = assertSameInTime(backend, reference, plan, batch(lines("a.com,2999,2", "b.com,1500,1", "c.com,4000,3")));
+        assertEquals(ownName(), after.backend());
+        // 2999 is late only by the event time the batch on the CPU moved (3100), 1500 by either.
+        assertEquals(2, after.late().length, "late by the time the CPU batch moved");
     }
 
     @Test
@@ -324,8 +454,7 @@ abstract class BackendContract {
             assertSameOwn(plan, nasa);
         }
         for (Plan plan : FormatSamples.shippedPlans("golden-signals-hourly.conf")) {
-            // Event-time windows run on the CPU on every backend.
-            assertSame(plan, nasa);
+            assertEquals(ownName(), assertSameInTime(backend, reference, plan, nasa).backend(), "where the windowed batch ran");
         }
     }
 

@@ -15,14 +15,14 @@ import io.spate.plan.JsonFormat;
 import io.spate.plan.Plan;
 import io.spate.plan.Query;
 
-/** Which plans the device takes, and the reason given for each one it leaves to the CPU. */
+/** Which plans the device takes (event-time windows included), and the reason given for each one it leaves to the CPU. */
 class DeviceQueryTest {
 
     @Test
     void shouldTakeEveryFormatGroupByAndWordCount() {
         for (Plan plan : List.of(BackendContract.GOLDEN, BackendContract.WORDS, FormatSamples.csv(FormatSamples.CSV_COLUMNS), FormatSamples.tsv(),
                 FormatSamples.nasaTsvPlan(), FormatSamples.commits(), FormatSamples.wholeRecord(), FormatSamples.jsonWords(true),
-                FormatSamples.githubPlan(), FormatSamples.higgsPlan())) {
+                FormatSamples.githubPlan(), FormatSamples.higgsPlan(), BackendContract.WINDOWS, BackendContract.RUNNING_WINDOWS)) {
             assertEquals(Optional.empty(), DeviceQuery.whyNot(plan), plan.toString());
         }
     }
