@@ -41,6 +41,9 @@ final class DevicePlacement {
                 continue;
             }
             List<String> host = new ArrayList<>();
+            if (q.window().isPresent()) {
+                host.add("watermarks, lateness and window assignment");
+            }
             if (q.tokenize().isPresent() && q.tokenize().get().lowercase()) {
                 host.add("lower-casing of non-ASCII words");
             }
@@ -67,7 +70,9 @@ final class DevicePlacement {
         if (!q.filters().isEmpty()) {
             steps.add("filter");
         }
-        if (!q.keys().isEmpty()) {
+        if (q.window().isPresent()) {
+            steps.add("(window, group) hash group-by");
+        } else if (!q.keys().isEmpty()) {
             steps.add("hash group-by");
         }
         steps.add(q.aggregates().stream().map(a -> a.fn().name().toLowerCase(java.util.Locale.ROOT)).distinct().collect(Collectors.joining("/")));

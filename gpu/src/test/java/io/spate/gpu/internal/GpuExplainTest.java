@@ -4,14 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.spate.cli.SpateCli;
+import io.spate.internal.model.Mlp;
 
 /** {@code spate explain} on a GPU node (a real device or the CUDA driver stand-in): which steps run on the device, which on the host, and why. */
 @Tag("gpu")
@@ -31,9 +37,9 @@ class GpuExplainTest {
     }
 
     @Test
-    void shouldSayWhichStepsRunOnTheDeviceAndWhichFallBack() {
+    void shouldSayWhichStepsRunOnTheDeviceAndWhichFallBack(@TempDir Path dir) throws IOException {
         GpuTestDevice.require();
-        String device = GpuDetection.probe().standIn() ? "on the device (the CUDA driver stand-in: the host CPU, not a GPU)" : "on the device;";
+        String device = GpuDetection.probe().standIn() ? "on the device (the CUDA driver stand-in: the host CPU, not a GPU)" : "on the device";
         String golden = explain("../config/golden-signals.conf");
         assertTrue(golden.contains("backend: gpu"), golden);
         assertTrue(golden.contains("errors: decode (clf), filter, hash group-by, count " + device), golden);
@@ -42,6 +48,13 @@ class GpuExplainTest {
         assertTrue(words.contains("decode (json), tokenize and count words of text " + device), words);
         assertTrue(words.contains("lower-casing of non-ASCII words, running totals, encoding on the host"), words);
         String hourly = explain("../config/golden-signals-hourly.conf");
-        assertTrue(hourly.contains("every step on the CPU twin, because query 'traffic-hourly': event-time windows run on the CPU"), hourly);
+        assertTrue(hourly.contains("traffic-hourly: decode (clf), (window, group) hash group-by, count " + device), hourly);
+        assertTrue(hourly.contains("watermarks, lateness and window assignment, running totals, encoding on the host"), hourly);
+        Path model = dir.resolve("mlp.safetensors");
+        Mlp.random(Mlp.STANDARD_SIZES, 1).save(model, Map.of());
+        Path higgsConfig = dir.resolve("higgs.conf");
+        Files.writeString(higgsConfig, Files.readString(Path.of("../config/higgs.conf")).replace("models/mlp.safetensors", model.toString()));
+        String higgs = explain(higgsConfig.toString());
+        assertTrue(higgs.contains("higgs-predictions: decode (json) on the host, model inference (classify) " + device), higgs);
     }
 }
