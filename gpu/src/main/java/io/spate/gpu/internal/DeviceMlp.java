@@ -1,7 +1,6 @@
 package io.spate.gpu.internal;
 
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.function.Supplier;
 
 import io.spate.internal.model.Mlp;
@@ -36,10 +35,8 @@ final class DeviceMlp implements MlpPredictor {
     private final int widest;
     private final Supplier<GpuDevice> device;
     private final Supplier<DeviceMemory> memory;
-    private final CUdeviceptr[] weights;
-    private final CUdeviceptr[] biases;
-    private GpuDevice uploadedTo;
-    private long uploads;
+    /** Layer l's transposed weights at 2l, its biases at 2l + 1. */
+    private final DeviceTensors tensors;
 
     DeviceMlp(Mlp mlp, Supplier<GpuDevice> device, Supplier<DeviceMemory> memory) {
         this.mlp = mlp;
@@ -51,13 +48,12 @@ final class DeviceMlp implements MlpPredictor {
         this.widest = w;
         this.device = device;
         this.memory = memory;
-        this.weights = new CUdeviceptr[mlp.layers()];
-        this.biases = new CUdeviceptr[mlp.layers()];
+        this.tensors = new DeviceTensors(2 * mlp.layers());
     }
 
     /** How often the weights went to the device (once per context that ran this model). */
     long uploads() {
-        return uploads;
+        return tensors.uploads();
     }
 
     @Override
@@ -74,7 +70,7 @@ final class DeviceMlp implements MlpPredictor {
         GpuDevice gpu = device.get();
         DeviceMemory mem = memory.get();
         gpu.makeCurrent();
-        uploadIfNew(gpu, mem);
+        tensors.uploadIfNew(gpu, mem, this::tensor);
         for (int start = 0; start < n; start += ROWS_PER_PASS) {
             pass(gpu, mem, x, start, Math.min(ROWS_PER_PASS, n - start), probabilities);
         }
@@ -93,12 +89,12 @@ final class DeviceMlp implements MlpPredictor {
         JCudaDriver.cuMemcpyHtoDAsync(features, mem.pinnedPointer(DeviceMemory.Host.INFER_IN), inBytes, gpu.stream(GpuDevice.COMPUTE));
         gpu.launch("mlp_normalise", rows, GpuDevice.COMPUTE, Pointer.to(Pointer.to(features), Pointer.to(new int[] {rows}),
                 Pointer.to(new int[] {inputs}), Pointer.to(from)));
-        int layers = weights.length;
+        int layers = mlp.layers();
         for (int l = 0; l < layers; l++) {
             int k = sizes[l];
             int width = sizes[l + 1];
             gpu.launchGrid("mlp_dense", (width + TILE - 1) / TILE, (rows + TILE - 1) / TILE, TILE_THREADS, GpuDevice.COMPUTE,
-                    Pointer.to(Pointer.to(from), Pointer.to(weights[l]), Pointer.to(biases[l]), Pointer.to(to),
+                    Pointer.to(Pointer.to(from), Pointer.to(tensors.get(2 * l)), Pointer.to(tensors.get(2 * l + 1)), Pointer.to(to),
                             Pointer.to(new int[] {rows}), Pointer.to(new int[] {k}), Pointer.to(new int[] {width}),
                             Pointer.to(new int[] {l < layers - 1 ? 1 : 0})));
             CUdeviceptr swap = from;
@@ -114,58 +110,23 @@ final class DeviceMlp implements MlpPredictor {
         out.asFloatBuffer().get(probabilities, start * outputs, rows * outputs);
     }
 
-    /** Uploads the weights when {@code gpu} does not hold them yet (first use, or a new context after a fault). */
-    private void uploadIfNew(GpuDevice gpu, DeviceMemory mem) {
-        if (uploadedTo == gpu) {
-            return;
+    /** Tensor {@code i}: layer i / 2's weights, transposed and flattened (even i), or its biases (odd i). */
+    private DeviceTensors.Host tensor(int i) {
+        int l = i / 2;
+        if (i % 2 == 1) {
+            return new DeviceTensors.Host(Pointer.to(mlp.bias(l)), 4L * mlp.bias(l).length);
         }
-        // Pointers into a context that is gone: that context's destruction freed them.
-        Arrays.fill(weights, null);
-        Arrays.fill(biases, null);
-        uploadedTo = null;
-        try {
-            for (int l = 0; l < weights.length; l++) {
-                float[][] wt = mlp.weightsT(l);
-                int width = sizes[l + 1];
-                float[] flat = new float[wt.length * width];
-                for (int i = 0; i < wt.length; i++) {
-                    System.arraycopy(wt[i], 0, flat, i * width, width);
-                }
-                weights[l] = upload(mem, flat);
-                biases[l] = upload(mem, mlp.bias(l));
-            }
-        } catch (GpuCapacityException e) {
-            release(mem);
-            throw e;
+        float[][] wt = mlp.weightsT(l);
+        int width = sizes[l + 1];
+        float[] flat = new float[wt.length * width];
+        for (int r = 0; r < wt.length; r++) {
+            System.arraycopy(wt[r], 0, flat, r * width, width);
         }
-        uploadedTo = gpu;
-        uploads++;
-    }
-
-    private static CUdeviceptr upload(DeviceMemory mem, float[] values) {
-        CUdeviceptr p = mem.allocate(4L * values.length);
-        JCudaDriver.cuMemcpyHtoD(p, Pointer.to(values), 4L * values.length);
-        return p;
+        return new DeviceTensors.Host(Pointer.to(flat), 4L * flat.length);
     }
 
     /** Frees the weights, when the context that holds them is still the backend's. */
     void close() {
-        if (uploadedTo != null && uploadedTo == device.get()) {
-            release(memory.get());
-        }
-        uploadedTo = null;
-    }
-
-    private void release(DeviceMemory mem) {
-        for (int l = 0; l < weights.length; l++) {
-            if (weights[l] != null) {
-                mem.free(weights[l]);
-                weights[l] = null;
-            }
-            if (biases[l] != null) {
-                mem.free(biases[l]);
-                biases[l] = null;
-            }
-        }
+        tensors.close(device.get(), memory.get());
     }
 }

@@ -32,9 +32,8 @@ final class DeviceRecommender implements RecommendScorer {
     private final int kept;
     private final Supplier<GpuDevice> device;
     private final Supplier<DeviceMemory> memory;
-    private final CUdeviceptr[] tensors = new CUdeviceptr[4];
-    private GpuDevice uploadedTo;
-    private long uploads;
+    /** User factors, item factors by column, rated items' row starts, rated items. */
+    private final DeviceTensors tensors = new DeviceTensors(4);
 
     DeviceRecommender(Recommender model, int k, Supplier<GpuDevice> device, Supplier<DeviceMemory> memory) {
         if (k <= 0) {
@@ -49,7 +48,7 @@ final class DeviceRecommender implements RecommendScorer {
 
     /** How often the model went to the device (once per context that ran it). */
     long uploads() {
-        return uploads;
+        return tensors.uploads();
     }
 
     @Override
@@ -80,7 +79,7 @@ final class DeviceRecommender implements RecommendScorer {
         GpuDevice gpu = device.get();
         DeviceMemory mem = memory.get();
         gpu.makeCurrent();
-        uploadIfNew(gpu, mem);
+        tensors.uploadIfNew(gpu, mem, this::tensor);
         ByteBuffer in = mem.pinned(DeviceMemory.Host.INFER_IN, 4L * m);
         for (int j = 0; j < m; j++) {
             in.putInt(4 * j, userIndexes[known[j]]);
@@ -95,9 +94,9 @@ final class DeviceRecommender implements RecommendScorer {
         CUdeviceptr outScoresDevice = out;
         CUdeviceptr outItemsDevice = out.withByteOffset(4L * m * kept);
         JCudaDriver.cuMemcpyHtoDAsync(users, mem.pinnedPointer(DeviceMemory.Host.INFER_IN), 4L * m, gpu.stream(GpuDevice.COMPUTE));
-        gpu.launchGrid("mf_topk", blocks, 1, THREADS, GpuDevice.COMPUTE, Pointer.to(Pointer.to(tensors[0]), Pointer.to(tensors[1]),
-                Pointer.to(new int[] {model.factors()}), Pointer.to(new int[] {model.items()}), Pointer.to(tensors[2]),
-                Pointer.to(tensors[3]), Pointer.to(new int[] {excludeRated ? 1 : 0}), Pointer.to(users), Pointer.to(new int[] {m}),
+        gpu.launchGrid("mf_topk", blocks, 1, THREADS, GpuDevice.COMPUTE, Pointer.to(Pointer.to(tensors.get(0)), Pointer.to(tensors.get(1)),
+                Pointer.to(new int[] {model.factors()}), Pointer.to(new int[] {model.items()}), Pointer.to(tensors.get(2)),
+                Pointer.to(tensors.get(3)), Pointer.to(new int[] {excludeRated ? 1 : 0}), Pointer.to(users), Pointer.to(new int[] {m}),
                 Pointer.to(new int[] {kept}), Pointer.to(listScores), Pointer.to(listItems), Pointer.to(outScoresDevice),
                 Pointer.to(outItemsDevice)));
         ByteBuffer back = mem.pinned(DeviceMemory.Host.INFER_OUT, outBytes);
@@ -112,25 +111,14 @@ final class DeviceRecommender implements RecommendScorer {
         }
     }
 
-    /** Uploads the model when {@code gpu} does not hold it yet (first use, or a new context after a fault). */
-    private void uploadIfNew(GpuDevice gpu, DeviceMemory mem) {
-        if (uploadedTo == gpu) {
-            return;
-        }
-        // Pointers into a context that is gone: that context's destruction freed them.
-        Arrays.fill(tensors, null);
-        uploadedTo = null;
-        try {
-            tensors[0] = upload(mem, Pointer.to(model.userFactors()), 4L * model.userFactors().length);
-            tensors[1] = upload(mem, Pointer.to(columns(model)), 4L * model.itemFactors().length);
-            tensors[2] = upload(mem, Pointer.to(model.ratedIndptr()), 4L * model.ratedIndptr().length);
-            tensors[3] = upload(mem, Pointer.to(model.ratedItems()), 4L * model.ratedItems().length);
-        } catch (GpuCapacityException e) {
-            release(mem);
-            throw e;
-        }
-        uploadedTo = gpu;
-        uploads++;
+    /** Tensor {@code i} as {@link #tensors} lists them. */
+    private DeviceTensors.Host tensor(int i) {
+        return switch (i) {
+            case 0 -> new DeviceTensors.Host(Pointer.to(model.userFactors()), 4L * model.userFactors().length);
+            case 1 -> new DeviceTensors.Host(Pointer.to(columns(model)), 4L * model.itemFactors().length);
+            case 2 -> new DeviceTensors.Host(Pointer.to(model.ratedIndptr()), 4L * model.ratedIndptr().length);
+            default -> new DeviceTensors.Host(Pointer.to(model.ratedItems()), 4L * model.ratedItems().length);
+        };
     }
 
     /** The item factors by column (factors x items), so that the kernel's threads read them coalesced. */
@@ -147,28 +135,8 @@ final class DeviceRecommender implements RecommendScorer {
         return columns;
     }
 
-    private static CUdeviceptr upload(DeviceMemory mem, Pointer values, long bytes) {
-        CUdeviceptr p = mem.allocate(bytes);
-        if (bytes > 0) {
-            JCudaDriver.cuMemcpyHtoD(p, values, bytes);
-        }
-        return p;
-    }
-
     /** Frees the model, when the context that holds it is still the backend's. */
     void close() {
-        if (uploadedTo != null && uploadedTo == device.get()) {
-            release(memory.get());
-        }
-        uploadedTo = null;
-    }
-
-    private void release(DeviceMemory mem) {
-        for (int i = 0; i < tensors.length; i++) {
-            if (tensors[i] != null) {
-                mem.free(tensors[i]);
-                tensors[i] = null;
-            }
-        }
+        tensors.close(device.get(), memory.get());
     }
 }
