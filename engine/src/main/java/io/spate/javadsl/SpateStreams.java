@@ -28,10 +28,10 @@ import io.spate.SpateSettings;
 import io.spate.internal.compute.Backends;
 import io.spate.internal.compute.ComputeActor;
 import io.spate.internal.kafka.KafkaClients;
-import io.spate.internal.kafka.KafkaRecordAppender;
-import io.spate.internal.kafka.ResultEncoder;
-import io.spate.internal.stream.BatchAppender;
-import io.spate.internal.stream.BatcherStage;
+import io.spate.internal.source.KafkaRecordAppender;
+import io.spate.internal.sink.ResultEncoder;
+import io.spate.internal.source.BatchAppender;
+import io.spate.internal.source.BatcherStage;
 import io.spate.plan.Plan;
 
 /**
@@ -71,7 +71,7 @@ public final class SpateStreams {
         AtomicLong offsets = new AtomicLong();
         BatchAppender<byte[]> appender = new BatchAppender<>() {
             @Override
-            public void append(byte[] value, io.spate.RecordBatchBuilder builder, io.spate.internal.stream.CommitTracker commits) {
+            public void append(byte[] value, io.spate.RecordBatchBuilder builder, io.spate.internal.source.CommitTracker commits) {
                 builder.append(value, 0, value.length, topic, 0, offsets.getAndIncrement());
             }
 
@@ -127,7 +127,7 @@ public final class SpateStreams {
      * the batches must come from the batch source).
      */
     public static Sink<OutputBatch, java.util.concurrent.CompletionStage<org.apache.pekko.Done>> transactionalSink(
-            io.spate.internal.kafka.TransactionalWriter writer) {
+            io.spate.internal.sink.TransactionalWriter writer) {
         return Flow.<OutputBatch>create()
                 .mapAsync(1, writer::write)
                 .toMat(Sink.ignore(), org.apache.pekko.stream.javadsl.Keep.right());

@@ -11,7 +11,7 @@ import io.spate.RunningPipeline;
 import io.spate.broker.BrokerSettings;
 import io.spate.broker.EmbeddedKafkaBroker;
 import io.spate.internal.node.Node;
-import io.spate.internal.node.NodeConfig;
+import io.spate.internal.config.NodeConfig;
 import io.spate.testkit.KafkaTopics;
 
 /**

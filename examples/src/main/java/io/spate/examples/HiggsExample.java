@@ -17,9 +17,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import io.spate.internal.model.AtlasCsv;
+import io.spate.internal.train.AtlasCsv;
 import io.spate.internal.model.Mlp;
-import io.spate.internal.model.MlpTrainer;
+import io.spate.internal.train.MlpTrainer;
 import io.spate.testkit.KafkaTopics;
 
 /**

@@ -15,10 +15,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import io.spate.internal.model.AlsTrainer;
-import io.spate.internal.model.Ratings;
+import io.spate.internal.train.AlsTrainer;
+import io.spate.internal.train.Ratings;
 import io.spate.internal.model.Recommender;
-import io.spate.internal.model.SyntheticRatings;
+import io.spate.internal.train.SyntheticRatings;
 import io.spate.testkit.KafkaTopics;
 
 /**

@@ -17,9 +17,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import io.spate.RunningPipeline;
-import io.spate.cli.DemoCommand;
 import io.spate.testkit.KafkaTopics;
 import io.spate.testkit.Lines;
+import io.spate.testkit.SampleData;
 
 /**
  * Word count with a global running count ({@code config/word-count.conf}): every line of a text
@@ -77,7 +77,7 @@ public final class WordCountExample implements Callable<Integer> {
             return texts;
         }
         // The quoted request of each bundled NASA log line: real text, redistributable.
-        try (InputStream in = DemoCommand.class.getResourceAsStream("nasa-sample.log.gz")) {
+        try (InputStream in = SampleData.class.getResourceAsStream(SampleData.BUNDLED_NASA_LOG)) {
             for (byte[] line : Lines.read(in)) {
                 String s = new String(line, java.nio.charset.StandardCharsets.ISO_8859_1);
                 int open = s.indexOf('"');

@@ -61,6 +61,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.spate.testkit.KafkaTopics;
+import io.spate.testkit.SampleData;
 
 /**
  * Runs the real {@code spate} launcher script as separate OS processes, the way an operator does:
@@ -80,7 +81,7 @@ class SpateLauncherIT {
     private static final String INPUT = "weblogs";
     private static final String DLQ = "weblogs.dlq";
     private static final String NASA_LOG = "nasa_http/NASA_access_log_Jul95.first200000.gz";
-    private static final String BUNDLED_SAMPLE = "/io/spate/cli/nasa-sample.log.gz";
+    private static final String BUNDLED_SAMPLE = SampleData.BUNDLED_NASA_LOG;
     private static final int LOG_LINES = 20_000;
     private static final int CHUNK = 500;
     private static final long SIGTERM_MAX_RECORDS = 200_000;

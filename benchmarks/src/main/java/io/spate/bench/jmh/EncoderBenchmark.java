@@ -22,7 +22,7 @@ import io.spate.frame.Frame;
 import io.spate.frame.LongColumn;
 import io.spate.frame.Utf8Column;
 import io.spate.internal.cpu.CpuBackend;
-import io.spate.internal.kafka.FrameEncoder;
+import io.spate.internal.sink.FrameEncoder;
 import io.spate.plan.ClfFormat;
 import io.spate.plan.Plan;
 import io.spate.plan.Query;

@@ -65,7 +65,7 @@ public final class Mlp {
     private final Map<String, String> metadata;
 
     /** Takes ownership of the arrays: callers hand over fresh ones and keep no reference. */
-    Mlp(int[] sizes, float[][][] weightsT, float[][] biases, Map<String, String> metadata) {
+    public Mlp(int[] sizes, float[][][] weightsT, float[][] biases, Map<String, String> metadata) {
         this.sizes = sizes.clone();
         this.weightsT = weightsT;
         this.biases = biases;
@@ -250,7 +250,7 @@ public final class Mlp {
     }
 
     /** Checks a layer-size list: at least an input and an output size, all positive. */
-    static void checkSizes(int[] sizes) {
+    public static void checkSizes(int[] sizes) {
         if (sizes.length < 2) {
             throw new IllegalArgumentException("an MLP needs at least input and output sizes, got " + Arrays.toString(sizes));
         }

@@ -87,7 +87,7 @@ public final class MlpRunner implements MlpPredictor {
      * Writes {@code x[offset .. offset+length)} divided by its L2 norm into {@code out}; a zero
      * vector stays zero.
      */
-    static void normaliseL2(float[] x, int offset, int length, float[] out) {
+    public static void normaliseL2(float[] x, int offset, int length, float[] out) {
         double sum = 0;
         for (int i = 0; i < length; i++) {
             double v = x[offset + i];
@@ -103,7 +103,7 @@ public final class MlpRunner implements MlpPredictor {
      * The forward pass over {@code rows} events: {@code acts[0]} holds the normalised inputs,
      * {@code acts[l + 1]} receives layer {@code l}'s output (ReLU, or softmax for the last).
      */
-    static void forward(float[][][] weightsT, float[][] biases, float[][][] acts, int rows, Workers workers) {
+    public static void forward(float[][][] weightsT, float[][] biases, float[][][] acts, int rows, Workers workers) {
         int layers = weightsT.length;
         for (int l = 0; l < layers; l++) {
             float[][] in = acts[l];
@@ -208,7 +208,7 @@ public final class MlpRunner implements MlpPredictor {
      * order however the work is split, so results do not depend on the number of cores. Not
      * thread-safe.
      */
-    static final class Workers {
+    public static final class Workers {
 
         // Below this many multiply-adds a product runs on the calling thread: a fork and join
         // costs tens of microseconds, the time of about a million multiply-adds.
@@ -218,7 +218,7 @@ public final class MlpRunner implements MlpPredictor {
 
         /** A piece of split work over {@code [from, to)}, run by worker {@code worker}. */
         @FunctionalInterface
-        interface RangeBody {
+        public interface RangeBody {
             /** Does the work of {@code [from, to)} with worker {@code worker}'s scratch. */
             void run(int from, int to, int worker);
         }
@@ -237,18 +237,18 @@ public final class MlpRunner implements MlpPredictor {
         }
 
         /** Workers for as many cores as the common pool can use, or for the calling thread only. */
-        static Workers create(boolean parallel) {
+        public static Workers create(boolean parallel) {
             int cores = Math.min(Runtime.getRuntime().availableProcessors(), ForkJoinPool.getCommonPoolParallelism() + 1);
             return new Workers(parallel ? Math.max(1, cores) : 1);
         }
 
         /** Threads that share a split (1 when sequential). */
-        int count() {
+        public int count() {
             return count;
         }
 
         /** {@link MlpRunner#multiplyAdd} of an {@code m x k} by a {@code k x n} matrix into {@code c}, split across cores. */
-        void multiplyAdd(float[][] a, float[][] b, float[][] c, int m, int k, int n) {
+        public void multiplyAdd(float[][] a, float[][] b, float[][] c, int m, int k, int n) {
             if (count == 1 || (long) m * k * n < PARALLEL_MIN_WORK) {
                 MlpRunner.multiplyAdd(a, b, c, 0, m, k, 0, n, nonZero[0]);
             } else if (n >= 4 * ALIGN * count) {
@@ -260,7 +260,7 @@ public final class MlpRunner implements MlpPredictor {
         }
 
         /** Runs {@code body} over {@code [0, size)} cut into up to {@link #count()} ranges at multiples of {@code align}. */
-        void split(int size, int align, RangeBody body) {
+        public void split(int size, int align, RangeBody body) {
             int pieces = (int) Math.min(count, ((long) size + align - 1) / align);
             if (pieces <= 1) {
                 body.run(0, size, 0);

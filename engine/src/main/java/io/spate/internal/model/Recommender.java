@@ -233,7 +233,7 @@ public final class Recommender {
      * @param kind "user" or "item", for the message
      * @param ids the ids to check
      */
-    static void checkIds(String kind, long[] ids) {
+    public static void checkIds(String kind, long[] ids) {
         for (long id : ids) {
             if (id > MAX_ID || id < -MAX_ID) {
                 throw new IllegalArgumentException(kind + " id " + id + " is out of range: spate-mf files store ids as F32,"

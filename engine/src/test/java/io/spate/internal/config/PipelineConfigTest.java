@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import io.spate.Pipeline;
 import io.spate.SpateSettings;
-import io.spate.internal.node.NodeConfig;
+import io.spate.internal.config.NodeConfig;
 import io.spate.plan.ClfFormat;
 import io.spate.plan.DelimitedFormat;
 import io.spate.plan.JsonFormat;

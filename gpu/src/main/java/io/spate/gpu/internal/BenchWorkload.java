@@ -11,11 +11,11 @@ import java.util.Random;
 
 import io.spate.RecordBatch;
 import io.spate.frame.ColumnType;
-import io.spate.internal.model.AlsTrainer;
-import io.spate.internal.model.AtlasCsv;
+import io.spate.internal.train.AlsTrainer;
+import io.spate.internal.train.AtlasCsv;
 import io.spate.internal.model.Mlp;
-import io.spate.internal.model.Ratings;
-import io.spate.internal.model.SyntheticRatings;
+import io.spate.internal.train.Ratings;
+import io.spate.internal.train.SyntheticRatings;
 import io.spate.plan.Classify;
 import io.spate.plan.ClfFormat;
 import io.spate.plan.DelimitedFormat;

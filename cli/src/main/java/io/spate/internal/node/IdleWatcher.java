@@ -1,0 +1,156 @@
+package io.spate.internal.node;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.spate.internal.state.ScaleOut;
+import io.spate.Pipeline;
+import io.spate.SpateSettings;
+import io.spate.internal.kafka.KafkaClients;
+
+/**
+ * Tells when a pipeline has caught up: every partition of its input topics has its group's
+ * committed offset at the partition's end offset (or is empty). Since offsets are committed only
+ * after the batch's results are acked, caught up means everything read so far is produced and
+ * committed, which is what {@code spate run --until-idle} waits for. A pipeline run in stages
+ * (scale-out) is caught up when each stage is, checked in order in one go. Where a committed offset
+ * is short of the end, the rest may be only transaction markers (an input written exactly-once
+ * ends with a commit marker): a read_committed consumer then finds no record there, and that
+ * counts as caught up.
+ */
+public final class IdleWatcher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IdleWatcher.class);
+
+    private final Pipeline pipeline;
+    private final List<Pipeline> stages;
+    private final SpateSettings settings;
+    private final Admin admin;
+    private org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> markers;
+    private final ScheduledExecutorService timer;
+    private final CompletableFuture<Void> idle = new CompletableFuture<>();
+    private final Duration interval;
+
+    /** Starts watching {@code pipeline}'s group every {@code spate.idle-check-interval}. */
+    public IdleWatcher(SpateSettings settings, Pipeline pipeline) {
+        this.pipeline = pipeline;
+        this.settings = settings;
+        this.stages = ScaleOut.applies(settings, pipeline) ? ScaleOut.stages(pipeline) : List.of(pipeline);
+        this.admin = KafkaClients.admin(settings);
+        this.interval = settings.config().getDuration("spate.idle-check-interval");
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "spate-idle-" + pipeline.name());
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(this::check, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Completes once the pipeline is caught up. */
+    public CompletionStage<Void> idle() {
+        return idle;
+    }
+
+    private void check() {
+        if (idle.isDone()) {
+            return;
+        }
+        try {
+            if (caughtUp()) {
+                LOG.info("pipeline {} is caught up with {}", pipeline.name(), pipeline.topics());
+                idle.complete(null);
+            }
+        } catch (Exception e) {
+            // The broker may be restarting; keep asking.
+            LOG.debug("idle check of {} failed: {}", pipeline.name(), e.toString());
+        }
+    }
+
+    private boolean caughtUp() throws Exception {
+        for (Pipeline stage : stages) {
+            if (!caughtUp(stage)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean caughtUp(Pipeline pipeline) throws Exception {
+        long timeout = Math.max(5000, interval.toMillis() * 4);
+        Map<String, TopicDescription> topics = admin.describeTopics(pipeline.topics()).allTopicNames().get(timeout, TimeUnit.MILLISECONDS);
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+        for (TopicDescription d : topics.values()) {
+            d.partitions().forEach(p -> {
+                latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest());
+                earliest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.earliest());
+            });
+        }
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get(timeout, TimeUnit.MILLISECONDS);
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts = admin.listOffsets(earliest).all().get(timeout, TimeUnit.MILLISECONDS);
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(pipeline.groupId())
+                .partitionsToOffsetAndMetadata().get(timeout, TimeUnit.MILLISECONDS);
+        for (TopicPartition tp : List.copyOf(latest.keySet())) {
+            long end = ends.get(tp).offset();
+            OffsetAndMetadata c = committed.get(tp);
+            long from = c != null ? c.offset() : starts.get(tp).offset();
+            if (from < end && !onlyMarkers(tp, from, end)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether a read_committed read of {@code tp} from {@code from} reaches {@code end} without a record. */
+    private boolean onlyMarkers(TopicPartition tp, long from, long end) {
+        if (markers == null) {
+            Map<String, Object> props = new HashMap<>(settings.clientProperties());
+            props.put(org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            props.put(org.apache.kafka.clients.consumer.ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            markers = new org.apache.kafka.clients.consumer.KafkaConsumer<>(props, new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                    new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+        }
+        markers.assign(List.of(tp));
+        markers.seek(tp, from);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (System.nanoTime() < deadline) {
+            if (!markers.poll(Duration.ofMillis(100)).isEmpty()) {
+                return false;
+            }
+            if (markers.position(tp) >= end) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        try {
+            timer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (markers != null) {
+            markers.close(Duration.ofSeconds(5));
+        }
+        admin.close(Duration.ofSeconds(5));
+    }
+}

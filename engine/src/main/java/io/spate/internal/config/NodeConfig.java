@@ -1,0 +1,83 @@
+package io.spate.internal.config;
+
+import java.io.File;
+import java.util.List;
+import java.util.Map;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigValueFactory;
+
+/**
+ * Loads a node's configuration: {@code --set} overrides, then {@code --bootstrap}, then the
+ * pipeline file, then {@code application.conf}, then every {@code reference.conf}. Also the few
+ * Pekko settings a standalone node needs (SLF4J logging, our own SIGTERM handling).
+ */
+public final class NodeConfig {
+
+    private static final Config NODE_DEFAULTS = ConfigFactory.parseMap(Map.of(
+            "pekko.loggers", List.of("org.apache.pekko.event.slf4j.Slf4jLogger"),
+            "pekko.logging-filter", "org.apache.pekko.event.slf4j.Slf4jLoggingFilter",
+            "pekko.loglevel", "INFO",
+            "pekko.log-dead-letters-during-shutdown", "off",
+            // The node drains its pipelines on SIGTERM itself, then terminates the system.
+            "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off"), "spate node defaults");
+
+    private NodeConfig() {
+    }
+
+    /**
+     * The configuration of a node.
+     *
+     * @param file a HOCON file, or {@code null}
+     * @param bootstrap Kafka bootstrap servers, or {@code null} to keep the configured ones
+     * @param sets {@code KEY=VALUE} overrides; a value that is not valid HOCON is taken as a string
+     */
+    public static Config load(File file, String bootstrap, List<String> sets) {
+        Config config = ConfigFactory.empty();
+        if (file != null) {
+            if (!file.isFile()) {
+                throw new ConfigException.Generic("config file " + file + " does not exist");
+            }
+            config = ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false));
+        }
+        return load(config, bootstrap, sets);
+    }
+
+    /** The configuration of a node whose pipelines are in {@code config} (already parsed). */
+    public static Config load(Config config, String bootstrap, List<String> sets) {
+        Config overrides = ConfigFactory.empty();
+        for (String set : sets) {
+            overrides = override(set).withFallback(overrides);
+        }
+        if (bootstrap != null) {
+            overrides = overrides.withValue("spate.kafka.bootstrap-servers", ConfigValueFactory.fromAnyRef(bootstrap));
+        }
+        return overrides.withFallback(config)
+                .withFallback(NODE_DEFAULTS)
+                .withFallback(ConfigFactory.defaultApplication())
+                .withFallback(ConfigFactory.defaultReference())
+                .resolve();
+    }
+
+    /** One {@code KEY=VALUE} as a config. */
+    static Config override(String set) {
+        int eq = set.indexOf('=');
+        if (eq <= 0) {
+            throw new ConfigException.Generic("--set expects KEY=VALUE, got '" + set + "'");
+        }
+        String key = set.substring(0, eq).trim();
+        String value = set.substring(eq + 1).trim();
+        try {
+            return ConfigFactory.parseString(key + " = " + value, ConfigParseOptions.defaults().setOriginDescription("--set"));
+        } catch (ConfigException e) {
+            try {
+                return ConfigFactory.empty().withValue(key, ConfigValueFactory.fromAnyRef(value));
+            } catch (ConfigException bad) {
+                throw new ConfigException.Generic("--set " + set + ": bad key '" + key + "'", bad);
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.spate.testkit;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.function.LongConsumer;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import io.spate.internal.kafka.TopicReader;
+
+/**
+ * Plain-client helpers to fill a topic and to read one back to its current end, for tests, the
+ * demo and bounded jobs. They use plain Kafka clients (reading through the engine's thin
+ * {@code TopicReader}, no pipeline), so a test that checks the engine's output with them checks it
+ * from outside.
+ */
+public final class KafkaTopics {
+
+    private KafkaTopics() {
+    }
+
+    /** Produces {@code values} (no keys) to {@code topic}, acks=all, and waits for every ack. */
+    public static void produce(String bootstrap, String topic, List<byte[]> values) {
+        produce(bootstrap, topic, values, n -> { });
+    }
+
+    /** Produces {@code values} to {@code topic}, telling {@code progress} how many were sent so far. */
+    public static void produce(String bootstrap, String topic, List<byte[]> values, LongConsumer progress) {
+        produce(bootstrap, topic, values, i -> null, progress);
+    }
+
+    /**
+     * Produces {@code values} (no keys) to {@code topic}, value {@code i} to partition
+     * {@code i % partitions}, so that every partition gets some whatever the producer's batching
+     * (the default partitioner may put a small input into one partition); waits for every ack.
+     */
+    public static void produceSpread(String bootstrap, String topic, List<byte[]> values, int partitions) {
+        produce(bootstrap, topic, values, i -> (int) (i % partitions), n -> { });
+    }
+
+    private static void produce(String bootstrap, String topic, List<byte[]> values, java.util.function.LongFunction<Integer> partition,
+                                LongConsumer progress) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 10);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            List<Future<RecordMetadata>> pending = new ArrayList<>();
+            long sent = 0;
+            for (byte[] v : values) {
+                pending.add(producer.send(new ProducerRecord<>(topic, partition.apply(sent), null, v)));
+                if (++sent % 10_000 == 0) {
+                    progress.accept(sent);
+                }
+            }
+            producer.flush();
+            for (Future<RecordMetadata> f : pending) {
+                f.get();
+            }
+            progress.accept(sent);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while producing to " + topic, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot produce to " + topic + ": " + e.getCause(), e.getCause());
+        }
+    }
+
+    /**
+     * Every record of {@code topic} from the beginning up to the end offsets taken when called
+     * (read_committed, so aborted transactional records are left out).
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic) {
+        return read(bootstrap, topic, null);
+    }
+
+    /** Like {@link #readAll}, from partitions {@code partitions} of {@code topic} only. */
+    public static List<ConsumerRecord<byte[], byte[]>> readPartitions(String bootstrap, String topic, java.util.Set<Integer> partitions) {
+        return read(bootstrap, topic, java.util.Objects.requireNonNull(partitions, "partitions"));
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> read(String bootstrap, String topic, java.util.Set<Integer> only) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        TopicReader.of(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap)).read(topic, only, out::add);
+        return out;
+    }
+}
