@@ -52,6 +52,18 @@ public final class BatchSettings {
         }
     }
 
+    /** Like {@link #create(Config, String)}, taking each limit missing under {@code path} from {@code defaults}. */
+    public static BatchSettings create(Config config, String path, BatchSettings defaults) {
+        try {
+            return new BatchSettings(
+                    config.hasPath(path + ".max-records") ? config.getInt(path + ".max-records") : defaults.maxRecords(),
+                    config.hasPath(path + ".max-bytes") ? config.getBytes(path + ".max-bytes") : defaults.maxBytes(),
+                    config.hasPath(path + ".max-latency") ? config.getDuration(path + ".max-latency") : defaults.maxLatency());
+        } catch (IllegalArgumentException e) {
+            throw new com.typesafe.config.ConfigException.BadValue(path, e.getMessage());
+        }
+    }
+
     /** Settings with the given limits. */
     public static BatchSettings of(int maxRecords, long maxBytes, Duration maxLatency) {
         return new BatchSettings(maxRecords, maxBytes, maxLatency);

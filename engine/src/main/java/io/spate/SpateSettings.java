@@ -1,8 +1,10 @@
 package io.spate;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -11,25 +13,46 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValue;
 
 /**
- * The node-wide settings every pipeline of a node shares: where Kafka is, client properties,
- * default batch limits, compute and commit settings. Immutable; read from the {@code spate}
- * section of a configuration ({@code reference.conf} documents every key) with {@link #create},
- * then adjusted with {@code withX} copies.
+ * The node-wide settings every pipeline of a node shares: where Kafka is and the client properties
+ * to reach it, the delivery guarantee, the node's id, default batch limits, and the source, state,
+ * output and compute sub-settings. Immutable; read from the {@code spate} section of a
+ * configuration ({@code reference.conf} documents every key) with {@link #create}, then adjusted
+ * with {@code withX} copies. No other class reads {@code spate.*} keys (backends get
+ * {@link #config()} for their own sections, such as {@code spate.gpu}).
  */
 public final class SpateSettings {
 
     private final Config config;
     private final String bootstrapServers;
+    private final Map<String, String> client;
+    private final Map<String, String> consumer;
+    private final Map<String, String> producer;
+    private final Delivery delivery;
+    private final String nodeId;
     private final BatchSettings batch;
-    private final int inFlight;
-    private final Duration computeTimeout;
+    private final SourceSettings source;
+    private final StateSettings state;
+    private final OutputSettings output;
+    private final ComputeSettings compute;
 
-    private SpateSettings(Config config, String bootstrapServers, BatchSettings batch, int inFlight, Duration computeTimeout) {
-        this.config = config;
+    private SpateSettings(Config config, String bootstrapServers, Map<String, String> client, Map<String, String> consumer,
+                          Map<String, String> producer, Delivery delivery, String nodeId, BatchSettings batch, SourceSettings source,
+                          StateSettings state, OutputSettings output, ComputeSettings compute) {
+        this.config = Objects.requireNonNull(config, "config");
         this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
-        this.batch = batch;
-        this.inFlight = inFlight;
-        this.computeTimeout = computeTimeout;
+        SettingsChecks.require(!bootstrapServers.isBlank(), "spate.kafka.bootstrap-servers", "must not be empty");
+        this.client = Map.copyOf(client);
+        this.consumer = Map.copyOf(consumer);
+        this.producer = Map.copyOf(producer);
+        this.delivery = Objects.requireNonNull(delivery, "delivery");
+        this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+        this.batch = Objects.requireNonNull(batch, "batch");
+        this.source = Objects.requireNonNull(source, "source");
+        this.state = Objects.requireNonNull(state, "state");
+        this.output = Objects.requireNonNull(output, "output");
+        this.compute = Objects.requireNonNull(compute, "compute");
+        SettingsChecks.require(delivery != Delivery.EXACTLY_ONCE || source.mode() == SourceSettings.Mode.BATCH, "spate.delivery",
+                "exactly-once needs spate.source.mode = batch");
     }
 
     /**
@@ -37,57 +60,12 @@ public final class SpateSettings {
      * sections, as {@code ConfigFactory.load()} gives). Bad values fail here, with the key named.
      */
     public static SpateSettings create(Config config) {
-        BatchSettings batch = BatchSettings.create(config, "spate.batch");
-        int inFlight = config.getInt("spate.compute.in-flight");
-        if (inFlight < 1) {
-            throw new ConfigException.BadValue("spate.compute.in-flight", "must be at least 1, was " + inFlight);
-        }
-        String bootstrap = config.getString("spate.kafka.bootstrap-servers");
-        if (bootstrap.isBlank()) {
-            throw new ConfigException.BadValue("spate.kafka.bootstrap-servers", "must not be empty");
-        }
-        // Read once so that a bad value fails at start, not when the first pipeline starts.
-        properties(config, "spate.kafka.client-properties");
-        properties(config, "spate.kafka.consumer-properties");
-        properties(config, "spate.kafka.producer-properties");
-        config.getBoolean("spate.output.create-topics");
-        config.getInt("spate.output.partitions");
-        config.getInt("spate.output.replication-factor");
-        config.getDuration("spate.idle-check-interval");
-        config.getString("spate.dead-letter-suffix");
-        startingOffset(config.getString("spate.starting-offset"));
-        String delivery = config.getString("spate.delivery");
-        if (!delivery.equals("at-least-once") && !delivery.equals("exactly-once")) {
-            throw new ConfigException.BadValue("spate.delivery", "expected at-least-once or exactly-once, was '" + delivery + "'");
-        }
-        config.getString("spate.node-id");
-        config.getBoolean("spate.state.restore");
-        config.getBoolean("spate.state.scale-out");
-        if (config.getInt("spate.compute.inject-fault-every") < 0) {
-            throw new ConfigException.BadValue("spate.compute.inject-fault-every", "must be 0 (off) or positive");
-        }
-        config.getDuration("spate.source.drain-timeout");
-        String source = config.getString("spate.source.mode");
-        if (!source.equals("batch") && !source.equals("connector")) {
-            throw new ConfigException.BadValue("spate.source.mode", "expected batch or connector, was '" + source + "'");
-        }
-        if (delivery.equals("exactly-once") && !source.equals("batch")) {
-            throw new ConfigException.BadValue("spate.delivery", "exactly-once needs spate.source.mode = batch");
-        }
-        String backend = config.getString("spate.compute.backend");
-        if (!backend.matches("[a-z][a-z0-9-]*")) {
-            throw new ConfigException.BadValue("spate.compute.backend", "expected auto, cpu or gpu, was '" + backend + "'");
-        }
-        return new SpateSettings(config, bootstrap, batch, inFlight, config.getDuration("spate.compute.timeout"));
-    }
-
-    /** Parses {@code earliest} or {@code latest}. */
-    static Pipeline.StartingOffset startingOffset(String value) {
-        try {
-            return Pipeline.StartingOffset.valueOf(value.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException.BadValue("spate.starting-offset", "expected earliest or latest, was '" + value + "'");
-        }
+        return new SpateSettings(config, config.getString("spate.kafka.bootstrap-servers"),
+                properties(config, "spate.kafka.client-properties"), properties(config, "spate.kafka.consumer-properties"),
+                properties(config, "spate.kafka.producer-properties"),
+                SettingsChecks.oneOf(Delivery.class, "spate.delivery", config.getString("spate.delivery")),
+                config.getString("spate.node-id").trim(), BatchSettings.create(config, "spate.batch"), SourceSettings.create(config),
+                StateSettings.create(config), OutputSettings.create(config), ComputeSettings.create(config));
     }
 
     private static Map<String, String> properties(Config config, String path) {
@@ -95,7 +73,7 @@ public final class SpateSettings {
         Config section = config.getConfig(path);
         for (Map.Entry<String, ConfigValue> e : section.root().entrySet()) {
             Object v = e.getValue().unwrapped();
-            if (v instanceof Map || v instanceof java.util.List) {
+            if (v instanceof Map || v instanceof List) {
                 throw new ConfigException.BadValue(path + ".\"" + e.getKey() + "\"",
                         "Kafka properties are flat: quote dotted names, e.g. \"max.poll.records\" = 500");
             }
@@ -104,14 +82,9 @@ public final class SpateSettings {
         return out;
     }
 
-    /** The whole configuration these settings came from. */
+    /** The whole configuration these settings came from (for backends' own sections and Pekko's). */
     public Config config() {
         return config;
-    }
-
-    /** The {@code spate} section. */
-    public Config spate() {
-        return config.getConfig("spate");
     }
 
     /** Kafka bootstrap servers. */
@@ -119,41 +92,50 @@ public final class SpateSettings {
         return bootstrapServers;
     }
 
-    /** Properties for every Kafka client, bootstrap servers included. */
+    /** Properties for every Kafka client ({@code spate.kafka.client-properties}), bootstrap servers included. */
     public Map<String, String> clientProperties() {
-        Map<String, String> p = properties(config, "spate.kafka.client-properties");
+        Map<String, String> p = new HashMap<>(client);
         p.put("bootstrap.servers", bootstrapServers);
         return p;
     }
 
-    /** Properties for consumers (client properties included). */
+    /** Properties for consumers ({@code spate.kafka.consumer-properties} over the client properties). */
     public Map<String, String> consumerProperties() {
         Map<String, String> p = clientProperties();
-        p.putAll(properties(config, "spate.kafka.consumer-properties"));
+        p.putAll(consumer);
         return p;
     }
 
-    /** Properties for producers (client properties included). */
+    /** Properties for producers ({@code spate.kafka.producer-properties} over the client properties). */
     public Map<String, String> producerProperties() {
         Map<String, String> p = clientProperties();
-        p.putAll(properties(config, "spate.kafka.producer-properties"));
+        p.putAll(producer);
         return p;
+    }
+
+    /** The delivery guarantee. */
+    public Delivery delivery() {
+        return delivery;
     }
 
     /** Whether output and offsets are written in one Kafka transaction per batch. */
     public boolean exactlyOnce() {
-        return config.getString("spate.delivery").equals("exactly-once");
+        return delivery == Delivery.EXACTLY_ONCE;
     }
 
-    /** This node's id in transactional ids: {@code spate.node-id}, or the host name. */
+    /** Whether {@code spate.node-id} names this node (a static group member); else the host name stands in. */
+    public boolean namedNode() {
+        return !nodeId.isEmpty();
+    }
+
+    /** This node's id in transactional ids and static group membership: {@code spate.node-id}, or the host name. */
     public String nodeId() {
-        String id = config.getString("spate.node-id");
-        if (!id.isBlank()) {
-            return id;
+        if (namedNode()) {
+            return nodeId;
         }
         try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
             return "localhost";
         }
     }
@@ -163,36 +145,113 @@ public final class SpateSettings {
         return batch;
     }
 
-    /** Batches in flight to the compute actor. */
-    public int inFlight() {
-        return inFlight;
+    /** How pipelines read Kafka. */
+    public SourceSettings source() {
+        return source;
     }
 
-    /** Longest one batch may compute. */
+    /** Whether state is restored and scaled out. */
+    public StateSettings state() {
+        return state;
+    }
+
+    /** How output topics are made. */
+    public OutputSettings output() {
+        return output;
+    }
+
+    /** The compute actor and its backend. */
+    public ComputeSettings compute() {
+        return compute;
+    }
+
+    /** Batches in flight to the compute actor ({@link ComputeSettings#inFlight()}). */
+    public int inFlight() {
+        return compute.inFlight();
+    }
+
+    /** Longest one batch may compute ({@link ComputeSettings#timeout()}). */
     public Duration computeTimeout() {
-        return computeTimeout;
+        return compute.timeout();
     }
 
     /** A copy with other bootstrap servers. */
-    public SpateSettings withBootstrapServers(String servers) {
-        return new SpateSettings(config, servers, batch, inFlight, computeTimeout);
+    public SpateSettings withBootstrapServers(String value) {
+        return new SpateSettings(config, value, client, consumer, producer, delivery, nodeId, batch, source, state, output, compute);
+    }
+
+    /** A copy with other properties for every Kafka client (security, timeouts), replacing {@code spate.kafka.client-properties}. */
+    public SpateSettings withClientProperties(Map<String, String> value) {
+        return new SpateSettings(config, bootstrapServers, value, consumer, producer, delivery, nodeId, batch, source, state, output,
+                compute);
+    }
+
+    /** A copy with other consumer properties, replacing {@code spate.kafka.consumer-properties}. */
+    public SpateSettings withConsumerProperties(Map<String, String> value) {
+        return new SpateSettings(config, bootstrapServers, client, value, producer, delivery, nodeId, batch, source, state, output,
+                compute);
+    }
+
+    /** A copy with other producer properties, replacing {@code spate.kafka.producer-properties}. */
+    public SpateSettings withProducerProperties(Map<String, String> value) {
+        return new SpateSettings(config, bootstrapServers, client, consumer, value, delivery, nodeId, batch, source, state, output,
+                compute);
+    }
+
+    /** A copy with another delivery guarantee. */
+    public SpateSettings withDelivery(Delivery value) {
+        return new SpateSettings(config, bootstrapServers, client, consumer, producer, value, nodeId, batch, source, state, output,
+                compute);
+    }
+
+    /** A copy with another node id ({@code ""}: the host name). */
+    public SpateSettings withNodeId(String value) {
+        return new SpateSettings(config, bootstrapServers, client, consumer, producer, delivery, value.trim(), batch, source, state,
+                output, compute);
     }
 
     /** A copy with other default batch limits. */
     public SpateSettings withBatch(BatchSettings value) {
-        return new SpateSettings(config, bootstrapServers, value, inFlight, computeTimeout);
+        return new SpateSettings(config, bootstrapServers, client, consumer, producer, delivery, nodeId, value, source, state, output,
+                compute);
+    }
+
+    /** A copy with other source settings. */
+    public SpateSettings withSource(SourceSettings value) {
+        return new SpateSettings(config, bootstrapServers, client, consumer, producer, delivery, nodeId, batch, value, state, output,
+                compute);
+    }
+
+    /** A copy with other state settings. */
+    public SpateSettings withState(StateSettings value) {
+        return new SpateSettings(config, bootstrapServers, client, consumer, producer, delivery, nodeId, batch, source, value, output,
+                compute);
+    }
+
+    /** A copy with other output settings. */
+    public SpateSettings withOutput(OutputSettings value) {
+        return new SpateSettings(config, bootstrapServers, client, consumer, producer, delivery, nodeId, batch, source, state, value,
+                compute);
+    }
+
+    /** A copy with other compute settings. */
+    public SpateSettings withCompute(ComputeSettings value) {
+        return new SpateSettings(config, bootstrapServers, client, consumer, producer, delivery, nodeId, batch, source, state, output,
+                value);
+    }
+
+    /** A copy with another compute backend ({@code auto}, {@code cpu}, {@code gpu}, ...). */
+    public SpateSettings withBackend(String value) {
+        return withCompute(compute.withBackend(value));
     }
 
     /** A copy with another number of batches in flight. */
     public SpateSettings withInFlight(int value) {
-        if (value < 1) {
-            throw new IllegalArgumentException("in-flight must be at least 1, was " + value);
-        }
-        return new SpateSettings(config, bootstrapServers, batch, value, computeTimeout);
+        return withCompute(compute.withInFlight(value));
     }
 
     /** A copy with another compute timeout. */
     public SpateSettings withComputeTimeout(Duration value) {
-        return new SpateSettings(config, bootstrapServers, batch, inFlight, value);
+        return withCompute(compute.withTimeout(value));
     }
 }

@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import io.spate.Pipeline;
+import io.spate.SpateSettings;
 import io.spate.internal.compute.Backends;
 import io.spate.internal.config.PipelineConfig;
 import io.spate.internal.config.NodeConfig;
@@ -34,7 +35,7 @@ public final class ExplainCommand implements Callable<Integer> {
         Config cfg = NodeConfig.load(config, null, sets);
         for (Pipeline p : PipelineConfig.pipelines(cfg)) {
             System.out.println("pipeline " + p.name() + " (" + p.plan().format().name() + " from " + String.join(", ", p.topics()) + ")");
-            for (String line : Backends.explain(cfg, p.plan())) {
+            for (String line : Backends.explain(SpateSettings.create(cfg), p.plan())) {
                 System.out.println("  " + line);
             }
         }

@@ -87,7 +87,7 @@ public final class ReplayCommand implements Callable<Integer> {
         String[] firstReason = new String[1];
         long start = System.nanoTime();
         long[] done = new long[2];
-        try (ComputeBackend backend = Backends.create(config)) {
+        try (ComputeBackend backend = Backends.create(settings)) {
             reader.read(batch -> {
                 BatchResult r = backend.execute(plan, batch);
                 rejected[0] += r.rejectedCount();

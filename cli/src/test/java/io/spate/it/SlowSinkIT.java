@@ -13,17 +13,16 @@ import com.typesafe.config.ConfigFactory;
 import org.apache.pekko.Done;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.javadsl.Keep;
-import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import io.spate.BatchSettings;
+import io.spate.BatchSourceControl;
 import io.spate.Pipeline;
 import io.spate.PipelineMetrics;
 import io.spate.SpateSettings;
-import io.spate.internal.source.KafkaBatchSource;
 import io.spate.javadsl.SpateStreams;
 import io.spate.plan.ClfFormat;
 import io.spate.testkit.KafkaTopics;
@@ -55,10 +54,9 @@ class SlowSinkIT extends EmbeddedBrokerTest {
                 .build();
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "slow-sink");
         try {
-            BatchSettings batch = pipeline.batch().orElseThrow();
             var actor = SpateStreams.spawnComputeActor(system, pipeline.name(), settings);
             PipelineMetrics metrics = new PipelineMetrics();
-            Pair<KafkaBatchSource.Control, CompletionStage<Done>> running = Source.fromGraph(KafkaBatchSource.of(settings, pipeline, batch))
+            Pair<BatchSourceControl, CompletionStage<Done>> running = SpateStreams.batchSource(pipeline, settings)
                     .via(SpateStreams.compute(pipeline.plan(), actor, settings))
                     .via(SpateStreams.encoder(pipeline, metrics))
                     .throttle(1, Duration.ofSeconds(1))

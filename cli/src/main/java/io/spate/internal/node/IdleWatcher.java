@@ -53,7 +53,7 @@ public final class IdleWatcher implements AutoCloseable {
         this.settings = settings;
         this.stages = ScaleOut.applies(settings, pipeline) ? ScaleOut.stages(pipeline) : List.of(pipeline);
         this.admin = KafkaClients.admin(settings);
-        this.interval = settings.config().getDuration("spate.idle-check-interval");
+        this.interval = settings.output().idleCheckInterval();
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "spate-idle-" + pipeline.name());
             t.setDaemon(true);

@@ -11,6 +11,8 @@ import com.typesafe.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.spate.SpateSettings;
+import io.spate.plan.Plan;
 import io.spate.spi.BatchBuffers;
 import io.spate.spi.ComputeBackend;
 import io.spate.spi.ComputeBackendProvider;
@@ -39,39 +41,39 @@ public final class Backends {
      * The name of the backend {@link #create} would make, found without making one (so that a GPU
      * backend builds its CUDA context once, in the compute actor); fails as {@link #create} would.
      */
-    public static String resolve(Config config) {
-        return pick(config).name();
+    public static String resolve(SpateSettings settings) {
+        return pick(settings).name();
     }
 
     /**
      * The staging buffers of the backend {@link #resolve} picks, for batches of {@code plan}
      * ({@link BatchBuffers#HEAP} when it offers none); fails as {@link #resolve} would.
      */
-    public static BatchBuffers stagingBuffers(Config config, io.spate.plan.Plan plan) {
-        return pick(config).stagingBuffers(config, plan).orElse(BatchBuffers.HEAP);
+    public static BatchBuffers stagingBuffers(SpateSettings settings, Plan plan) {
+        return pick(settings).stagingBuffers(settings.config(), plan).orElse(BatchBuffers.HEAP);
     }
 
     /**
      * The backend {@link #resolve} picks and, per output of {@code plan}, where its steps run there
      * ({@link ComputeBackendProvider#explain}); fails as {@link #resolve} would.
      */
-    public static List<String> explain(Config config, io.spate.plan.Plan plan) {
-        ComputeBackendProvider p = pick(config);
+    public static List<String> explain(SpateSettings settings, Plan plan) {
+        ComputeBackendProvider p = pick(settings);
         List<String> lines = new ArrayList<>();
         lines.add("backend: " + p.name());
-        lines.addAll(p.explain(config, plan));
+        lines.addAll(p.explain(settings.config(), plan));
         return lines;
     }
 
-    /** The provider {@code spate.compute.backend} names, or with {@code auto} the best that can run here. */
-    private static ComputeBackendProvider pick(Config config) {
-        String wanted = config.getString("spate.compute.backend");
+    /** The provider the settings' backend names, or with {@code auto} the best that can run here. */
+    private static ComputeBackendProvider pick(SpateSettings settings) {
+        String wanted = settings.compute().backend();
         List<ComputeBackendProvider> providers = providers();
         for (ComputeBackendProvider p : providers) {
             if (!wanted.equals("auto") && !wanted.equals(p.name())) {
                 continue;
             }
-            if (p.canRun(config)) {
+            if (p.canRun(settings.config())) {
                 return p;
             }
             if (!wanted.equals("auto")) {
@@ -81,15 +83,15 @@ public final class Backends {
         throw notFound(wanted, providers);
     }
 
-    /** A new backend as {@code spate.compute.backend} says. */
-    public static ComputeBackend create(Config config) {
-        String wanted = config.getString("spate.compute.backend");
+    /** A new backend as the settings' backend says ({@code auto}: the best provider that makes one). */
+    public static ComputeBackend create(SpateSettings settings) {
+        String wanted = settings.compute().backend();
         List<ComputeBackendProvider> providers = providers();
         for (ComputeBackendProvider p : providers) {
             if (!wanted.equals("auto") && !wanted.equals(p.name())) {
                 continue;
             }
-            Optional<ComputeBackend> backend = p.create(config);
+            Optional<ComputeBackend> backend = p.create(settings.config());
             if (backend.isPresent()) {
                 return backend.get();
             }

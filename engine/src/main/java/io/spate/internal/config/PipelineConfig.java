@@ -11,6 +11,7 @@ import com.typesafe.config.ConfigException;
 
 import io.spate.BatchSettings;
 import io.spate.Pipeline;
+import io.spate.SpateSettings;
 import io.spate.plan.ClfFormat;
 import io.spate.plan.Classify;
 import io.spate.plan.Inference;
@@ -58,10 +59,11 @@ public final class PipelineConfig {
 
     /** All pipelines of {@code config}. */
     public static List<Pipeline> pipelines(Config config) {
+        SpateSettings defaults = SpateSettings.create(config);
         List<? extends Config> entries = config.getConfigList(ROOT);
         List<Pipeline> out = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
-            out.add(pipeline(config, entries.get(i), ROOT + "[" + i + "]"));
+            out.add(pipeline(defaults, entries.get(i), ROOT + "[" + i + "]"));
         }
         for (int i = 0; i < out.size(); i++) {
             for (int j = 0; j < i; j++) {
@@ -73,7 +75,7 @@ public final class PipelineConfig {
         return out;
     }
 
-    private static Pipeline pipeline(Config root, Config p, String at) {
+    private static Pipeline pipeline(SpateSettings defaults, Config p, String at) {
         String name = at(at + ".name", () -> p.getString("name"));
         Pipeline.Builder b = Pipeline.builder(name);
         List<String> topics = at(at + ".source.topics", () -> p.getStringList("source.topics"));
@@ -84,16 +86,14 @@ public final class PipelineConfig {
         if (p.hasPath("source.group-id")) {
             b.groupId(p.getString("source.group-id"));
         }
-        String starting = p.hasPath("source.starting-offset") ? p.getString("source.starting-offset") : root.getString("spate.starting-offset");
-        b.startingOffset(parse(at + ".source.starting-offset", starting,
-                s -> Pipeline.StartingOffset.valueOf(s.trim().toUpperCase(Locale.ROOT))));
+        b.startingOffset(p.hasPath("source.starting-offset") ? parse(at + ".source.starting-offset", p.getString("source.starting-offset"),
+                s -> Pipeline.StartingOffset.valueOf(s.trim().toUpperCase(Locale.ROOT))) : defaults.source().startingOffset());
         InputFormat format = format(p, at + ".format");
         b.format(format);
         b.deadLetterTopic(p.hasPath("dead-letter-topic") ? p.getString("dead-letter-topic")
-                : topics.get(0) + root.getString("spate.dead-letter-suffix"));
+                : topics.get(0) + defaults.output().deadLetterSuffix());
         if (p.hasPath("batch")) {
-            Config batch = p.getConfig("batch").withFallback(root.getConfig("spate.batch"));
-            b.batch(at(at + ".batch", () -> BatchSettings.create(batch.atPath("batch"), "batch")));
+            b.batch(at(at + ".batch", () -> BatchSettings.create(p.getConfig("batch").atPath("batch"), "batch", defaults.batch())));
         }
         List<? extends Config> outputs = at(at + ".outputs", () -> p.getConfigList("outputs"));
         if (outputs.isEmpty()) {

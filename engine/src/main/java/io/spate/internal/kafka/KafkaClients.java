@@ -74,12 +74,12 @@ public final class KafkaClients {
             wanted.add(pipeline.eventTimeTopic());
             compacted.add(pipeline.eventTimeTopic());
         }
-        createTopics(settings, wanted, compacted, settings.config().getInt("spate.output.partitions"));
+        createTopics(settings, wanted, compacted, settings.output().partitions());
     }
 
     /** Creates the topics of {@code wanted} that do not exist yet (unless {@code spate.output.create-topics} is off). */
     public static void createTopics(SpateSettings settings, List<String> wanted) {
-        createTopics(settings, wanted, Set.of(), settings.config().getInt("spate.output.partitions"));
+        createTopics(settings, wanted, Set.of(), settings.output().partitions());
     }
 
     /** Like {@link #createTopics(SpateSettings, List)}, with {@code partitions} partitions each. */
@@ -104,10 +104,10 @@ public final class KafkaClients {
 
     /** Creates the missing topics of {@code wanted}, {@code partitions} each (-1: the broker's default), compacted if in {@code compacted}. */
     private static void createTopics(SpateSettings settings, List<String> wanted, Set<String> compacted, int partitions) {
-        if (!settings.config().getBoolean("spate.output.create-topics")) {
+        if (!settings.output().createTopics()) {
             return;
         }
-        int replication = settings.config().getInt("spate.output.replication-factor");
+        int replication = settings.output().replicationFactor();
         try (Admin admin = admin(settings)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = wanted.stream().distinct().filter(t -> !existing.contains(t))

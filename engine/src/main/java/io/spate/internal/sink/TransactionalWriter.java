@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 
 import io.spate.OutputBatch;
 import io.spate.SpateSettings;
-import io.spate.internal.source.BatchOffsets;
+import io.spate.TransactionalOffsets;
 
 /**
  * Exactly-once output: one Kafka transaction per batch holding the batch's output records, its
@@ -94,7 +94,7 @@ public final class TransactionalWriter implements AutoCloseable {
     /** Writes {@code out} and commits its offsets in one transaction; completes when it is committed. */
     public CompletionStage<Done> write(OutputBatch out) {
         return CompletableFuture.supplyAsync(() -> {
-            if (!(out.offsets() instanceof BatchOffsets offsets)) {
+            if (!(out.offsets() instanceof TransactionalOffsets offsets)) {
                 throw new IllegalStateException("exactly-once needs the batch source (spate.source.mode = batch)");
             }
             producer();

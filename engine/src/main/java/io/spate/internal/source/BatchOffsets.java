@@ -8,14 +8,14 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.pekko.Done;
 
-import io.spate.SourceOffsets;
+import io.spate.TransactionalOffsets;
 
 /**
  * The offsets to commit once everything computed from one batch is written: per partition, the
  * offset after the batch's last record. Committing goes through the source's poll thread, since
  * only that thread may use the consumer.
  */
-public final class BatchOffsets implements SourceOffsets {
+public final class BatchOffsets implements TransactionalOffsets {
 
     private final Map<TopicPartition, OffsetAndMetadata> offsets;
     private final ConsumerGroupMetadata group;
@@ -27,20 +27,17 @@ public final class BatchOffsets implements SourceOffsets {
         this.loop = loop;
     }
 
-    /**
-     * The consumer group's generation when the batch was read: a transaction that commits these
-     * offsets is fenced if the partitions have moved to another member since (KIP-447).
-     */
+    @Override
     public ConsumerGroupMetadata groupMetadata() {
         return group;
     }
 
-    /** The offsets, by partition. */
+    @Override
     public Map<TopicPartition, OffsetAndMetadata> offsets() {
         return offsets;
     }
 
-    /** Tells the source that a transaction committed these offsets with the batch's records (exactly-once). */
+    @Override
     public void written() {
         loop.settled();
     }

@@ -1,5 +1,6 @@
 package io.spate.internal.source;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,10 +17,10 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
 import org.apache.pekko.stream.stage.GraphStageWithMaterializedValue;
 
 import io.spate.BatchSettings;
+import io.spate.BatchSourceControl;
 import io.spate.Pipeline;
 import io.spate.RecordBatch;
 import io.spate.SpateSettings;
-import io.spate.internal.compute.Backends;
 import scala.Tuple2;
 
 /**
@@ -32,28 +33,19 @@ import scala.Tuple2;
  * completes, while commits keep being served) and, once the stream has finished, shuts the
  * consumer down.
  */
-public final class KafkaBatchSource extends GraphStageWithMaterializedValue<SourceShape<RecordBatch>, KafkaBatchSource.Control> {
-
-    /** Stops and shuts down a running source. */
-    public interface Control {
-        /** Stop reading: emit the open batch, then complete; commits still work. */
-        void stop();
-
-        /** Close the consumer (after the stream has finished and committed). */
-        CompletionStage<Void> shutdown();
-    }
+public final class KafkaBatchSource extends GraphStageWithMaterializedValue<SourceShape<RecordBatch>, BatchSourceControl> {
 
     private final Map<String, Object> properties;
     private final List<String> topics;
     private final BatchSettings limits;
     private final String name;
-    private final java.time.Duration drainTimeout;
+    private final Duration drainTimeout;
     private final AssignmentListener assignments;
     private final Outlet<RecordBatch> out = Outlet.create("KafkaBatchSource.out");
     private final SourceShape<RecordBatch> shape = SourceShape.of(out);
 
     private KafkaBatchSource(Map<String, Object> properties, List<String> topics, BatchSettings limits, String name,
-                             java.time.Duration drainTimeout, AssignmentListener assignments) {
+                             Duration drainTimeout, AssignmentListener assignments) {
         this.properties = properties;
         this.drainTimeout = drainTimeout;
         this.assignments = assignments;
@@ -62,18 +54,17 @@ public final class KafkaBatchSource extends GraphStageWithMaterializedValue<Sour
         this.name = name;
     }
 
-    /** The source of {@code pipeline}: its topics, group and starting offset, batches closed at {@code limits}. */
-    public static KafkaBatchSource of(SpateSettings settings, Pipeline pipeline, BatchSettings limits) {
-        return of(settings, pipeline, limits, AssignmentListener.NONE);
-    }
-
-    /** The source of {@code pipeline}, telling {@code assignments} when the group moves its partitions. */
+    /**
+     * The source of {@code pipeline}: its topics, group and starting offset; batches closed at
+     * {@code limits} and built in {@code limits.buffers()} (the runner lends the backend's staging
+     * buffers there); {@code assignments} told when the group moves partitions.
+     */
     public static KafkaBatchSource of(SpateSettings settings, Pipeline pipeline, BatchSettings limits, AssignmentListener assignments) {
         Map<String, Object> props = new HashMap<>(settings.consumerProperties());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, pipeline.groupId());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, pipeline.startingOffset().name().toLowerCase(Locale.ROOT));
-        if (!settings.config().getString("spate.node-id").isBlank()) {
+        if (settings.namedNode()) {
             // A named node is a static group member: restarted, it takes its partitions back at once
             // instead of waiting for the group to time the old member out.
             props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, pipeline.groupId() + "-" + settings.nodeId());
@@ -82,8 +73,7 @@ public final class KafkaBatchSource extends GraphStageWithMaterializedValue<Sour
             // Read only committed input, so a chain of exactly-once pipelines stays exactly-once.
             props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         }
-        return new KafkaBatchSource(props, pipeline.topics(), limits.withBuffers(Backends.stagingBuffers(settings.config(), pipeline.plan())),
-                pipeline.name(), settings.config().getDuration("spate.source.drain-timeout"), assignments);
+        return new KafkaBatchSource(props, pipeline.topics(), limits, pipeline.name(), settings.source().drainTimeout(), assignments);
     }
 
     @Override
@@ -92,13 +82,13 @@ public final class KafkaBatchSource extends GraphStageWithMaterializedValue<Sour
     }
 
     @Override
-    public Tuple2<GraphStageLogic, Control> createLogicAndMaterializedValue(Attributes attributes) {
+    public Tuple2<GraphStageLogic, BatchSourceControl> createLogicAndMaterializedValue(Attributes attributes) {
         Logic logic = new Logic();
         return new Tuple2<>(logic, logic);
     }
 
     /** The running stage; public only so its callbacks can be serializable method references. */
-    public final class Logic extends GraphStageLogic implements Control {
+    public final class Logic extends GraphStageLogic implements BatchSourceControl {
         private final AsyncCallback<RecordBatch> onBatch = createAsyncCallback(this::emit);
         private final AsyncCallback<Boolean> onComplete = createAsyncCallback(this::complete);
         private final AsyncCallback<Throwable> onFailure = createAsyncCallback(this::failStage);

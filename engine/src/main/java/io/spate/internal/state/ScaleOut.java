@@ -42,7 +42,7 @@ public final class ScaleOut {
 
     /** Whether {@code pipeline} runs in stages: scale-out is on and it has a running query. */
     public static boolean applies(SpateSettings settings, Pipeline pipeline) {
-        return settings.config().getBoolean("spate.state.scale-out") && pipeline.plan().queries().stream().anyMatch(Query::running);
+        return settings.state().scaleOut() && pipeline.plan().queries().stream().anyMatch(Query::running);
     }
 
     /** The topic between the input stage and the merge stage of {@code output}. */

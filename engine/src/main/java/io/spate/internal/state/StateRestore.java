@@ -43,7 +43,7 @@ public final class StateRestore {
         this.pipeline = pipeline;
         this.actor = actor;
         this.system = system;
-        this.restore = settings.config().getBoolean("spate.state.restore");
+        this.restore = settings.state().restore();
     }
 
     /**

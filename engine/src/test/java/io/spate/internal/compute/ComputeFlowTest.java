@@ -45,7 +45,7 @@ class ComputeFlowTest {
         SpateSettings settings = SpateSettings.create(ConfigFactory.load()).withInFlight(2);
         TestProbe<ComputeActor.Command> actor = KIT.createTestProbe();
         TestSubscriber.Probe<BatchResult> out = Source.from(java.util.Collections.nCopies(5, batch()))
-                .via(SpateStreams.compute(PLAN, actor.ref(), settings))
+                .via(ComputeFlow.flow(PLAN, actor.ref(), settings))
                 .runWith(TestSink.probe(KIT.system().classicSystem()), KIT.system());
         out.request(5);
         ComputeActor.Execute first = actor.expectMessageClass(ComputeActor.Execute.class);
@@ -66,6 +66,6 @@ class ComputeFlowTest {
                 .request(1).expectNext(Duration.ofSeconds(10));
         assertEquals("cpu", result.backend());
         assertEquals(1L, ((LongColumn) result.frames().get(0).column("requests")).get(0));
-        SpateStreams.stopComputeActor(actor);
+        actor.stop();
     }
 }

@@ -17,10 +17,15 @@ import com.typesafe.config.ConfigFactory;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.spate.SpateSettings;
 import io.spate.internal.compute.Backends;
 import io.spate.spi.ComputeBackend;
 
 class GpuFallbackTest {
+
+    private static SpateSettings settingsWith(String enabled) {
+        return SpateSettings.create(with(enabled));
+    }
 
     private static Config with(String enabled) {
         return ConfigFactory.parseString("spate.gpu.enabled = " + enabled).withFallback(ConfigFactory.load());
@@ -40,8 +45,8 @@ class GpuFallbackTest {
         try {
             GpuDetection.forget();
             for (int i = 0; i < 3; i++) {
-                assertEquals("cpu", Backends.resolve(with("auto")));
-                try (ComputeBackend backend = Backends.create(with("auto"))) {
+                assertEquals("cpu", Backends.resolve(settingsWith("auto")));
+                try (ComputeBackend backend = Backends.create(settingsWith("auto"))) {
                     assertEquals("cpu", backend.name());
                 }
             }
@@ -55,16 +60,16 @@ class GpuFallbackTest {
     @Test
     void shouldFailAtStartNamingTheKeyWhenOnFindsNoGpu() {
         assumeFalse(gpuHere(), "a GPU answers here");
-        ConfigException e = assertThrows(ConfigException.class, () -> Backends.resolve(with("on")));
+        ConfigException e = assertThrows(ConfigException.class, () -> Backends.resolve(settingsWith("on")));
         assertTrue(e.getMessage().contains("spate.gpu.enabled"), e.getMessage());
-        ConfigException created = assertThrows(ConfigException.class, () -> Backends.create(with("on")));
+        ConfigException created = assertThrows(ConfigException.class, () -> Backends.create(settingsWith("on")));
         assertTrue(created.getMessage().contains("spate.gpu.enabled"), created.getMessage());
     }
 
     @Test
     void shouldNeverUseTheGpuWhenOff() {
-        assertEquals("cpu", Backends.resolve(with("off")));
-        try (ComputeBackend backend = Backends.create(with("off"))) {
+        assertEquals("cpu", Backends.resolve(settingsWith("off")));
+        try (ComputeBackend backend = Backends.create(settingsWith("off"))) {
             assertEquals("cpu", backend.name());
         }
     }

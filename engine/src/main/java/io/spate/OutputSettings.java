@@ -1,0 +1,63 @@
+package io.spate;
+
+import java.time.Duration;
+import java.util.Objects;
+
+import com.typesafe.config.Config;
+
+/**
+ * Where results go and how their topics are made ({@code spate.output}, {@code spate.dead-letter-suffix},
+ * {@code spate.idle-check-interval}). Immutable; {@code withX} copies.
+ *
+ * @param createTopics whether missing output, dead-letter and changelog topics are created at start
+ * @param partitions partitions of a created topic, or -1 for the broker's default
+ * @param replicationFactor replication factor of a created topic, or -1 for the broker's default
+ * @param deadLetterSuffix what a pipeline's first input topic is suffixed with to name its default dead-letter topic
+ * @param idleCheckInterval how often a bounded run ({@code --until-idle}) checks whether everything is read and committed
+ */
+public record OutputSettings(boolean createTopics, int partitions, int replicationFactor, String deadLetterSuffix,
+                             Duration idleCheckInterval) {
+
+    /** Checks the values. */
+    public OutputSettings {
+        Objects.requireNonNull(deadLetterSuffix, "deadLetterSuffix");
+        SettingsChecks.require(partitions > 0 || partitions == -1, "spate.output.partitions",
+                "must be positive or -1 (the broker's default), was " + partitions);
+        SettingsChecks.require(replicationFactor > 0 || replicationFactor == -1, "spate.output.replication-factor",
+                "must be positive or -1 (the broker's default), was " + replicationFactor);
+        SettingsChecks.require(idleCheckInterval.compareTo(Duration.ZERO) > 0, "spate.idle-check-interval",
+                "must be positive, was " + idleCheckInterval);
+    }
+
+    /** Reads the keys; a bad value fails naming its key. */
+    static OutputSettings create(Config config) {
+        return new OutputSettings(config.getBoolean("spate.output.create-topics"), config.getInt("spate.output.partitions"),
+                config.getInt("spate.output.replication-factor"), config.getString("spate.dead-letter-suffix"),
+                config.getDuration("spate.idle-check-interval"));
+    }
+
+    /** A copy that creates missing topics, or not. */
+    public OutputSettings withCreateTopics(boolean value) {
+        return new OutputSettings(value, partitions, replicationFactor, deadLetterSuffix, idleCheckInterval);
+    }
+
+    /** A copy with another partition count for created topics. */
+    public OutputSettings withPartitions(int value) {
+        return new OutputSettings(createTopics, value, replicationFactor, deadLetterSuffix, idleCheckInterval);
+    }
+
+    /** A copy with another replication factor for created topics. */
+    public OutputSettings withReplicationFactor(int value) {
+        return new OutputSettings(createTopics, partitions, value, deadLetterSuffix, idleCheckInterval);
+    }
+
+    /** A copy with another dead-letter suffix. */
+    public OutputSettings withDeadLetterSuffix(String value) {
+        return new OutputSettings(createTopics, partitions, replicationFactor, value, idleCheckInterval);
+    }
+
+    /** A copy with another idle check interval. */
+    public OutputSettings withIdleCheckInterval(Duration value) {
+        return new OutputSettings(createTopics, partitions, replicationFactor, deadLetterSuffix, value);
+    }
+}
