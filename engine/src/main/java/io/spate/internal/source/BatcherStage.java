@@ -13,7 +13,6 @@ import org.apache.pekko.stream.stage.TimerGraphStageLogic;
 
 import io.spate.BatchSettings;
 import io.spate.RecordBatch;
-import io.spate.RecordBatchBuilder;
 
 /**
  * Packs stream elements into {@link RecordBatch}es, closing a batch at its record limit, at its
@@ -54,9 +53,8 @@ public final class BatcherStage<T> extends GraphStage<FlowShape<T, RecordBatch>>
 
     private final class Logic extends TimerGraphStageLogic {
         private final ArrayDeque<RecordBatch> ready = new ArrayDeque<>(2);
-        private RecordBatchBuilder open;
+        private final BatchAccumulator batch = new BatchAccumulator(settings);
         private CommitTracker commits;
-        private long sequence;
 
         Logic() {
             super(shape);
@@ -65,17 +63,15 @@ public final class BatcherStage<T> extends GraphStage<FlowShape<T, RecordBatch>>
                 public void onPush() {
                     T element = grab(in);
                     int size = appender.sizeOf(element);
-                    if (open != null && open.count() > 0 && (long) open.byteSize() + size > settings.maxBytes()) {
+                    if (batch.overflowsWith(size)) {
                         close();
                     }
-                    if (open == null) {
-                        int initial = (int) Math.min(settings.maxBytes(), Math.max(64 * 1024, 2L * size));
-                        open = RecordBatch.builder(initial, Math.min(settings.maxRecords(), 4096));
+                    if (batch.isEmpty()) {
                         commits = new CommitTracker();
                         scheduleOnce(LATENCY_TIMER, settings.maxLatency());
                     }
-                    appender.append(element, open, commits);
-                    if (open.count() >= settings.maxRecords() || open.byteSize() >= settings.maxBytes()) {
+                    appender.append(element, batch.builder(size, System.nanoTime()), commits);
+                    if (batch.full()) {
                         close();
                     }
                     emitReady();
@@ -113,12 +109,11 @@ public final class BatcherStage<T> extends GraphStage<FlowShape<T, RecordBatch>>
         }
 
         private void close() {
-            if (open == null || open.count() == 0) {
+            if (batch.isEmpty()) {
                 return;
             }
             cancelTimer(LATENCY_TIMER);
-            ready.add(open.build(commits.committable(), sequence++));
-            open = null;
+            ready.add(batch.close(commits.committable()));
             commits = null;
         }
 
@@ -135,7 +130,7 @@ public final class BatcherStage<T> extends GraphStage<FlowShape<T, RecordBatch>>
         }
 
         private void completeIfDone() {
-            if (isClosed(in) && ready.isEmpty() && open == null) {
+            if (isClosed(in) && ready.isEmpty() && batch.isEmpty()) {
                 completeStage();
             }
         }

@@ -26,7 +26,6 @@ import org.slf4j.LoggerFactory;
 
 import io.spate.BatchSettings;
 import io.spate.RecordBatch;
-import io.spate.RecordBatchBuilder;
 
 /**
  * The thread that owns a {@link KafkaConsumer} for {@link KafkaBatchSource}: it polls, copies each
@@ -64,7 +63,6 @@ final class PollLoop implements Runnable {
 
     private final Map<String, Object> properties;
     private final List<String> topics;
-    private final BatchSettings limits;
     private final Output output;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicInteger demand = new AtomicInteger();
@@ -75,16 +73,12 @@ final class PollLoop implements Runnable {
     private KafkaConsumer<byte[], byte[]> consumer;
     private final Map<TopicPartition, OffsetAndMetadata> acked = new HashMap<>();
     private final ArrayDeque<RecordBatch> ready = new ArrayDeque<>(2);
-    private RecordBatchBuilder open;
+    private final BatchAccumulator batch;
     private Map<TopicPartition, OffsetAndMetadata> openOffsets = new HashMap<>();
-    private long openSince;
     private String lastTopic;
     private int lastPartition = -1;
     private TopicPartition lastTp;
     private long lastNext = -1;
-    private int lastBytes;
-    private int lastCount;
-    private long sequence;
     private final java.util.concurrent.atomic.AtomicLong settled = new java.util.concurrent.atomic.AtomicLong();
     private final Duration drainTimeout;
     private final AssignmentListener assignments;
@@ -96,7 +90,7 @@ final class PollLoop implements Runnable {
         this.drainTimeout = drainTimeout;
         this.assignments = assignments;
         this.topics = topics;
-        this.limits = limits;
+        this.batch = new BatchAccumulator(limits);
         this.output = output;
     }
 
@@ -174,7 +168,7 @@ final class PollLoop implements Runnable {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
             append(r);
         }
-        if (open != null && System.nanoTime() - openSince >= limits.maxLatency().toNanos()) {
+        if (batch.expired(System.nanoTime())) {
             closeOpen();
         }
         emit();
@@ -196,16 +190,10 @@ final class PollLoop implements Runnable {
 
     private void append(ConsumerRecord<byte[], byte[]> r) {
         byte[] value = r.value() == null ? EMPTY : r.value();
-        if (open != null && (long) open.byteSize() + value.length > limits.maxBytes()) {
+        if (batch.overflowsWith(value.length)) {
             closeOpen();
         }
-        if (open == null) {
-            // Size the buffer like the last batch: growing a multi-megabyte batch by doubling copies it several times.
-            open = RecordBatch.builder((int) Math.min(limits.maxBytes(), Math.max(Math.max(1 << 20, 2L * value.length), lastBytes + lastBytes / 8)),
-                    Math.min(limits.maxRecords(), Math.max(16_384, lastCount + 1)), limits.buffers());
-            openSince = System.nanoTime();
-        }
-        open.append(value, 0, value.length, r.topic(), r.partition(), r.offset());
+        batch.builder(value.length, System.nanoTime()).append(value, 0, value.length, r.topic(), r.partition(), r.offset());
         // Records of one poll come partition by partition: note the offset in a field, and touch
         // the batch's offset map only when the partition changes.
         if (r.partition() != lastPartition || !r.topic().equals(lastTopic)) {
@@ -215,7 +203,7 @@ final class PollLoop implements Runnable {
             lastTp = new TopicPartition(lastTopic, lastPartition);
         }
         lastNext = r.offset() + 1;
-        if (open.count() >= limits.maxRecords() || open.byteSize() >= limits.maxBytes()) {
+        if (batch.full()) {
             closeOpen();
         }
     }
@@ -228,14 +216,11 @@ final class PollLoop implements Runnable {
     }
 
     private void closeOpen() {
-        if (open == null || open.count() == 0) {
+        if (batch.isEmpty()) {
             return;
         }
         flushOffset();
-        lastBytes = open.byteSize();
-        lastCount = open.count();
-        ready.add(open.build(new BatchOffsets(openOffsets, consumer.groupMetadata(), this), sequence++));
-        open = null;
+        ready.add(batch.close(new BatchOffsets(openOffsets, consumer.groupMetadata(), this)));
         openOffsets = new HashMap<>();
     }
 
@@ -294,11 +279,11 @@ final class PollLoop implements Runnable {
         }
         closeOpen();
         long deadline = System.nanoTime() + drainTimeout.toNanos();
-        while (settled.get() < sequence && !closing) {
+        while (settled.get() < batch.closed() && !closing) {
             runTasks();
             emit();
             if (System.nanoTime() > deadline) {
-                LOG.warn("{} batches of {} still in flight after {}; the group moves on without them", sequence - settled.get(), topics, drainTimeout);
+                LOG.warn("{} batches of {} still in flight after {}; the group moves on without them", batch.closed() - settled.get(), topics, drainTimeout);
                 return;
             }
             try {
@@ -308,7 +293,7 @@ final class PollLoop implements Runnable {
                 return;
             }
         }
-        LOG.debug("drained {} batches before giving up {}", sequence, partitions);
+        LOG.debug("drained {} batches before giving up {}", batch.closed(), partitions);
     }
 
     private final class Rebalance implements ConsumerRebalanceListener {
