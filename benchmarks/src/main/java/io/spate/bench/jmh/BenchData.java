@@ -8,7 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import com.typesafe.config.ConfigFactory;
+
 import io.spate.RecordBatch;
+import io.spate.SpateSettings;
+import io.spate.internal.compute.Backends;
+import io.spate.spi.ComputeBackend;
 import io.spate.testkit.SampleData;
 
 /**
@@ -139,5 +144,10 @@ public final class BenchData {
                 return null;
             }
         }
+    }
+
+    /** The CPU backend as a node makes it ({@code spate.compute.backend = cpu}). */
+    static ComputeBackend cpuBackend() {
+        return Backends.create(SpateSettings.create(ConfigFactory.load()).withBackend("cpu"));
     }
 }

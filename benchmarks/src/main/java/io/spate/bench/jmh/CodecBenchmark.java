@@ -23,7 +23,6 @@ import io.spate.frame.ColumnType;
 import io.spate.internal.codec.BatchDecoder;
 import io.spate.internal.codec.BatchDecoders;
 import io.spate.internal.codec.DecodedBatch;
-import io.spate.internal.cpu.CpuBackend;
 import io.spate.plan.ClfFormat;
 import io.spate.plan.CompareOp;
 import io.spate.plan.DelimitedFormat;
@@ -33,6 +32,7 @@ import io.spate.plan.InputFormat;
 import io.spate.plan.JsonFormat;
 import io.spate.plan.Plan;
 import io.spate.plan.Query;
+import io.spate.spi.ComputeBackend;
 
 /**
  * Decoding cost per input format, on batches of 50,000 records carrying the same NASA log values:
@@ -64,7 +64,7 @@ public class CodecBenchmark {
 
     private RecordBatch batch;
     private Plan plan;
-    private CpuBackend backend;
+    private ComputeBackend backend;
     private BatchDecoder decoder;
     private DecodedBatch decoded;
 
@@ -100,7 +100,7 @@ public class CodecBenchmark {
         records = BenchData.take(records, RECORDS);
         batch = BenchData.batch(records);
         plan = Plan.of(input, query.build());
-        backend = new CpuBackend();
+        backend = BenchData.cpuBackend();
         decoder = BatchDecoders.forFormat(input, plan.referencedFields());
         decoded = new DecodedBatch(plan.referencedFields());
         System.out.printf(Locale.ROOT, "# %s: %d records, %.1f bytes per record, %d rejected%n", format,

@@ -21,7 +21,6 @@ import org.openjdk.jmh.infra.Blackhole;
 import io.spate.frame.Frame;
 import io.spate.frame.LongColumn;
 import io.spate.frame.Utf8Column;
-import io.spate.internal.cpu.CpuBackend;
 import io.spate.internal.sink.FrameEncoder;
 import io.spate.plan.ClfFormat;
 import io.spate.plan.Plan;
@@ -52,7 +51,7 @@ public class EncoderBenchmark {
     public void setUp() {
         Plan plan = Plan.of(new ClfFormat(),
                 Query.builder("per_host").groupBy("host").count("requests").sum("bytes", "bytes").build());
-        Frame perHost = new CpuBackend().execute(plan, BenchData.batch(BenchData.nasaLines())).frames().get(0);
+        Frame perHost = BenchData.cpuBackend().execute(plan, BenchData.batch(BenchData.nasaLines())).frames().get(0);
         Utf8Column host = (Utf8Column) perHost.column("host");
         LongColumn requests = (LongColumn) perHost.column("requests");
         LongColumn bytes = (LongColumn) perHost.column("bytes");

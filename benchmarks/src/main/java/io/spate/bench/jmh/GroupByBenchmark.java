@@ -23,11 +23,11 @@ import org.openjdk.jmh.annotations.Warmup;
 import io.spate.BatchResult;
 import io.spate.RecordBatch;
 import io.spate.frame.ColumnType;
-import io.spate.internal.cpu.CpuBackend;
 import io.spate.plan.DelimitedFormat;
 import io.spate.plan.Field;
 import io.spate.plan.Plan;
 import io.spate.plan.Query;
+import io.spate.spi.ComputeBackend;
 
 /**
  * Hash group-by with {@code count} and {@code sum} over one batch of 1,000,000 {@code key\tvalue}
@@ -53,7 +53,7 @@ public class GroupByBenchmark {
 
     private RecordBatch batch;
     private Plan plan;
-    private CpuBackend backend;
+    private ComputeBackend backend;
 
     /** Builds the records, shuffled with a fixed seed, once per trial. */
     @Setup
@@ -78,7 +78,7 @@ public class GroupByBenchmark {
         plan = Plan.of(
                 DelimitedFormat.tsv(List.of(new Field("key", ColumnType.UTF8), new Field("value", ColumnType.LONG))),
                 Query.builder("by_key").groupBy("key").count("records").sum("value", "total").build());
-        backend = new CpuBackend();
+        backend = BenchData.cpuBackend();
         System.out.printf(Locale.ROOT, "# %d keys: %d records, %.1f bytes per record, %d groups%n", keys,
                 batch.count(), BenchData.averageBytes(records), backend.execute(plan, batch).frames().get(0).rows());
     }
