@@ -60,7 +60,7 @@ public final class LoadCommand implements Callable<Integer> {
                 }
             }
         }
-        KafkaTopics.produce(settings.bootstrapServers(), topic, messages);
+        KafkaTopics.produce(settings.bootstrapServers(), settings.producerProperties(), topic, messages);
         System.err.printf("produced %,d messages to %s%n", messages.size(), topic);
         return 0;
     }

@@ -122,7 +122,7 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         if (!to.equals("latest")) {
             KafkaClients.createTopics(settings, List.of(to));
-            KafkaTopics.produce(settings.bootstrapServers(), to, encode(rows));
+            KafkaTopics.produce(settings.bootstrapServers(), settings.producerProperties(), to, encode(rows));
             err.printf("wrote %,d records to %s%n", rows.size(), to);
         }
         return 0;

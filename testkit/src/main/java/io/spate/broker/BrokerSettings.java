@@ -13,9 +13,9 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValue;
 
 /**
- * How an {@link EmbeddedKafkaBroker} starts: where it listens, where it keeps its logs, how many
- * partitions a new topic gets, how long a start may take, and any other broker property. Immutable;
- * every {@code withX} returns a copy.
+ * How an {@link EmbeddedKafkaBroker} starts: where it listens, whether clients must log in, where
+ * it keeps its logs, how many partitions a new topic gets, how long a start may take, and any other
+ * broker property. Immutable; every {@code withX} returns a copy.
  *
  * <p>The properties that wire the single-node KRaft quorum together (roles, node id, listeners,
  * log directories) are owned by the broker, because {@link EmbeddedKafkaBroker#bootstrapServers()}
@@ -49,9 +49,10 @@ public final class BrokerSettings {
     private final Map<String, String> brokerProperties;
     private final int defaultPartitions;
     private final Duration startupTimeout;
+    private final Map<String, String> saslPlainUsers;
 
     private BrokerSettings(int port, Path dataDir, String host, Map<String, String> brokerProperties,
-                           int defaultPartitions, Duration startupTimeout) {
+                           int defaultPartitions, Duration startupTimeout, Map<String, String> saslPlainUsers) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
         }
@@ -72,6 +73,7 @@ public final class BrokerSettings {
             }
             Objects.requireNonNull(e.getValue(), () -> "value of broker property '" + e.getKey() + "'");
         }
+        SaslPlain.validate(saslPlainUsers);
         this.port = port;
         this.dataDir = dataDir;
         this.host = host;
@@ -79,15 +81,16 @@ public final class BrokerSettings {
         this.brokerProperties = Collections.unmodifiableMap(new LinkedHashMap<>(brokerProperties));
         this.defaultPartitions = defaultPartitions;
         this.startupTimeout = startupTimeout;
+        this.saslPlainUsers = Collections.unmodifiableMap(new LinkedHashMap<>(saslPlainUsers));
     }
 
     /**
      * The defaults: a free port (so that tests and embedded runs never collide with a broker already
      * on 9092), a fresh temporary data directory deleted on close, host {@value #DEFAULT_HOST}, one
-     * partition per new topic, 30 seconds to start.
+     * partition per new topic, 30 seconds to start, a PLAINTEXT client listener.
      */
     public static BrokerSettings create() {
-        return new BrokerSettings(0, null, DEFAULT_HOST, Map.of(), 1, Duration.ofSeconds(30));
+        return new BrokerSettings(0, null, DEFAULT_HOST, Map.of(), 1, Duration.ofSeconds(30), Map.of());
     }
 
     /**
@@ -102,7 +105,7 @@ public final class BrokerSettings {
             properties.put(e.getKey(), String.valueOf(e.getValue().unwrapped()));
         }
         return new BrokerSettings(broker.getInt("port"), dir.isEmpty() ? null : Path.of(dir), broker.getString("host"),
-                properties, broker.getInt("default-partitions"), broker.getDuration("startup-timeout"));
+                properties, broker.getInt("default-partitions"), broker.getDuration("startup-timeout"), Map.of());
     }
 
     /** The names of the broker properties that {@link #withBrokerProperty} refuses. */
@@ -140,54 +143,76 @@ public final class BrokerSettings {
         return startupTimeout;
     }
 
+    /**
+     * The users (name to password) the client listener accepts with SASL/PLAIN; empty when the
+     * listener is PLAINTEXT.
+     */
+    public Map<String, String> saslPlainUsers() {
+        return saslPlainUsers;
+    }
+
     /** A copy with another client port; 0 picks a free port at start. */
     public BrokerSettings withPort(int value) {
-        return new BrokerSettings(value, dataDir, host, brokerProperties, defaultPartitions, startupTimeout);
+        return new BrokerSettings(value, dataDir, host, brokerProperties, defaultPartitions, startupTimeout, saslPlainUsers);
     }
 
     /** A copy that keeps its logs in {@code value}, which is created if missing and never deleted. */
     public BrokerSettings withDataDir(Path value) {
         Objects.requireNonNull(value, "data dir");
-        return new BrokerSettings(port, value, host, brokerProperties, defaultPartitions, startupTimeout);
+        return new BrokerSettings(port, value, host, brokerProperties, defaultPartitions, startupTimeout, saslPlainUsers);
     }
 
     /** A copy that keeps its logs in a fresh temporary directory, deleted on close. */
     public BrokerSettings withTemporaryDataDir() {
-        return new BrokerSettings(port, null, host, brokerProperties, defaultPartitions, startupTimeout);
+        return new BrokerSettings(port, null, host, brokerProperties, defaultPartitions, startupTimeout, saslPlainUsers);
     }
 
     /** A copy with another listener host; {@code 0.0.0.0} binds every interface. */
     public BrokerSettings withHost(String value) {
-        return new BrokerSettings(port, dataDir, value, brokerProperties, defaultPartitions, startupTimeout);
+        return new BrokerSettings(port, dataDir, value, brokerProperties, defaultPartitions, startupTimeout, saslPlainUsers);
     }
 
     /** A copy with one more broker property, replacing an earlier value for the same key. */
     public BrokerSettings withBrokerProperty(String key, String value) {
         Map<String, String> copy = new LinkedHashMap<>(brokerProperties);
         copy.put(Objects.requireNonNull(key, "key"), value);
-        return new BrokerSettings(port, dataDir, host, copy, defaultPartitions, startupTimeout);
+        return new BrokerSettings(port, dataDir, host, copy, defaultPartitions, startupTimeout, saslPlainUsers);
     }
 
     /** A copy whose extra broker properties are exactly {@code value}. */
     public BrokerSettings withBrokerProperties(Map<String, String> value) {
-        return new BrokerSettings(port, dataDir, host, value, defaultPartitions, startupTimeout);
+        return new BrokerSettings(port, dataDir, host, value, defaultPartitions, startupTimeout, saslPlainUsers);
     }
 
     /** A copy with another partition count for topics created without one. */
     public BrokerSettings withDefaultPartitions(int value) {
-        return new BrokerSettings(port, dataDir, host, brokerProperties, value, startupTimeout);
+        return new BrokerSettings(port, dataDir, host, brokerProperties, value, startupTimeout, saslPlainUsers);
     }
 
     /** A copy with another limit on how long a start may take. */
     public BrokerSettings withStartupTimeout(Duration value) {
         Objects.requireNonNull(value, "startup timeout");
-        return new BrokerSettings(port, dataDir, host, brokerProperties, defaultPartitions, value);
+        return new BrokerSettings(port, dataDir, host, brokerProperties, defaultPartitions, value, saslPlainUsers);
+    }
+
+    /**
+     * A copy whose client listener is SASL_PLAINTEXT and demands a SASL/PLAIN login by one of
+     * {@code users} (name to password); an empty map makes it PLAINTEXT again. The broker's own
+     * listeners (controller, inter-broker) stay PLAINTEXT on loopback.
+     * {@link EmbeddedKafkaBroker#clientProperties(String)} gives the properties a client logs in with.
+     *
+     * @throws IllegalArgumentException if a name is not letters, digits, {@code _ . -}, or a password is empty
+     */
+    public BrokerSettings withSaslPlain(Map<String, String> users) {
+        Objects.requireNonNull(users, "users");
+        return new BrokerSettings(port, dataDir, host, brokerProperties, defaultPartitions, startupTimeout, users);
     }
 
     @Override
     public String toString() {
         return "BrokerSettings[port=" + port + ", data-dir=" + (dataDir == null ? "(temporary)" : dataDir)
                 + ", host=" + host + ", default-partitions=" + defaultPartitions
-                + ", startup-timeout=" + startupTimeout + ", properties=" + brokerProperties + "]";
+                + ", startup-timeout=" + startupTimeout + ", properties=" + brokerProperties
+                + (saslPlainUsers.isEmpty() ? "" : ", sasl-plain-users=" + saslPlainUsers.keySet()) + "]";
     }
 }

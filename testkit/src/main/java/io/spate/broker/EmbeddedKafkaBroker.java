@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,17 @@ import scala.jdk.javaapi.CollectionConverters;
  *     producerProps.put("bootstrap.servers", broker.bootstrapServers());
  * }
  * }</pre>
+ *
+ * <p>With {@link BrokerSettings#withSaslPlain} the client listener demands a SASL/PLAIN login, and
+ * {@link #clientProperties(String)} gives a client what it needs besides the bootstrap servers:
+ *
+ * <pre>{@code
+ * BrokerSettings secured = BrokerSettings.create().withSaslPlain(Map.of("alice", "alice-secret"));
+ * try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(secured).start()) {
+ *     producerProps.put("bootstrap.servers", broker.bootstrapServers());
+ *     producerProps.putAll(broker.clientProperties("alice"));
+ * }
+ * }</pre>
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
@@ -63,6 +75,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private static final int NODE_ID = 1;
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    /** Replication and transaction markers; also the client listener unless clients log in with SASL. */
+    private static final String INTER_BROKER_LISTENER = "PLAINTEXT";
     /** The controller only talks to the broker in the same process, so it never leaves loopback. */
     private static final String CONTROLLER_HOST = "127.0.0.1";
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
@@ -86,6 +100,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private Path dataDir;
     private boolean temporaryDataDir;
     private int port;
+    private int interBrokerPort;
     private KafkaRaftServer server;
     private volatile Admin admin;
     private FileChannel lockFile;
@@ -140,14 +155,34 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         state = State.RUNNING;
         started = true;
-        LOG.info("Kafka broker listening on {} after {} ms (data in {})",
-                bootstrapServers(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin), dataDir);
+        LOG.info("Kafka broker listening on {}{} after {} ms (data in {})", bootstrapServers(), sasl() ? " (SASL/PLAIN)" : "",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin), dataDir);
         return this;
     }
 
     /** The {@code host:port} clients connect to (loopback where the host is a wildcard); valid once started. */
     public String bootstrapServers() {
         return connectHost(settings.host()) + ":" + port();
+    }
+
+    /**
+     * What a client needs besides {@link #bootstrapServers()} to log in as {@code user} on a broker
+     * with SASL/PLAIN users ({@link BrokerSettings#withSaslPlain}): {@code security.protocol},
+     * {@code sasl.mechanism} and {@code sasl.jaas.config}, as Kafka client properties.
+     *
+     * @throws IllegalStateException if the client listener is PLAINTEXT
+     * @throws IllegalArgumentException if {@code user} is not one of the broker's users
+     */
+    public Map<String, String> clientProperties(String user) {
+        Map<String, String> users = settings.saslPlainUsers();
+        if (users.isEmpty()) {
+            throw new IllegalStateException("the broker's client listener is PLAINTEXT: clients need no login");
+        }
+        String password = users.get(user);
+        if (password == null) {
+            throw new IllegalArgumentException("no SASL/PLAIN user '" + user + "'; the broker has " + users.keySet());
+        }
+        return SaslPlain.clientProperties(user, password);
     }
 
     /** The client port, the picked one where the settings asked for 0; valid once started. */
@@ -213,14 +248,24 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         lockDataDir();
         port = settings.port() == 0 ? freePort(settings.host()) : settings.port();
+        interBrokerPort = sasl() ? freePort(CONTROLLER_HOST) : port;
         int controllerPort = freePort(CONTROLLER_HOST);
         KafkaConfig config = new KafkaConfig(brokerProperties(controllerPort), false);
         format(config);
         server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
-        admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, connectHost(settings.host()) + ":" + port,
-                AdminClientConfig.CLIENT_ID_CONFIG, "spate-embedded-broker-admin"));
+        Map<String, Object> adminProperties = new HashMap<>();
+        adminProperties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, connectHost(settings.host()) + ":" + port);
+        adminProperties.put(AdminClientConfig.CLIENT_ID_CONFIG, "spate-embedded-broker-admin");
+        if (sasl()) {
+            // Through the client listener, as the first user: the start then also shows that a login works.
+            adminProperties.putAll(clientProperties(settings.saslPlainUsers().keySet().iterator().next()));
+        }
+        admin = Admin.create(adminProperties);
+    }
+
+    private boolean sasl() {
+        return !settings.saslPlainUsers().isEmpty();
     }
 
     private Map<String, Object> brokerProperties(int controllerPort) {
@@ -233,15 +278,30 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         // not in the metadata log, so a restart may pick another controller port.
         p.put("controller.quorum.voters", NODE_ID + "@" + CONTROLLER_HOST + ":" + controllerPort);
         p.put("controller.listener.names", CONTROLLER_LISTENER);
+        String client = sasl() ? SaslPlain.PROTOCOL : INTER_BROKER_LISTENER;
+        List<String> listeners = new ArrayList<>();
+        List<String> advertised = new ArrayList<>();
         // An empty host binds every interface and lets Kafka advertise the machine's name, where
         // advertising 0.0.0.0 itself would be refused.
-        p.put("listeners", "PLAINTEXT://" + (everyInterface ? "" : urlHost(host)) + ":" + port
-                + "," + CONTROLLER_LISTENER + "://" + CONTROLLER_HOST + ":" + controllerPort);
-        if (!everyInterface) {
-            p.put("advertised.listeners", "PLAINTEXT://" + urlHost(host) + ":" + port);
+        listeners.add(client + "://" + (everyInterface ? "" : urlHost(host)) + ":" + port);
+        advertised.add(client + "://" + urlHost(host) + ":" + port);
+        if (sasl()) {
+            // The broker's own traffic keeps a listener without login, reachable from this machine only.
+            String interBroker = INTER_BROKER_LISTENER + "://" + CONTROLLER_HOST + ":" + interBrokerPort;
+            listeners.add(interBroker);
+            advertised.add(interBroker);
         }
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
+        listeners.add(CONTROLLER_LISTENER + "://" + CONTROLLER_HOST + ":" + controllerPort);
+        p.put("listeners", String.join(",", listeners));
+        if (!everyInterface) {
+            p.put("advertised.listeners", String.join(",", advertised));
+        }
+        p.put("listener.security.protocol.map", INTER_BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT"
+                + (sasl() ? "," + SaslPlain.PROTOCOL + ":" + SaslPlain.PROTOCOL : ""));
+        p.put("inter.broker.listener.name", INTER_BROKER_LISTENER);
+        if (sasl()) {
+            p.putAll(SaslPlain.listenerProperties(SaslPlain.PROTOCOL, settings.saslPlainUsers()));
+        }
         p.put("log.dirs", dataDir.toString());
         p.put("num.partitions", String.valueOf(settings.defaultPartitions()));
         p.put("auto.create.topics.enable", "true");

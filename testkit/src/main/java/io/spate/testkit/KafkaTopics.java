@@ -34,9 +34,14 @@ public final class KafkaTopics {
         produce(bootstrap, topic, values, n -> { });
     }
 
+    /** Like {@link #produce(String, String, List)}, with more client properties (a login, for one). */
+    public static void produce(String bootstrap, Map<String, ?> clientProperties, String topic, List<byte[]> values) {
+        produce(bootstrap, clientProperties, topic, values, i -> null, n -> { });
+    }
+
     /** Produces {@code values} to {@code topic}, telling {@code progress} how many were sent so far. */
     public static void produce(String bootstrap, String topic, List<byte[]> values, LongConsumer progress) {
-        produce(bootstrap, topic, values, i -> null, progress);
+        produce(bootstrap, Map.of(), topic, values, i -> null, progress);
     }
 
     /**
@@ -45,12 +50,12 @@ public final class KafkaTopics {
      * (the default partitioner may put a small input into one partition); waits for every ack.
      */
     public static void produceSpread(String bootstrap, String topic, List<byte[]> values, int partitions) {
-        produce(bootstrap, topic, values, i -> (int) (i % partitions), n -> { });
+        produce(bootstrap, Map.of(), topic, values, i -> (int) (i % partitions), n -> { });
     }
 
-    private static void produce(String bootstrap, String topic, List<byte[]> values, java.util.function.LongFunction<Integer> partition,
-                                LongConsumer progress) {
-        Map<String, Object> props = new HashMap<>();
+    private static void produce(String bootstrap, Map<String, ?> clientProperties, String topic, List<byte[]> values,
+                                java.util.function.LongFunction<Integer> partition, LongConsumer progress) {
+        Map<String, Object> props = new HashMap<>(clientProperties);
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 10);
@@ -82,17 +87,25 @@ public final class KafkaTopics {
      * (read_committed, so aborted transactional records are left out).
      */
     public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic) {
-        return read(bootstrap, topic, null);
+        return read(bootstrap, Map.of(), topic, null);
+    }
+
+    /** Like {@link #readAll(String, String)}, with more client properties (a login, for one). */
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, Map<String, ?> clientProperties, String topic) {
+        return read(bootstrap, clientProperties, topic, null);
     }
 
     /** Like {@link #readAll}, from partitions {@code partitions} of {@code topic} only. */
     public static List<ConsumerRecord<byte[], byte[]>> readPartitions(String bootstrap, String topic, java.util.Set<Integer> partitions) {
-        return read(bootstrap, topic, java.util.Objects.requireNonNull(partitions, "partitions"));
+        return read(bootstrap, Map.of(), topic, java.util.Objects.requireNonNull(partitions, "partitions"));
     }
 
-    private static List<ConsumerRecord<byte[], byte[]>> read(String bootstrap, String topic, java.util.Set<Integer> only) {
+    private static List<ConsumerRecord<byte[], byte[]>> read(String bootstrap, Map<String, ?> clientProperties, String topic,
+                                                             java.util.Set<Integer> only) {
+        Map<String, Object> props = new HashMap<>(clientProperties);
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        TopicReader.of(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap)).read(topic, only, out::add);
+        TopicReader.of(props).read(topic, only, out::add);
         return out;
     }
 }
