@@ -1,8 +1,10 @@
 package io.spate;
 
 import java.time.Duration;
+import java.util.Objects;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 
 import io.spate.spi.BatchBuffers;
 
@@ -36,7 +38,7 @@ public final class BatchSettings {
         this.maxRecords = maxRecords;
         this.maxBytes = maxBytes;
         this.maxLatency = maxLatency;
-        this.buffers = java.util.Objects.requireNonNull(buffers, "buffers");
+        this.buffers = Objects.requireNonNull(buffers, "buffers");
     }
 
     /**
@@ -48,7 +50,7 @@ public final class BatchSettings {
             return new BatchSettings(config.getInt(path + ".max-records"), config.getBytes(path + ".max-bytes"),
                     config.getDuration(path + ".max-latency"));
         } catch (IllegalArgumentException e) {
-            throw new com.typesafe.config.ConfigException.BadValue(path, e.getMessage());
+            throw new ConfigException.BadValue(path, e.getMessage());
         }
     }
 
@@ -60,7 +62,7 @@ public final class BatchSettings {
                     config.hasPath(path + ".max-bytes") ? config.getBytes(path + ".max-bytes") : defaults.maxBytes(),
                     config.hasPath(path + ".max-latency") ? config.getDuration(path + ".max-latency") : defaults.maxLatency());
         } catch (IllegalArgumentException e) {
-            throw new com.typesafe.config.ConfigException.BadValue(path, e.getMessage());
+            throw new ConfigException.BadValue(path, e.getMessage());
         }
     }
 

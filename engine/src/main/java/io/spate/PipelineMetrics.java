@@ -1,5 +1,6 @@
 package io.spate;
 
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -13,7 +14,7 @@ public final class PipelineMetrics {
     private final LongAdder batches = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     private final LongAdder outputRecords = new LongAdder();
-    private final java.util.concurrent.atomic.AtomicLong faults = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong faults = new AtomicLong();
     private volatile long firstBatchNanos;
     private volatile long lastBatchNanos;
     private volatile long firstBatchRecords;
@@ -59,7 +60,7 @@ public final class PipelineMetrics {
     }
 
     /** The counter the compute actor adds its re-run batches to. */
-    public java.util.concurrent.atomic.AtomicLong faultCounter() {
+    public AtomicLong faultCounter() {
         return faults;
     }
 

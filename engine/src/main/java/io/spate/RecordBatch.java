@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 import io.spate.spi.BatchBuffers;
 
@@ -115,8 +116,8 @@ public final class RecordBatch {
     }
 
     /** The buffers that lent this batch's payload, or empty when it lives on the heap. */
-    public java.util.Optional<BatchBuffers> stagedIn() {
-        return java.util.Optional.ofNullable(buffers);
+    public Optional<BatchBuffers> stagedIn() {
+        return Optional.ofNullable(buffers);
     }
 
     /**

@@ -4,6 +4,8 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 
+import com.sun.management.OperatingSystemMXBean;
+
 /** The current process's CPU time and peak heap, as the JVM reports them. */
 final class ProcessStats {
 
@@ -13,7 +15,7 @@ final class ProcessStats {
     /** CPU seconds used by the whole process so far. */
     static double cpuSeconds() {
         var os = ManagementFactory.getOperatingSystemMXBean();
-        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+        if (os instanceof OperatingSystemMXBean sun) {
             return sun.getProcessCpuTime() / 1e9;
         }
         return Double.NaN;

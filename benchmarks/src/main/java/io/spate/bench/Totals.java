@@ -1,5 +1,6 @@
 package io.spate.bench;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -55,7 +56,7 @@ final class Totals {
 
     /** Totals read back from output records; {@code upserts}: last value per key, else the sum. */
     static Totals ofOutputs(List<ConsumerRecord<byte[], byte[]>> traffic, List<ConsumerRecord<byte[], byte[]>> errors,
-                            List<ConsumerRecord<byte[], byte[]>> mbSent, boolean upserts) throws java.io.IOException {
+                            List<ConsumerRecord<byte[], byte[]>> mbSent, boolean upserts) throws IOException {
         Totals t = new Totals();
         for (ConsumerRecord<byte[], byte[]> r : traffic) {
             JsonNode v = JSON.readTree(r.value());

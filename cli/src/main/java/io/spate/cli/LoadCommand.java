@@ -1,11 +1,15 @@
 package io.spate.cli;
 
+import java.io.ByteArrayInputStream;
 import java.io.File;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.zip.GZIPInputStream;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -56,7 +60,7 @@ public final class LoadCommand implements Callable<Integer> {
         if (partitions > 0) {
             try (Admin admin = KafkaClients.admin(settings)) {
                 if (!admin.listTopics().names().get().contains(topic)) {
-                    admin.createTopics(List.of(new NewTopic(topic, java.util.Optional.of(partitions), java.util.Optional.empty()))).all().get();
+                    admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty()))).all().get();
                 }
             }
         }
@@ -66,7 +70,7 @@ public final class LoadCommand implements Callable<Integer> {
     }
 
     /** The messages of one file: compact JSON elements if it is a JSON array, else its lines. */
-    static List<byte[]> messages(byte[] raw) throws java.io.IOException {
+    static List<byte[]> messages(byte[] raw) throws IOException {
         byte[] bytes = gunzipIfNeeded(raw);
         int i = 0;
         while (i < bytes.length && Character.isWhitespace(bytes[i])) {
@@ -87,9 +91,9 @@ public final class LoadCommand implements Callable<Integer> {
         return out;
     }
 
-    private static byte[] gunzipIfNeeded(byte[] bytes) throws java.io.IOException {
+    private static byte[] gunzipIfNeeded(byte[] bytes) throws IOException {
         if (bytes.length > 2 && (bytes[0] & 0xff) == 0x1f && (bytes[1] & 0xff) == 0x8b) {
-            try (InputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
                 return in.readAllBytes();
             }
         }

@@ -1,5 +1,6 @@
 package io.spate.cli;
 
+import java.io.File;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -74,7 +76,7 @@ public final class ReplayCommand implements Callable<Integer> {
         if (groupBy.isEmpty() && sum == null) {
             throw new IllegalArgumentException("give --group-by PATH (count per value) or --sum PATH (or both)");
         }
-        Config config = NodeConfig.load((java.io.File) null, bootstrap, sets);
+        Config config = NodeConfig.load((File) null, bootstrap, sets);
         SpateSettings settings = SpateSettings.create(config);
         Plan plan = plan();
         PrintStream err = System.err;
@@ -171,7 +173,7 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     private List<byte[]> encode(List<Map.Entry<List<String>, Number[]>> rows) throws Exception {
-        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var json = new ObjectMapper();
         List<byte[]> out = new ArrayList<>();
         for (Map.Entry<List<String>, Number[]> e : rows) {
             Map<String, Object> record = new LinkedHashMap<>();

@@ -1,7 +1,9 @@
 package io.spate.cli;
 
+import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 
+import com.typesafe.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,12 +24,12 @@ public final class SpateCli implements Callable<Integer> {
     /** Runs the CLI and returns its exit code (for tests). */
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new SpateCli());
-        for (CliExtension extension : java.util.ServiceLoader.load(CliExtension.class)) {
+        for (CliExtension extension : ServiceLoader.load(CliExtension.class)) {
             cli.addSubcommand(extension.command());
         }
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             // Configuration mistakes are the user's, not a crash: one clear line, no stack trace.
-            if (e instanceof com.typesafe.config.ConfigException || e instanceof IllegalArgumentException) {
+            if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
                 cmd.getErr().println("spate: " + e.getMessage());
                 return 2;
             }

@@ -1,5 +1,7 @@
 package io.spate.frame;
 
+import java.util.Locale;
+
 /** The value types a column can hold. */
 public enum ColumnType {
     /** 64-bit signed integers. */
@@ -11,7 +13,7 @@ public enum ColumnType {
 
     /** Parses {@code long}, {@code double} or {@code utf8}/{@code string} (any case). */
     public static ColumnType parse(String name) {
-        switch (name.trim().toLowerCase(java.util.Locale.ROOT)) {
+        switch (name.trim().toLowerCase(Locale.ROOT)) {
             case "long": case "int": case "integer": return LONG;
             case "double": case "float": return DOUBLE;
             case "utf8": case "string": case "text": return UTF8;

@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import io.spate.frame.ColumnType;
 
@@ -56,7 +57,7 @@ public record DelimitedFormat(byte delimiter, List<Field> columns, boolean quote
     public static List<Field> columnsFromHeader(String header, byte delimiter) {
         Objects.requireNonNull(header, "header");
         List<Field> out = new ArrayList<>();
-        for (String name : header.strip().split(java.util.regex.Pattern.quote(String.valueOf((char) delimiter)), -1)) {
+        for (String name : header.strip().split(Pattern.quote(String.valueOf((char) delimiter)), -1)) {
             out.add(Field.parse(name.replace("\"", ""), ColumnType.UTF8));
         }
         return out;

@@ -1,7 +1,9 @@
 package io.spate.spi;
 
 import io.spate.BatchResult;
+import io.spate.PartitionTime;
 import io.spate.RecordBatch;
+import io.spate.frame.Frame;
 import io.spate.plan.Plan;
 
 /**
@@ -39,7 +41,7 @@ public interface ComputeBackend extends AutoCloseable {
      * across batches) with {@code saved}: key columns then aggregate columns, one row per group,
      * as the query writes them. Called before the first batch, when a node restarts.
      */
-    default void restore(Plan plan, int query, io.spate.frame.Frame saved) {
+    default void restore(Plan plan, int query, Frame saved) {
         throw new UnsupportedOperationException("the " + name() + " backend cannot restore running state");
     }
 
@@ -50,7 +52,7 @@ public interface ComputeBackend extends AutoCloseable {
      * {@link Long#MIN_VALUE} names a partition of the input nothing has been read from yet: until
      * it is read from, no window is dropped for retention.
      */
-    default void restoreTime(Plan plan, io.spate.PartitionTime time) {
+    default void restoreTime(Plan plan, PartitionTime time) {
         throw new UnsupportedOperationException("the " + name() + " backend cannot restore event time");
     }
 

@@ -6,6 +6,8 @@ import java.util.Optional;
 
 import com.typesafe.config.Config;
 
+import io.spate.plan.Plan;
+
 /**
  * Makes a {@link ComputeBackend}; found with {@link java.util.ServiceLoader}, so a backend plugs in
  * by being on the class path (a {@code META-INF/services/io.spate.spi.ComputeBackendProvider} entry).
@@ -48,7 +50,7 @@ public interface ComputeBackendProvider {
      * @param config the node's whole configuration ({@code spate.*} keys)
      * @param plan the plan the batches will run
      */
-    default Optional<BatchBuffers> stagingBuffers(Config config, io.spate.plan.Plan plan) {
+    default Optional<BatchBuffers> stagingBuffers(Config config, Plan plan) {
         return Optional.empty();
     }
 
@@ -60,7 +62,7 @@ public interface ComputeBackendProvider {
      * @param config the node's whole configuration ({@code spate.*} keys)
      * @param plan the plan to place
      */
-    default List<String> explain(Config config, io.spate.plan.Plan plan) {
+    default List<String> explain(Config config, Plan plan) {
         List<String> lines = new ArrayList<>();
         plan.queries().forEach(q -> lines.add(q.name() + ": every step on the " + name() + " backend"));
         plan.inferences().forEach(i -> lines.add(i.name() + ": decode and inference on the " + name() + " backend"));

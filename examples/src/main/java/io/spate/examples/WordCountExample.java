@@ -2,6 +2,7 @@ package io.spate.examples;
 
 import java.io.File;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -71,7 +72,7 @@ public final class WordCountExample implements Callable<Integer> {
         if (input != null) {
             try (InputStream in = Files.newInputStream(input.toPath())) {
                 for (byte[] line : Lines.read(in)) {
-                    texts.add(new String(line, java.nio.charset.StandardCharsets.UTF_8));
+                    texts.add(new String(line, StandardCharsets.UTF_8));
                 }
             }
             return texts;
@@ -79,7 +80,7 @@ public final class WordCountExample implements Callable<Integer> {
         // The quoted request of each bundled NASA log line: real text, redistributable.
         try (InputStream in = SampleData.class.getResourceAsStream(SampleData.BUNDLED_NASA_LOG)) {
             for (byte[] line : Lines.read(in)) {
-                String s = new String(line, java.nio.charset.StandardCharsets.ISO_8859_1);
+                String s = new String(line, StandardCharsets.ISO_8859_1);
                 int open = s.indexOf('"');
                 int close = s.lastIndexOf('"');
                 if (open >= 0 && close > open) {

@@ -4,9 +4,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.LongConsumer;
+import java.util.function.LongFunction;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -54,7 +57,7 @@ public final class KafkaTopics {
     }
 
     private static void produce(String bootstrap, Map<String, ?> clientProperties, String topic, List<byte[]> values,
-                                java.util.function.LongFunction<Integer> partition, LongConsumer progress) {
+                                LongFunction<Integer> partition, LongConsumer progress) {
         Map<String, Object> props = new HashMap<>(clientProperties);
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -96,12 +99,12 @@ public final class KafkaTopics {
     }
 
     /** Like {@link #readAll}, from partitions {@code partitions} of {@code topic} only. */
-    public static List<ConsumerRecord<byte[], byte[]>> readPartitions(String bootstrap, String topic, java.util.Set<Integer> partitions) {
-        return read(bootstrap, Map.of(), topic, java.util.Objects.requireNonNull(partitions, "partitions"));
+    public static List<ConsumerRecord<byte[], byte[]>> readPartitions(String bootstrap, String topic, Set<Integer> partitions) {
+        return read(bootstrap, Map.of(), topic, Objects.requireNonNull(partitions, "partitions"));
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> read(String bootstrap, Map<String, ?> clientProperties, String topic,
-                                                             java.util.Set<Integer> only) {
+                                                             Set<Integer> only) {
         Map<String, Object> props = new HashMap<>(clientProperties);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();

@@ -14,15 +14,18 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.spate.internal.state.ScaleOut;
 import io.spate.Pipeline;
 import io.spate.SpateSettings;
 import io.spate.internal.kafka.KafkaClients;
+import io.spate.internal.state.ScaleOut;
 
 /**
  * Tells when a pipeline has caught up: every partition of its input topics has its group's
@@ -42,7 +45,7 @@ public final class IdleWatcher implements AutoCloseable {
     private final List<Pipeline> stages;
     private final SpateSettings settings;
     private final Admin admin;
-    private org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> markers;
+    private KafkaConsumer<byte[], byte[]> markers;
     private final ScheduledExecutorService timer;
     private final CompletableFuture<Void> idle = new CompletableFuture<>();
     private final Duration interval;
@@ -121,10 +124,10 @@ public final class IdleWatcher implements AutoCloseable {
     private boolean onlyMarkers(TopicPartition tp, long from, long end) {
         if (markers == null) {
             Map<String, Object> props = new HashMap<>(settings.clientProperties());
-            props.put(org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            props.put(org.apache.kafka.clients.consumer.ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-            markers = new org.apache.kafka.clients.consumer.KafkaConsumer<>(props, new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-                    new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            markers = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer());
         }
         markers.assign(List.of(tp));
         markers.seek(tp, from);

@@ -5,11 +5,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.slf4j.Logger;
@@ -34,7 +38,7 @@ public final class Node {
     private final SpateSettings settings;
     private final List<Pipeline> pipelines;
     private final ActorSystem<Void> system;
-    private final List<RunningPipeline> running = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<RunningPipeline> running = new CopyOnWriteArrayList<>();
     private final List<IdleWatcher> watchers = new ArrayList<>();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
@@ -46,7 +50,7 @@ public final class Node {
         this.settings = SpateSettings.create(config);
         this.pipelines = PipelineConfig.pipelines(config);
         if (pipelines.isEmpty()) {
-            throw new com.typesafe.config.ConfigException.BadValue("spate.pipelines", "no pipeline to run");
+            throw new ConfigException.BadValue("spate.pipelines", "no pipeline to run");
         }
         this.system = ActorSystem.create(Behaviors.empty(), "spate", config);
     }
@@ -121,7 +125,7 @@ public final class Node {
             }
             system.terminate();
             system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             LOG.error("actor system did not terminate cleanly", e);
             rc = 1;
         } finally {

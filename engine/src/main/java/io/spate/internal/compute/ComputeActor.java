@@ -1,8 +1,11 @@
 package io.spate.internal.compute;
 
 import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -15,7 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.spate.BatchResult;
+import io.spate.PartitionTime;
 import io.spate.RecordBatch;
+import io.spate.frame.Frame;
 import io.spate.plan.Plan;
 import io.spate.spi.ComputeBackend;
 
@@ -59,7 +64,7 @@ public final class ComputeActor extends AbstractBehavior<ComputeActor.Command> {
      * @param saved its groups' last values
      * @param replyTo told when done, or why not
      */
-    public record Restore(Plan plan, int query, io.spate.frame.Frame saved, ActorRef<StatusReply<org.apache.pekko.Done>> replyTo)
+    public record Restore(Plan plan, int query, Frame saved, ActorRef<StatusReply<Done>> replyTo)
             implements Command {
     }
 
@@ -70,7 +75,7 @@ public final class ComputeActor extends AbstractBehavior<ComputeActor.Command> {
      * @param times as saved in the pipeline's event-time changelog
      * @param replyTo told when done, or why not
      */
-    public record RestoreTimes(Plan plan, java.util.List<io.spate.PartitionTime> times, ActorRef<StatusReply<org.apache.pekko.Done>> replyTo)
+    public record RestoreTimes(Plan plan, List<PartitionTime> times, ActorRef<StatusReply<Done>> replyTo)
             implements Command {
     }
 
@@ -80,7 +85,7 @@ public final class ComputeActor extends AbstractBehavior<ComputeActor.Command> {
      * @param plan the plan
      * @param replyTo told when done, or why not
      */
-    public record Reset(Plan plan, ActorRef<StatusReply<org.apache.pekko.Done>> replyTo) implements Command {
+    public record Reset(Plan plan, ActorRef<StatusReply<Done>> replyTo) implements Command {
     }
 
     /** Finish the batches already queued, then stop (the backend is closed). */
@@ -95,12 +100,12 @@ public final class ComputeActor extends AbstractBehavior<ComputeActor.Command> {
     }
 
     private final ComputeBackend backend;
-    private final java.util.concurrent.atomic.AtomicLong faults;
+    private final AtomicLong faults;
     private final ArrayDeque<Execute> queued = new ArrayDeque<>();
     private Execute prepared;
     private boolean runNextSent;
 
-    private ComputeActor(ActorContext<Command> context, ComputeBackend backend, java.util.concurrent.atomic.AtomicLong faults) {
+    private ComputeActor(ActorContext<Command> context, ComputeBackend backend, AtomicLong faults) {
         super(context);
         this.backend = backend;
         this.faults = faults;
@@ -109,14 +114,14 @@ public final class ComputeActor extends AbstractBehavior<ComputeActor.Command> {
 
     /** The actor's behaviour; {@code backends} is called once, in setup, on the actor's thread. */
     public static Behavior<Command> create(Supplier<ComputeBackend> backends) {
-        return create(backends, 0, new java.util.concurrent.atomic.AtomicLong());
+        return create(backends, 0, new AtomicLong());
     }
 
     /**
      * The actor's behaviour, failing every {@code injectFaultEvery}-th batch when that is positive
      * (a test hook), and counting the batches it had to run again in {@code faults}.
      */
-    public static Behavior<Command> create(Supplier<ComputeBackend> backends, int injectFaultEvery, java.util.concurrent.atomic.AtomicLong faults) {
+    public static Behavior<Command> create(Supplier<ComputeBackend> backends, int injectFaultEvery, AtomicLong faults) {
         return Behaviors.setup(context -> {
             ComputeBackend backend = backends.get();
             return new ComputeActor(context, injectFaultEvery > 0 ? new FaultInjectingBackend(backend, injectFaultEvery) : backend, faults);
@@ -215,11 +220,11 @@ public final class ComputeActor extends AbstractBehavior<ComputeActor.Command> {
      * Finishes the queued batches (so state changes keep their order among batches), then runs
      * {@code action} on the backend and tells {@code replyTo} it is done, or why not.
      */
-    private Behavior<Command> done(ActorRef<StatusReply<org.apache.pekko.Done>> replyTo, Runnable action) {
+    private Behavior<Command> done(ActorRef<StatusReply<Done>> replyTo, Runnable action) {
         runAll();
         try {
             action.run();
-            replyTo.tell(StatusReply.success(org.apache.pekko.Done.getInstance()));
+            replyTo.tell(StatusReply.success(Done.getInstance()));
         } catch (RuntimeException e) {
             replyTo.tell(StatusReply.error(e));
         }

@@ -1,6 +1,7 @@
 package io.spate.internal.compute;
 
 import io.spate.BatchResult;
+import io.spate.PartitionTime;
 import io.spate.RecordBatch;
 import io.spate.frame.Frame;
 import io.spate.plan.Plan;
@@ -46,7 +47,7 @@ final class FaultInjectingBackend implements ComputeBackend {
     }
 
     @Override
-    public void restoreTime(Plan plan, io.spate.PartitionTime time) {
+    public void restoreTime(Plan plan, PartitionTime time) {
         backend.restoreTime(plan, time);
     }
 

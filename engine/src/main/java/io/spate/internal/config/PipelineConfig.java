@@ -1,5 +1,7 @@
 package io.spate.internal.config;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -171,7 +173,7 @@ public final class PipelineConfig {
     /** The model file of an inference, which must exist when the node starts. */
     private static String model(Config c, String at) {
         String model = at(at + ".model", () -> c.getString("model"));
-        if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(model))) {
+        if (!Files.isReadable(Path.of(model))) {
             throw new ConfigException.BadValue(at + ".model", "no readable model file '" + model + "' (train one with spate train-mlp or spate train-mf)");
         }
         return model;

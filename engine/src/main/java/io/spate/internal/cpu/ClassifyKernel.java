@@ -2,6 +2,9 @@ package io.spate.internal.cpu;
 
 import java.util.List;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.spate.frame.Column;
 import io.spate.frame.ColumnType;
 import io.spate.frame.DoubleColumn;
@@ -20,7 +23,7 @@ import io.spate.plan.GroupKey;
  */
 final class ClassifyKernel implements InferenceKernel {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClassifyKernel.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ClassifyKernel.class);
 
     private final Classify classify;
     private final MlpPredictor runner;

@@ -3,7 +3,9 @@ package io.spate.internal.cpu;
 import java.util.Objects;
 
 import io.spate.BatchResult;
+import io.spate.PartitionTime;
 import io.spate.RecordBatch;
+import io.spate.frame.Frame;
 import io.spate.internal.model.ModelRunners;
 import io.spate.plan.Plan;
 import io.spate.spi.ComputeBackend;
@@ -65,7 +67,7 @@ public final class CpuBackend implements ComputeBackend {
     }
 
     @Override
-    public void restore(Plan plan, int query, io.spate.frame.Frame saved) {
+    public void restore(Plan plan, int query, Frame saved) {
         if (program == null || !program.runs(plan)) {
             program = new PlanProgram(plan, hashMask, NAME, runners);
         }
@@ -73,7 +75,7 @@ public final class CpuBackend implements ComputeBackend {
     }
 
     @Override
-    public void restoreTime(Plan plan, io.spate.PartitionTime time) {
+    public void restoreTime(Plan plan, PartitionTime time) {
         if (program == null || !program.runs(plan)) {
             program = new PlanProgram(plan, hashMask, NAME, runners);
         }

@@ -8,6 +8,7 @@ import io.spate.frame.ColumnType;
 import io.spate.frame.DoubleColumn;
 import io.spate.frame.LongColumn;
 import io.spate.frame.Utf8Column;
+import io.spate.internal.codec.ByteArena;
 import io.spate.internal.codec.DecodedBatch;
 import io.spate.plan.GroupKey;
 
@@ -129,7 +130,7 @@ final class GroupKeys {
      * Appends the key of record {@code row} to {@code out} as self-delimiting bytes (strings with a
      * length prefix, numbers as 8 bytes), so keys can outlive the batch in running state.
      */
-    void writeKey(int row, io.spate.internal.codec.ByteArena out) {
+    void writeKey(int row, ByteArena out) {
         for (int k = 0; k < cols.length; k++) {
             switch (types[k]) {
                 case LONG: writeLong(out, longs[k][row]); break;
@@ -145,7 +146,7 @@ final class GroupKeys {
         }
     }
 
-    static void writeLong(io.spate.internal.codec.ByteArena out, long v) {
+    static void writeLong(ByteArena out, long v) {
         for (int i = 0; i < 8; i++) {
             out.append((byte) (v >>> (8 * i)));
         }

@@ -10,8 +10,10 @@ import io.spate.frame.DoubleColumn;
 import io.spate.frame.Frame;
 import io.spate.frame.LongColumn;
 import io.spate.frame.ColumnType;
+import io.spate.frame.Utf8Column;
 import io.spate.internal.codec.ByteArena;
 import io.spate.internal.codec.DecodedBatch;
+import io.spate.plan.AggFn;
 import io.spate.plan.Aggregate;
 import io.spate.plan.Having;
 import io.spate.plan.Plan;
@@ -35,7 +37,7 @@ final class QueryKernel {
     private final RunningState state;
     private final WindowKernel window;
     private final WindowGroups windowGroups = new WindowGroups();
-    private final List<io.spate.plan.AggFn> aggregateFns;
+    private final List<AggFn> aggregateFns;
     private final ByteArena keyBuffer = new ByteArena();
     private int[] sel = new int[0];
     private int[] groupOf = new int[0];
@@ -198,11 +200,11 @@ final class QueryKernel {
         Column[] values = columns.subList(keys, columns.size()).toArray(new Column[0]);
         LongColumn counts = null;
         for (int a = 0; a < aggregateFns.size(); a++) {
-            if (aggregateFns.get(a) == io.spate.plan.AggFn.COUNT) {
+            if (aggregateFns.get(a) == AggFn.COUNT) {
                 counts = (LongColumn) values[a];
             }
         }
-        if (counts == null && aggregateFns.contains(io.spate.plan.AggFn.MEAN)) {
+        if (counts == null && aggregateFns.contains(AggFn.MEAN)) {
             throw new UnsupportedOperationException("a running mean restores only next to a count in the same output");
         }
         for (int row = 0; row < saved.rows(); row++) {
@@ -214,7 +216,7 @@ final class QueryKernel {
                 } else if (c instanceof DoubleColumn d) {
                     GroupKeys.writeLong(keyBuffer, Double.doubleToLongBits(d.get(row)));
                 } else {
-                    io.spate.frame.Utf8Column u = (io.spate.frame.Utf8Column) c;
+                    Utf8Column u = (Utf8Column) c;
                     GroupKeys.writeLong(keyBuffer, u.length(row));
                     keyBuffer.append(u.bytes(), u.start(row), u.start(row) + u.length(row));
                 }

@@ -2,6 +2,7 @@ package io.spate.internal.cpu;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 import io.spate.frame.Column;
 import io.spate.frame.ColumnType;
@@ -176,7 +177,7 @@ public final class RunningState {
      * Drops the groups {@code keep} rejects (windows that can no longer change) and renumbers the
      * others; group ids handed out before are invalid afterwards. Returns the number dropped.
      */
-    public int retain(java.util.function.IntPredicate keep) {
+    public int retain(IntPredicate keep) {
         ByteArena kept = new ByteArena();
         int n = 0;
         for (int g = 0; g < groups; g++) {

@@ -1,7 +1,9 @@
 package io.spate.internal.kafka;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,6 +16,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.pekko.kafka.ConsumerSettings;
@@ -43,7 +47,7 @@ public final class KafkaClients {
                 .withProperties(props)
                 // The stream stops through DrainingControl, which already waits for the last commits;
                 // the connector's default 30 s delay would only hold up shutdown.
-                .withStopTimeout(java.time.Duration.ZERO);
+                .withStopTimeout(Duration.ZERO);
     }
 
     /** Producer settings: byte[] keys and values. */
@@ -64,7 +68,7 @@ public final class KafkaClients {
         List<String> wanted = new ArrayList<>(pipeline.outputTopics());
         wanted.add(pipeline.deadLetterTopic());
         // A running query's output is an upsert stream and its state's changelog: keep the last value per key.
-        Set<String> compacted = new java.util.HashSet<>();
+        Set<String> compacted = new HashSet<>();
         for (int q = 0; q < pipeline.plan().queries().size(); q++) {
             if (pipeline.plan().queries().get(q).running()) {
                 compacted.add(pipeline.outputTopics().get(q));
@@ -94,7 +98,7 @@ public final class KafkaClients {
             try {
                 return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().size();
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
                     throw e;
                 }
                 Thread.sleep(100);
@@ -113,7 +117,7 @@ public final class KafkaClients {
             List<NewTopic> missing = wanted.stream().distinct().filter(t -> !existing.contains(t))
                     .map(t -> new NewTopic(t, partitions > 0 ? Optional.of(partitions) : Optional.empty(),
                             replication > 0 ? Optional.of((short) replication) : Optional.empty())
-                            .configs(compacted.contains(t) ? java.util.Map.of("cleanup.policy", "compact") : java.util.Map.of()))
+                            .configs(compacted.contains(t) ? Map.of("cleanup.policy", "compact") : Map.of()))
                     .toList();
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).values().forEach((name, f) -> {
@@ -121,7 +125,7 @@ public final class KafkaClients {
                         f.get(30, TimeUnit.SECONDS);
                         LOG.info("created topic {}", name);
                     } catch (ExecutionException e) {
-                        if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                        if (!(e.getCause() instanceof TopicExistsException)) {
                             throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage(), e.getCause());
                         }
                     } catch (InterruptedException | TimeoutException e) {

@@ -3,6 +3,7 @@ package io.spate.internal.sink;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 import com.fasterxml.jackson.core.JsonEncoding;
@@ -83,7 +84,7 @@ public final class FrameEncoder {
             int start = u.start(row);
             int len = u.length(row);
             if (Utf8.isValid(u.bytes(), start, len)) {
-                return java.util.Arrays.copyOfRange(u.bytes(), start, start + len);
+                return Arrays.copyOfRange(u.bytes(), start, start + len);
             }
             return new String(u.bytes(), start, len, StandardCharsets.ISO_8859_1).getBytes(StandardCharsets.UTF_8);
         }

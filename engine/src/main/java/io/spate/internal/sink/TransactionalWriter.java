@@ -11,6 +11,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -71,11 +73,11 @@ public final class TransactionalWriter implements AutoCloseable {
      */
     public void init() {
         try {
-            CompletableFuture.runAsync(this::producer, thread).get(2, java.util.concurrent.TimeUnit.MINUTES);
+            CompletableFuture.runAsync(this::producer, thread).get(2, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting transactional producer " + transactionalId, e);
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot start transactional producer " + transactionalId + ": " + e.getMessage(), e);
         }
     }

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import org.apache.pekko.kafka.ConsumerMessage;
+import scala.jdk.javaapi.FutureConverters;
 
 import io.spate.SourceOffsets;
 
@@ -29,6 +30,6 @@ public final class CommitTracker {
             return SourceOffsets.NONE;
         }
         ConsumerMessage.Committable batch = ConsumerMessage.createCommittableOffsetBatch(new ArrayList<>(last.values()));
-        return () -> scala.jdk.javaapi.FutureConverters.asJava(batch.commitInternal());
+        return () -> FutureConverters.asJava(batch.commitInternal());
     }
 }

@@ -4,12 +4,14 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -79,7 +81,7 @@ final class PollLoop implements Runnable {
     private int lastPartition = -1;
     private TopicPartition lastTp;
     private long lastNext = -1;
-    private final java.util.concurrent.atomic.AtomicLong settled = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong settled = new AtomicLong();
     private final Duration drainTimeout;
     private final AssignmentListener assignments;
     private boolean completed;
@@ -328,7 +330,7 @@ final class PollLoop implements Runnable {
             if (!partitions.isEmpty()) {
                 // With read_committed this waits until the previous owner's transactions on them are
                 // complete (KIP-447), so the state read next matches the offsets we start from.
-                consumer.committed(new java.util.HashSet<>(partitions), Duration.ofMinutes(2));
+                consumer.committed(new HashSet<>(partitions), Duration.ofMinutes(2));
                 assignments.assigned(consumer.assignment());
             }
         }

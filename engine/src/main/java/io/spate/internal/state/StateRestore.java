@@ -2,13 +2,22 @@ package io.spate.internal.state;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.pattern.StatusReply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +26,9 @@ import io.spate.Pipeline;
 import io.spate.SpateSettings;
 import io.spate.frame.Frame;
 import io.spate.internal.compute.ComputeActor;
+import io.spate.internal.kafka.KafkaClients;
 import io.spate.internal.kafka.TopicReader;
+import io.spate.internal.source.AssignmentListener;
 import io.spate.plan.Plan;
 import io.spate.plan.Query;
 
@@ -69,14 +80,14 @@ public final class StateRestore {
      * of the partitions kept as it is (what it holds of the others is never emitted again, since no
      * record of theirs comes here, and is dropped at the next assignment).
      */
-    public static io.spate.internal.source.AssignmentListener perPartition(SpateSettings settings, Pipeline pipeline,
+    public static AssignmentListener perPartition(SpateSettings settings, Pipeline pipeline,
                                                                             ActorRef<ComputeActor.Command> actor, ActorSystem<?> system) {
         StateRestore r = new StateRestore(settings, pipeline, actor, system);
-        return new io.spate.internal.source.AssignmentListener() {
+        return new AssignmentListener() {
             @Override
-            public void assigned(Set<org.apache.kafka.common.TopicPartition> assignment) {
+            public void assigned(Set<TopicPartition> assignment) {
                 r.ask("reset the state of " + pipeline.name(), replyTo -> new ComputeActor.Reset(pipeline.plan(), replyTo));
-                r.restoreRunning(assignment.stream().map(org.apache.kafka.common.TopicPartition::partition).collect(java.util.stream.Collectors.toSet()));
+                r.restoreRunning(assignment.stream().map(TopicPartition::partition).collect(Collectors.toSet()));
                 if (pipeline.windowed()) {
                     r.restoreTimes(assignment);
                 }
@@ -88,10 +99,10 @@ public final class StateRestore {
      * For a pipeline with state that runs on one node only: fails the stream, naming the fix, when
      * the group gives it less than all partitions of its input (a second node joined).
      */
-    public static io.spate.internal.source.AssignmentListener singleNode(SpateSettings settings, Pipeline pipeline) {
-        return new io.spate.internal.source.AssignmentListener() {
+    public static AssignmentListener singleNode(SpateSettings settings, Pipeline pipeline) {
+        return new AssignmentListener() {
             @Override
-            public void assigned(Set<org.apache.kafka.common.TopicPartition> assignment) {
+            public void assigned(Set<TopicPartition> assignment) {
                 int all = inputPartitions(settings, pipeline).size();
                 if (assignment.size() < all) {
                     throw new IllegalStateException("pipeline " + pipeline.name() + " keeps running or windowed state on one node, but group "
@@ -128,10 +139,10 @@ public final class StateRestore {
     }
 
     /** Restores the event time of the windowed queries for (the partitions of {@code assignment}, or all) input partitions. */
-    private void restoreTimes(Set<org.apache.kafka.common.TopicPartition> assignment) {
+    private void restoreTimes(Set<TopicPartition> assignment) {
         List<PartitionTime> times = new ArrayList<>();
         for (PartitionTime t : restore ? readTimes(settings, pipeline) : List.<PartitionTime>of()) {
-            if (assignment == null || assignment.contains(new org.apache.kafka.common.TopicPartition(t.topic(), t.partition()))) {
+            if (assignment == null || assignment.contains(new TopicPartition(t.topic(), t.partition()))) {
                 times.add(t);
             }
         }
@@ -141,9 +152,9 @@ public final class StateRestore {
     }
 
     /** The partitions of {@code assignment}, for each windowed query, as not read from ({@link Long#MIN_VALUE}). */
-    private List<PartitionTime> known(Set<org.apache.kafka.common.TopicPartition> assignment) {
+    private List<PartitionTime> known(Set<TopicPartition> assignment) {
         List<PartitionTime> out = new ArrayList<>();
-        for (org.apache.kafka.common.TopicPartition tp : assignment) {
+        for (TopicPartition tp : assignment) {
             for (int q = 0; q < pipeline.plan().queries().size(); q++) {
                 if (pipeline.plan().queries().get(q).window().isPresent()) {
                     out.add(new PartitionTime(q, tp.topic(), tp.partition(), Long.MIN_VALUE));
@@ -154,9 +165,9 @@ public final class StateRestore {
     }
 
     /** Asks the compute actor, waiting for its answer; fails naming {@code what}. */
-    private void ask(String what, java.util.function.Function<ActorRef<org.apache.pekko.pattern.StatusReply<org.apache.pekko.Done>>, ComputeActor.Command> message) {
+    private void ask(String what, Function<ActorRef<StatusReply<Done>>, ComputeActor.Command> message) {
         try {
-            AskPattern.<ComputeActor.Command, org.apache.pekko.pattern.StatusReply<org.apache.pekko.Done>>ask(actor, message::apply,
+            AskPattern.<ComputeActor.Command, StatusReply<Done>>ask(actor, message::apply,
                             Duration.ofMinutes(5), system.scheduler())
                     .toCompletableFuture().get(5, TimeUnit.MINUTES).getValue();
         } catch (Exception e) {
@@ -165,14 +176,14 @@ public final class StateRestore {
     }
 
     /** Every partition of the pipeline's input topics (that exist). */
-    private static Set<org.apache.kafka.common.TopicPartition> inputPartitions(SpateSettings settings, Pipeline pipeline) {
-        Set<org.apache.kafka.common.TopicPartition> all = new java.util.HashSet<>();
-        try (org.apache.kafka.clients.admin.Admin admin = io.spate.internal.kafka.KafkaClients.admin(settings)) {
+    private static Set<TopicPartition> inputPartitions(SpateSettings settings, Pipeline pipeline) {
+        Set<TopicPartition> all = new HashSet<>();
+        try (Admin admin = KafkaClients.admin(settings)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<String> topics = pipeline.topics().stream().filter(existing::contains).toList();
-            for (org.apache.kafka.clients.admin.TopicDescription d : admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
-                for (org.apache.kafka.common.TopicPartitionInfo p : d.partitions()) {
-                    all.add(new org.apache.kafka.common.TopicPartition(d.name(), p.partition()));
+            for (TopicDescription d : admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
+                for (TopicPartitionInfo p : d.partitions()) {
+                    all.add(new TopicPartition(d.name(), p.partition()));
                 }
             }
         } catch (Exception e) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -67,7 +68,7 @@ enum BenchWorkload {
                 return w;
             }
         }
-        throw new IllegalArgumentException("no workload '" + id + "'; one of " + java.util.Arrays.stream(values()).map(BenchWorkload::id).toList());
+        throw new IllegalArgumentException("no workload '" + id + "'; one of " + Arrays.stream(values()).map(BenchWorkload::id).toList());
     }
 
     /** A batch of {@code records} records made from the log lines {@code nasa} (taken round and round) or generated. */

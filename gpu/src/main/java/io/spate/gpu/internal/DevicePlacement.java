@@ -2,6 +2,7 @@ package io.spate.gpu.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -26,7 +27,7 @@ final class DevicePlacement {
             Optional<String> why = DeviceInference.whyNot(plan);
             for (Inference i : plan.inferences()) {
                 lines.add(why.isPresent() ? i.name() + ": decode and inference on the CPU twin, because " + why.get()
-                        : i.name() + ": decode (" + plan.format().name() + ") on the host, model inference (" + i.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT)
+                        : i.name() + ": decode (" + plan.format().name() + ") on the host, model inference (" + i.getClass().getSimpleName().toLowerCase(Locale.ROOT)
                                 + ") on " + device + ", its weights uploaded once");
             }
             for (Query q : plan.queries()) {
@@ -75,7 +76,7 @@ final class DevicePlacement {
         } else if (!q.keys().isEmpty()) {
             steps.add("hash group-by");
         }
-        steps.add(q.aggregates().stream().map(a -> a.fn().name().toLowerCase(java.util.Locale.ROOT)).distinct().collect(Collectors.joining("/")));
+        steps.add(q.aggregates().stream().map(a -> a.fn().name().toLowerCase(Locale.ROOT)).distinct().collect(Collectors.joining("/")));
         return steps;
     }
 }

@@ -1,5 +1,6 @@
 package io.spate.gpu.internal;
 
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Optional;
@@ -331,7 +332,7 @@ public final class GpuBackend implements ComputeBackend {
         }
         memory = null;
         device = null;
-        java.util.Arrays.fill(staged, null);
+        Arrays.fill(staged, null);
         newest = -1;
     }
 

@@ -13,6 +13,7 @@ import io.spate.BatchResult;
 import io.spate.RecordBatch;
 import io.spate.internal.cpu.CpuBackend;
 import io.spate.plan.Plan;
+import io.spate.spi.ComputeBackend;
 import io.spate.testkit.SampleData;
 
 import picocli.CommandLine.Command;
@@ -117,7 +118,7 @@ public final class GpuCommands implements Callable<Integer> {
             return 0;
         }
 
-        private double time(io.spate.spi.ComputeBackend backend, Plan plan, RecordBatch batch) {
+        private double time(ComputeBackend backend, Plan plan, RecordBatch batch) {
             for (int i = 0; i < 3; i++) {
                 backend.execute(plan, batch);
             }
