@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -95,6 +97,17 @@ class PipelineTestDriverTest {
                             "{\"host\":\"163.205.1.45\",\"response\":500,\"errors\":1}")),
                     driver.output("errors").readKeyValues());
         }
+    }
+
+    @Test
+    void shouldBeTheTestTheReadmeShows() throws Exception {
+        Path readme = Path.of("..", "README.md");
+        Path source = Path.of("src", "test", "java", "io", "spate", "testkit", "PipelineTestDriverTest.java");
+        assumeTrue(Files.exists(readme) && Files.exists(source), "run from the testkit module of a checkout");
+        String test = Files.readString(source);
+        int from = test.indexOf("    @Test\n    void shouldCountRequestsAndServerErrorsPerHost()");
+        String shown = test.substring(from, test.indexOf("\n    }\n", from) + 7).replaceAll("(?m)^    ", "");
+        assertTrue(Files.readString(readme).contains("```java\n" + shown + "```\n"), "README.md shows:\n" + shown);
     }
 
     @Test
