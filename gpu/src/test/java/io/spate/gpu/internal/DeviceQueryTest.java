@@ -10,19 +10,19 @@ import org.junit.jupiter.api.Test;
 
 import io.spate.frame.ColumnType;
 import io.spate.plan.ClfFormat;
+import io.spate.plan.DelimitedFormat;
 import io.spate.plan.Field;
 import io.spate.plan.JsonFormat;
 import io.spate.plan.Plan;
 import io.spate.plan.Query;
+import io.spate.testkit.SamplePlans;
 
 /** Which plans the device takes (event-time windows included), and the reason given for each one it leaves to the CPU. */
 class DeviceQueryTest {
 
     @Test
     void shouldTakeEveryFormatGroupByAndWordCount() {
-        for (Plan plan : List.of(BackendContract.GOLDEN, BackendContract.WORDS, FormatSamples.csv(FormatSamples.CSV_COLUMNS), FormatSamples.tsv(),
-                FormatSamples.nasaTsvPlan(), FormatSamples.commits(), FormatSamples.wholeRecord(), FormatSamples.jsonWords(true),
-                FormatSamples.githubPlan(), FormatSamples.higgsPlan(), BackendContract.WINDOWS, BackendContract.RUNNING_WINDOWS)) {
+        for (Plan plan : SamplePlans.shapes()) {
             assertEquals(Optional.empty(), DeviceQuery.whyNot(plan), plan.toString());
         }
     }
@@ -55,7 +55,10 @@ class DeviceQueryTest {
 
     @Test
     void shouldNumberDecodedColumnsPerKind() {
-        DeviceDecode csv = DeviceDecode.of(FormatSamples.csv(FormatSamples.CSV_COLUMNS));
+        List<Field> columns = List.of(new Field("host", ColumnType.UTF8), new Field("status", ColumnType.LONG), new Field("bytes", ColumnType.LONG),
+                new Field("latency", ColumnType.DOUBLE), new Field("note", ColumnType.UTF8));
+        DeviceDecode csv = DeviceDecode.of(Plan.of(DelimitedFormat.csv(columns),
+                Query.builder("q").where("latency > 0.5").groupBy("host", "note").count("n").sum("bytes", "bytes").max("status", "worst").build()));
         assertEquals(List.of(0, 0, 1, 2, 1), List.of(csv.column("host"), csv.column("status"), csv.column("bytes"), csv.column("latency"),
                 csv.column("note")));
         assertEquals(List.of(2, 3), List.of(csv.strings(), csv.numbers()));

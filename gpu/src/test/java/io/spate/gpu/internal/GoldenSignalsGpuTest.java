@@ -15,6 +15,7 @@ import io.spate.RecordBatch;
 import io.spate.internal.cpu.CpuBackend;
 import io.spate.spi.ComputeBackend;
 import io.spate.testkit.SampleData;
+import io.spate.testkit.SamplePlans;
 
 /** The golden-signals plan over the whole NASA sample: the GPU backend's summed outputs equal the CPU's. */
 @Tag("gpu")
@@ -31,8 +32,8 @@ class GoldenSignalsGpuTest {
             long[] cpuSums = new long[8];
             for (int from = 0; from < nasa.size(); from += 50_000) {
                 RecordBatch batch = RecordBatch.of("nasa", nasa.subList(from, Math.min(nasa.size(), from + 50_000)));
-                BackendContract.addSums(gpuSums, gpu.execute(BackendContract.GOLDEN, batch));
-                BackendContract.addSums(cpuSums, cpu.execute(BackendContract.GOLDEN, batch));
+                ResultSums.add(gpuSums, gpu.execute(SamplePlans.GOLDEN, batch));
+                ResultSums.add(cpuSums, cpu.execute(SamplePlans.GOLDEN, batch));
             }
             assertEquals(java.util.Arrays.toString(cpuSums), java.util.Arrays.toString(gpuSums));
         }

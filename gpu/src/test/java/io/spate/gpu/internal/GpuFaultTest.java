@@ -19,6 +19,7 @@ import io.spate.RecordBatch;
 import io.spate.internal.cpu.CpuBackend;
 import io.spate.plan.Plan;
 import io.spate.testkit.SampleData;
+import io.spate.testkit.SamplePlans;
 
 /**
  * The fault path, driven as the compute actor drives a backend, with device faults injected by the
@@ -41,7 +42,7 @@ class GpuFaultTest {
         for (int from = 0; from < Math.min(nasa.size(), 100_000); from += 2_500) {
             batches.add(RecordBatch.of("nasa", nasa.subList(from, Math.min(nasa.size(), from + 2_500))));
         }
-        for (Plan plan : List.of(BackendContract.GOLDEN, BackendContract.RUNNING, BackendContract.WINDOWS, BackendContract.RUNNING_WINDOWS)) {
+        for (Plan plan : List.of(SamplePlans.GOLDEN, SamplePlans.RUNNING, SamplePlans.WINDOWS, SamplePlans.RUNNING_WINDOWS)) {
             long[] gpuSums = new long[8];
             long[] cpuSums = new long[8];
             int rerun = 0;
@@ -66,9 +67,9 @@ class GpuFaultTest {
                         rerun++;
                         faultedBefore = true;
                     }
-                    BackendContract.addSums(gpuSums, r);
+                    ResultSums.add(gpuSums, r);
                     BatchResult want = cpu.execute(plan, batches.get(i));
-                    BackendContract.addSums(cpuSums, want);
+                    ResultSums.add(cpuSums, want);
                     // A windowed batch re-run after its device run moved event time would find its own records late.
                     gpuSums[7] += r.late().length;
                     cpuSums[7] += want.late().length;

@@ -19,6 +19,7 @@ import io.spate.RecordBatchBuilder;
 import io.spate.SourceOffsets;
 import io.spate.internal.cpu.CpuBackend;
 import io.spate.testkit.SampleData;
+import io.spate.testkit.SamplePlans;
 
 /**
  * The data path on a device: batches built in pinned staging buffers (and, once the small pool
@@ -51,17 +52,17 @@ class GpuStagingTest {
         try (GpuBackend gpu = new GpuBackend(settings); CpuBackend cpu = new CpuBackend()) {
             for (int i = 0; i < batches.size(); i++) {
                 if (i + 1 < batches.size()) {
-                    gpu.prepare(BackendContract.GOLDEN, batches.get(i + 1));
+                    gpu.prepare(SamplePlans.GOLDEN, batches.get(i + 1));
                 }
                 if (i % 7 == 0 && i + 2 < batches.size()) {
                     // A batch prepared out of turn is dropped or used, never mixed up.
-                    gpu.prepare(BackendContract.GOLDEN, batches.get(i + 2));
+                    gpu.prepare(SamplePlans.GOLDEN, batches.get(i + 2));
                 }
                 RecordBatch batch = batches.get(i);
-                BatchResult r = gpu.execute(BackendContract.GOLDEN, batch);
+                BatchResult r = gpu.execute(SamplePlans.GOLDEN, batch);
                 assertEquals(GpuBackend.NAME, r.backend(), batch::toString);
-                BackendContract.addSums(gpuSums, r);
-                BackendContract.addSums(cpuSums, cpu.execute(BackendContract.GOLDEN, batch));
+                ResultSums.add(gpuSums, r);
+                ResultSums.add(cpuSums, cpu.execute(SamplePlans.GOLDEN, batch));
                 if (i % 5 == 4) {
                     // The batches run so far given back, as after encoding (only the first few were staged, the rest
                     // are heap batches that give nothing back), so that a new batch is staged again in a reused buffer.
@@ -70,7 +71,7 @@ class GpuStagingTest {
                     b.append(nasa.get(i), 0, nasa.get(i).length, "nasa", 0, i);
                     RecordBatch reused = b.build(SourceOffsets.NONE, 1000 + i);
                     assertTrue(reused.stagedIn().isPresent(), "a given-back buffer is lent again");
-                    assertEquals(GpuBackend.NAME, gpu.execute(BackendContract.GOLDEN, reused).backend());
+                    assertEquals(GpuBackend.NAME, gpu.execute(SamplePlans.GOLDEN, reused).backend());
                     reused.release();
                 }
             }

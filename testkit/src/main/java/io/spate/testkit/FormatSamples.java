@@ -1,4 +1,4 @@
-package io.spate.gpu.internal;
+package io.spate.testkit;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -17,7 +17,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
 
 import io.spate.frame.ColumnType;
 import io.spate.internal.config.PipelineConfig;
@@ -26,7 +28,6 @@ import io.spate.plan.Field;
 import io.spate.plan.JsonFormat;
 import io.spate.plan.Plan;
 import io.spate.plan.Query;
-import io.spate.testkit.SampleData;
 
 /**
  * Plans and records for the delimited, JSON and word-count cases of {@link BackendContract}: well
@@ -257,13 +258,13 @@ final class FormatSamples {
         "{\"text\":\"plain ascii words Plain\"}",
     };
 
-    /** The plans of the shipped configs {@code config/NAME}, or of the copy in the test resources' absence, none. */
+    /**
+     * The plans of the shipped config {@code config/NAME}, which the build bundles in this jar (see
+     * the testkit pom), so that the suite runs them wherever it runs.
+     */
     static List<Plan> shippedPlans(String name) {
-        Path file = Path.of("..", "config", name);
-        if (!file.toFile().exists()) {
-            return List.of();
-        }
-        return PipelineConfig.pipelines(ConfigFactory.parseFile(file.toFile()).withFallback(ConfigFactory.load()).resolve()).stream().map(p -> p.plan()).toList();
+        Config file = ConfigFactory.parseResources(FormatSamples.class, "config/" + name, ConfigParseOptions.defaults().setAllowMissing(false));
+        return PipelineConfig.pipelines(file.withFallback(ConfigFactory.load()).resolve()).stream().map(p -> p.plan()).toList();
     }
 
     /**
