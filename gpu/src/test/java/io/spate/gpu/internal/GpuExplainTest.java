@@ -24,6 +24,9 @@ import io.spate.internal.model.Mlp;
 @DisplayName("spate explain on the GPU backend (a real device or the CUDA driver stand-in)")
 class GpuExplainTest {
 
+    /** The repository's config/ folder, whether the test runs in gpu/ (Maven) or at the root (gpu/device-check.sh). */
+    private static final Path CONFIG = Files.isDirectory(Path.of("../config")) ? Path.of("../config") : Path.of("config");
+
     private static String explain(String config) {
         PrintStream saved = System.out;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -40,20 +43,20 @@ class GpuExplainTest {
     void shouldSayWhichStepsRunOnTheDeviceAndWhichFallBack(@TempDir Path dir) throws IOException {
         GpuTestDevice.require();
         String device = GpuDetection.probe().standIn() ? "on the device (the CUDA driver stand-in: the host CPU, not a GPU)" : "on the device";
-        String golden = explain("../config/golden-signals.conf");
+        String golden = explain(CONFIG.resolve("golden-signals.conf").toString());
         assertTrue(golden.contains("backend: gpu"), golden);
         assertTrue(golden.contains("errors: decode (clf), filter, hash group-by, count " + device), golden);
         assertTrue(golden.contains("mb-sent: decode (clf), hash group-by, sum " + device), golden);
-        String words = explain("../config/word-count.conf");
+        String words = explain(CONFIG.resolve("word-count.conf").toString());
         assertTrue(words.contains("decode (json), tokenize and count words of text " + device), words);
         assertTrue(words.contains("lower-casing of non-ASCII words, running totals, encoding on the host"), words);
-        String hourly = explain("../config/golden-signals-hourly.conf");
+        String hourly = explain(CONFIG.resolve("golden-signals-hourly.conf").toString());
         assertTrue(hourly.contains("traffic-hourly: decode (clf), (window, group) hash group-by, count " + device), hourly);
         assertTrue(hourly.contains("watermarks, lateness and window assignment, running totals, encoding on the host"), hourly);
         Path model = dir.resolve("mlp.safetensors");
         Mlp.random(Mlp.STANDARD_SIZES, 1).save(model, Map.of());
         Path higgsConfig = dir.resolve("higgs.conf");
-        Files.writeString(higgsConfig, Files.readString(Path.of("../config/higgs.conf")).replace("models/mlp.safetensors", model.toString()));
+        Files.writeString(higgsConfig, Files.readString(CONFIG.resolve("higgs.conf")).replace("models/mlp.safetensors", model.toString()));
         String higgs = explain(higgsConfig.toString());
         assertTrue(higgs.contains("higgs-predictions: decode (json) on the host, model inference (classify) " + device), higgs);
     }
