@@ -12,7 +12,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,6 +22,7 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.IsolationLevel;
@@ -133,6 +136,41 @@ final class NodeProcesses {
                     throw new AssertionError("transactions still open after 2 minutes");
                 }
                 Thread.sleep(200);
+            }
+        }
+    }
+
+    /**
+     * Creates {@code topic} with {@code partitions} partitions and waits until the broker serves
+     * each of them. Producing at once to a partition the broker has not yet set up (auto-created
+     * on first use, or still loading after a restart) can lose records: an idempotent producer's
+     * first request fails, a later one lands, and the first one is then refused until it expires
+     * (KAFKA-15591).
+     */
+    static void createTopic(String bootstrap, String topic, int partitions) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(2, TimeUnit.MINUTES);
+        }
+        awaitPartitionsServed(bootstrap, topic);
+    }
+
+    /** Waits (up to 2 minutes) until each partition of {@code topic} answers from its leader, which it does once the broker has it. */
+    static void awaitPartitionsServed(String bootstrap, String topic) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            while (true) {
+                try {
+                    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                    admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
+                            .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+                    admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
+                    return;
+                } catch (ExecutionException | TimeoutException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new AssertionError("the partitions of " + topic + " are not served after 2 minutes", e);
+                    }
+                    Thread.sleep(100);
+                }
             }
         }
     }

@@ -37,6 +37,7 @@ import io.spate.testkit.KafkaTopics;
 class TwoNodesIT {
 
     private static final int RECORDS = 200_000;
+    private static final int PARTITIONS = 6;
     private static final Pattern CLF = Pattern.compile("^(\\S+) \\S+ \\S+ \\[([^\\]]+)\\] \".*\" \\d+ \\S+$");
     private static final DateTimeFormatter CLF_TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT);
     private static final long HOUR = 3_600_000L;
@@ -94,13 +95,15 @@ class TwoNodesIT {
     }
 
     private static void killOneOfTwo(Path dir, String config, String group, List<String> sets, Check check) throws Exception {
-        Process broker = NodeProcesses.spate("broker", List.of("--port", "0", "--data-dir", dir.resolve("broker").toString(), "--partitions", "6"), dir);
+        Process broker = NodeProcesses.spate("broker", List.of("--port", "0", "--data-dir", dir.resolve("broker").toString(),
+                "--partitions", Integer.toString(PARTITIONS)), dir);
         Process a = null;
         Process b = null;
         try {
             String bootstrap = NodeProcesses.awaitListening(broker);
             List<byte[]> input = NodeProcesses.input(RECORDS);
             int half = RECORDS / 2;
+            NodeProcesses.createTopic(bootstrap, "weblogs", PARTITIONS);
             KafkaTopics.produce(bootstrap, "weblogs", input.subList(0, half));
             a = NodeProcesses.spate("run", args(config, bootstrap, "node-a", sets, false), dir);
             awaitCommitted(bootstrap, group);
