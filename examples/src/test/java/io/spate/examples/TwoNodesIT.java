@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,14 +108,18 @@ class TwoNodesIT {
             KafkaTopics.produce(bootstrap, "weblogs", input.subList(0, half));
             a = NodeProcesses.spate("run", args(config, bootstrap, "node-a", sets, false), dir);
             awaitCommitted(bootstrap, group);
-            b = NodeProcesses.spate("run", args(config, bootstrap, "node-b", sets, true), dir);
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-                awaitBothMembersHoldPartitions(admin, group);
+            // Node-b runs --until-idle: were the rest of the input still to come when it finds every partition
+            // caught up, it would stop with half counted. So the rest is written before it starts, in a
+            // transaction held open until both nodes hold partitions: no idle check gets past an open transaction.
+            try (KafkaProducer<byte[], byte[]> rest = NodeProcesses.produceInOpenTransaction(bootstrap, "weblogs", input.subList(half, RECORDS),
+                    PARTITIONS)) {
+                b = NodeProcesses.spate("run", args(config, bootstrap, "node-b", sets, true), dir);
+                try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                    awaitBothMembersHoldPartitions(admin, group);
+                }
+                rest.commitTransaction();
             }
-            // The rest arrives while both work, before the kill: node-b runs --until-idle, and with the rest
-            // still to come it could find every partition caught up and stop with half the input counted.
-            // A is killed at once, in the middle of the rest, so the survivor must finish its partitions.
-            KafkaTopics.produce(bootstrap, "weblogs", input.subList(half, RECORDS));
+            // A is killed at once, with the rest of its partitions still to read, so the survivor must take them over.
             a.destroyForcibly();
             a.waitFor(30, TimeUnit.SECONDS);
             assertTrue(b.waitFor(5, TimeUnit.MINUTES), "the surviving node ends by itself once the whole input is committed");
