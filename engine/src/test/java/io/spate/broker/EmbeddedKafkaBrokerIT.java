@@ -34,6 +34,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.spate.it.ServedTopics;
+
 /** Runs the real KRaft broker in the test JVM and talks to it with the ordinary Kafka clients. */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class EmbeddedKafkaBrokerIT {
@@ -43,9 +45,9 @@ class EmbeddedKafkaBrokerIT {
     private static final String GROUP = "it-group";
 
     @Test
-    void shouldDeliverEveryRecordAcrossThreePartitionsAndCommitGroupOffsets() {
+    void shouldDeliverEveryRecordAcrossThreePartitionsAndCommitGroupOffsets() throws Exception {
         try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(BrokerSettings.create()).start()) {
-            broker.createTopic(TOPIC, 3);
+            ServedTopics.create(broker, TOPIC, 3);
             produce(broker, RECORDS);
 
             try (KafkaConsumer<String, String> consumer = consumer(broker, GROUP)) {
@@ -67,10 +69,10 @@ class EmbeddedKafkaBrokerIT {
     }
 
     @Test
-    void shouldKeepRecordsAndCommittedOffsetsWhenRestartedOnTheSameDataDir(@TempDir Path dir) {
+    void shouldKeepRecordsAndCommittedOffsetsWhenRestartedOnTheSameDataDir(@TempDir Path dir) throws Exception {
         BrokerSettings settings = BrokerSettings.create().withDataDir(dir);
         try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(settings).start()) {
-            broker.createTopic(TOPIC, 3);
+            ServedTopics.create(broker, TOPIC, 3);
             produce(broker, RECORDS);
             try (KafkaConsumer<String, String> consumer = consumer(broker, GROUP)) {
                 consumer.subscribe(List.of(TOPIC));

@@ -65,7 +65,7 @@ class ScaleOutIT extends EmbeddedBrokerTest {
     @Test
     void shouldSplitPartitionsAndTakeOverWithoutLosingRecords() throws Exception {
         List<byte[]> log = NasaLog.lines();
-        broker.createTopic("weblogs-s", 4);
+        createTopic("weblogs-s", 4);
         int half = log.size() / 2;
         KafkaTopics.produce(broker.bootstrapServers(), "weblogs-s", log.subList(0, half));
         SpateSettings settings = SpateSettings.create(ConfigFactory.load()).withBootstrapServers(broker.bootstrapServers());

@@ -64,7 +64,7 @@ class SlowSinkIT extends EmbeddedBrokerTest {
         for (int i = 0; i < RECORDS; i++) {
             input.add(log.get(i % log.size()));
         }
-        broker.createTopic("weblogs-slow", 3);
+        createTopic("weblogs-slow", 3);
         KafkaTopics.produce(broker.bootstrapServers(), "weblogs-slow", input);
         ReadCounter.READ.set(0);
         SpateSettings settings = SpateSettings.create(ConfigFactory.parseString(

@@ -26,6 +26,7 @@ import io.spate.broker.BrokerSettings;
 import io.spate.broker.EmbeddedKafkaBroker;
 import io.spate.it.GoldenTotals;
 import io.spate.it.NasaLog;
+import io.spate.it.ServedTopics;
 import io.spate.testkit.KafkaTopics;
 
 /** The Kafka Streams peer on the embedded broker, checked against golden-signal totals computed independently. */
@@ -54,9 +55,9 @@ class KafkaStreamsGoldenSignalsIT {
 
         try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(BrokerSettings.create().withPort(0)).start()) {
             String bootstrap = broker.bootstrapServers();
-            broker.createTopic(signals.inputTopic(), 3);
+            ServedTopics.create(broker, signals.inputTopic(), 3);
             for (String topic : signals.outputTopics()) {
-                broker.createTopic(topic, 3);
+                ServedTopics.create(broker, topic, 3);
             }
             KafkaTopics.produce(bootstrap, signals.inputTopic(), input);
 

@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,7 +23,10 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
@@ -96,6 +101,7 @@ class GpuGoldenSignalsIT {
         }
         String bootstrap = broker.bootstrapServers();
         broker.createTopic("weblogs", 4);
+        awaitServed(bootstrap, "weblogs");
         KafkaTopics.produce(bootstrap, "weblogs", input);
         Pipeline pipeline = Pipeline.builder("gpu-golden-signals")
                 .source("weblogs")
@@ -152,6 +158,30 @@ class GpuGoldenSignalsIT {
         assertEquals(requests, sumOutputs(bootstrap, "traffic", "requests"));
         assertEquals(bytes, sumOutputs(bootstrap, "mb-sent", "bytes"));
         assertEquals(errors, sumOutputs(bootstrap, "errors", "errors"));
+    }
+
+    /**
+     * Waits (up to 2 minutes) until each partition of {@code topic} answers from its leader. The
+     * broker serves a new partition a little after the controller created it, and producing at once
+     * can lose records (an idempotent producer's first request fails, a later one lands, and the
+     * first is refused until it expires: KAFKA-15591).
+     */
+    private static void awaitServed(String bootstrap, String topic) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            while (true) {
+                try {
+                    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                    admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
+                            .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+                    admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
+                    return;
+                } catch (ExecutionException | TimeoutException e) {
+                    assertTrue(System.nanoTime() < deadline, "the partitions of " + topic + " are not served after 2 minutes: " + e);
+                    Thread.sleep(100);
+                }
+            }
+        }
     }
 
     /** Waits until the pipeline has computed {@code records} records, failing at once if it ends first. */
