@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.spate.it.ServedTopics;
 import io.spate.testkit.KafkaTopics;
 
 /**
@@ -63,7 +64,7 @@ class BrokerRestartIT {
             Thread.sleep(3000);
             broker = NodeProcesses.spate("broker", brokerArgs, dir);
             assertEquals(bootstrap, NodeProcesses.awaitListening(broker), "the broker comes back where it was");
-            NodeProcesses.awaitPartitionsServed(bootstrap, "weblogs");
+            ServedTopics.awaitServed(bootstrap, "weblogs");
             KafkaTopics.produce(bootstrap, "weblogs", input.subList(half, RECORDS));
             awaitAllCommitted(bootstrap, node);
             node.destroy();

@@ -12,9 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,6 +30,7 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import io.spate.it.ServedTopics;
 import io.spate.testkit.SampleData;
 
 /**
@@ -144,39 +143,12 @@ final class NodeProcesses {
         }
     }
 
-    /**
-     * Creates {@code topic} with {@code partitions} partitions and waits until the broker serves
-     * each of them. Producing at once to a partition the broker has not yet set up (auto-created
-     * on first use, or still loading after a restart) can lose records: an idempotent producer's
-     * first request fails, a later one lands, and the first one is then refused until it expires
-     * (KAFKA-15591).
-     */
+    /** Creates {@code topic} with {@code partitions} partitions and waits until the broker serves each of them ({@link ServedTopics}). */
     static void createTopic(String bootstrap, String topic, int partitions) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(2, TimeUnit.MINUTES);
         }
-        awaitPartitionsServed(bootstrap, topic);
-    }
-
-    /** Waits (up to 2 minutes) until each partition of {@code topic} answers from its leader, which it does once the broker has it. */
-    static void awaitPartitionsServed(String bootstrap, String topic) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            while (true) {
-                try {
-                    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                    admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
-                            .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-                    admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
-                    return;
-                } catch (ExecutionException | TimeoutException e) {
-                    if (System.nanoTime() > deadline) {
-                        throw new AssertionError("the partitions of " + topic + " are not served after 2 minutes", e);
-                    }
-                    Thread.sleep(100);
-                }
-            }
-        }
+        ServedTopics.awaitServed(bootstrap, topic);
     }
 
     /**
