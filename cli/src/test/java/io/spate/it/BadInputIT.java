@@ -51,7 +51,7 @@ class BadInputIT extends EmbeddedBrokerTest {
             }
         }
         input.addAll(good.subList(g, good.size()));
-        broker.createTopic("weblogs-bad", 3);
+        createTopic("weblogs-bad", 3);
         KafkaTopics.produce(broker.bootstrapServers(), "weblogs-bad", input);
 
         Pipeline pipeline = Pipeline.builder("bad-input")

@@ -25,6 +25,11 @@ abstract class EmbeddedBrokerTest {
         broker = new EmbeddedKafkaBroker(BrokerSettings.create().withPort(0)).start();
     }
 
+    /** Creates {@code name} on the broker; it returns once the broker serves each partition. */
+    static void createTopic(String name, int partitions) {
+        broker.createTopic(name, partitions);
+    }
+
     /** Runs {@code pipeline} until it has caught up with its input, then stops it cleanly (drained, committed). */
     static RunningPipeline runUntilIdle(Pipeline pipeline, SpateSettings settings, ClassicActorSystemProvider system) throws Exception {
         RunningPipeline running = Spate.run(pipeline, settings, system);

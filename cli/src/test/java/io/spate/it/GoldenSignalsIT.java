@@ -94,7 +94,7 @@ class GoldenSignalsIT extends EmbeddedBrokerTest {
         for (int i = 0; i < bad.size(); i++) {
             input.add((i + 1) * input.size() / (bad.size() + 1), bad.get(i));
         }
-        broker.createTopic("weblogs-a", 3);
+        createTopic("weblogs-a", 3);
         KafkaTopics.produce(broker.bootstrapServers(), "weblogs-a", input);
 
         RunningPipeline running = runUntilIdle(pipeline("a"));
@@ -126,7 +126,7 @@ class GoldenSignalsIT extends EmbeddedBrokerTest {
 
     @Test
     void shouldResumeFromCommittedOffsetsAfterACleanStopWithoutRecounting() throws Exception {
-        broker.createTopic("weblogs-b", 2);
+        createTopic("weblogs-b", 2);
         int half = log.size() / 2;
         List<byte[]> first = log.subList(0, half);
         List<byte[]> second = log.subList(half, log.size());
@@ -147,7 +147,7 @@ class GoldenSignalsIT extends EmbeddedBrokerTest {
 
     @Test
     void shouldRunABatchAgainAfterABackendFaultWithoutLosingOrRecounting() throws Exception {
-        broker.createTopic("weblogs-f", 2);
+        createTopic("weblogs-f", 2);
         KafkaTopics.produce(broker.bootstrapServers(), "weblogs-f", log);
         SpateSettings faulty = SpateSettings.create(ConfigFactory.load()
                         .withValue("spate.compute.inject-fault-every", com.typesafe.config.ConfigValueFactory.fromAnyRef(3)))
@@ -163,7 +163,7 @@ class GoldenSignalsIT extends EmbeddedBrokerTest {
 
     @Test
     void shouldApplyHavingPerBatch() throws Exception {
-        broker.createTopic("weblogs-c", 1);
+        createTopic("weblogs-c", 1);
         List<byte[]> input = log.subList(0, Math.min(20_000, log.size()));
         KafkaTopics.produce(broker.bootstrapServers(), "weblogs-c", input);
         Pipeline p = Pipeline.builder("busy-hosts")

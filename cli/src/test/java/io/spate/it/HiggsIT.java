@@ -59,7 +59,7 @@ class HiggsIT extends EmbeddedBrokerTest {
             events.add(JSON.writeValueAsBytes(event));
         }
         events.add(500, "{\"EventId\": 1, \"DER_mass_MMC\": \"not a number\"}".getBytes(StandardCharsets.US_ASCII));
-        broker.createTopic("higgs-events", 2);
+        createTopic("higgs-events", 2);
         KafkaTopics.produce(broker.bootstrapServers(), "higgs-events", events);
 
         Node node = new Node(NodeConfig.load(new File("../config/higgs.conf"), broker.bootstrapServers(),

@@ -59,7 +59,7 @@ class RecommendationIT extends EmbeddedBrokerTest {
         int good = events.size();
         events.add("{\"uid\": 99999999}".getBytes(StandardCharsets.US_ASCII));
         events.add("{\"user\": 1}".getBytes(StandardCharsets.US_ASCII));
-        broker.createTopic("uid-events", 2);
+        createTopic("uid-events", 2);
         KafkaTopics.produce(broker.bootstrapServers(), "uid-events", events);
 
         Node node = new Node(NodeConfig.load(new File("../config/recommendations.conf"), broker.bootstrapServers(),

@@ -40,12 +40,12 @@ class ReplayIT extends EmbeddedBrokerTest {
     }
 
     @Test
-    void shouldSumTheNumbersOneToFortyTwo() {
+    void shouldSumTheNumbersOneToFortyTwo() throws Exception {
         List<byte[]> numbers = new ArrayList<>();
         for (int i = 1; i <= 42; i++) {
             numbers.add(Integer.toString(i).getBytes(StandardCharsets.US_ASCII));
         }
-        broker.createTopic("numbers", 3);
+        createTopic("numbers", 3);
         KafkaTopics.produce(broker.bootstrapServers(), "numbers", numbers);
         String[] r = cli("replay", "--topic", "numbers", "--from", "earliest", "--to", "latest", "--sum", ".",
                 "--bootstrap", broker.bootstrapServers(), "--progress", "lines");
@@ -78,8 +78,8 @@ class ReplayIT extends EmbeddedBrokerTest {
     }
 
     @Test
-    void shouldReadOnlyUpToTheEndOffsetsTakenAtStart() {
-        broker.createTopic("growing", 1);
+    void shouldReadOnlyUpToTheEndOffsetsTakenAtStart() throws Exception {
+        createTopic("growing", 1);
         List<byte[]> ones = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
             ones.add("1".getBytes(StandardCharsets.US_ASCII));

@@ -65,20 +65,21 @@ class ScaleOutIT extends EmbeddedBrokerTest {
     @Test
     void shouldSplitPartitionsAndTakeOverWithoutLosingRecords() throws Exception {
         List<byte[]> log = NasaLog.lines();
-        broker.createTopic("weblogs-s", 4);
+        createTopic("weblogs-s", 4);
         int half = log.size() / 2;
         KafkaTopics.produce(broker.bootstrapServers(), "weblogs-s", log.subList(0, half));
         SpateSettings settings = SpateSettings.create(ConfigFactory.load()).withBootstrapServers(broker.bootstrapServers());
 
         RunningPipeline a = Spate.run(pipeline(), settings, nodeA);
         // Let node A start on all four partitions, then node B joins and takes some of them; the
-        // second half of the input arrives once both hold partitions, so both have work.
+        // second half of the input arrives once both hold partitions, into every partition, so both
+        // have work (produced plainly, it may land only in A's partitions).
         waitFor(() -> a.metrics().records() > 0);
         RunningPipeline b = Spate.run(pipeline(), settings, nodeB);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             waitFor(() -> bothMembersHoldPartitions(admin, "spate-scale-out"));
         }
-        KafkaTopics.produce(broker.bootstrapServers(), "weblogs-s", log.subList(half, log.size()));
+        KafkaTopics.produceSpread(broker.bootstrapServers(), "weblogs-s", log.subList(half, log.size()), 4);
         waitFor(() -> b.metrics().records() > 0);
         // Node A leaves cleanly; node B gets its partitions and finishes the input.
         a.stop().toCompletableFuture().get(1, TimeUnit.MINUTES);

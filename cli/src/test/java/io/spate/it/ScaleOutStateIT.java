@@ -64,7 +64,7 @@ class ScaleOutStateIT extends EmbeddedBrokerTest {
         for (String t : texts) {
             messages.add(JSON.writeValueAsBytes(Map.of("text", t)));
         }
-        broker.createTopic("texts-s", 4);
+        createTopic("texts-s", 4);
         int half = messages.size() / 2;
         KafkaTopics.produce(broker.bootstrapServers(), "texts-s", messages.subList(0, half));
         Pipeline pipeline = wordCount("s");
@@ -106,7 +106,7 @@ class ScaleOutStateIT extends EmbeddedBrokerTest {
 
     @Test
     void shouldRefuseASecondNodeWithoutScaleOut() throws Exception {
-        broker.createTopic("texts-g", 2);
+        createTopic("texts-g", 2);
         KafkaTopics.produce(broker.bootstrapServers(), "texts-g", List.of(JSON.writeValueAsBytes(Map.of("text", "a b c"))));
         Pipeline pipeline = wordCount("g");
         Config configA = config("ga", false);

@@ -52,7 +52,7 @@ class WindowedGoldenSignalsIT extends EmbeddedBrokerTest {
         List<byte[]> late = List.of(
                 "early.example.com - - [30/Jun/1995:10:15:00 -0400] \"GET /a HTTP/1.0\" 200 100".getBytes(StandardCharsets.US_ASCII),
                 "early.example.com - - [30/Jun/1995:11:15:00 -0400] \"GET /b HTTP/1.0\" 503 0".getBytes(StandardCharsets.US_ASCII));
-        broker.createTopic("weblogs", 3);
+        createTopic("weblogs", 3);
         int half = log.size() / 2;
         List<String> sets = List.of("spate.delivery=exactly-once", "spate.node-id=hourly", "spate.batch.max-records=2500");
         for (List<byte[]> part : List.of(log.subList(0, half), log.subList(half, log.size()))) {

@@ -38,7 +38,7 @@ class WordCountIT extends EmbeddedBrokerTest {
         for (String t : texts) {
             messages.add(JSON.writeValueAsBytes(Map.of("text", t)));
         }
-        broker.createTopic("texts-r", 2);
+        createTopic("texts-r", 2);
         int half = messages.size() / 2;
         List<String> sets = List.of("spate.delivery=exactly-once", "spate.node-id=restart-test", "spate.batch.max-records=3000");
         io.spate.Pipeline pipeline = io.spate.Pipeline.builder("word-count-r")
@@ -122,7 +122,7 @@ class WordCountIT extends EmbeddedBrokerTest {
         messages.add(100, "not json".getBytes(StandardCharsets.US_ASCII));
         messages.add(2000, "{\"text\": null}".getBytes(StandardCharsets.US_ASCII));
         messages.add(3000, "{\"body\": \"no text field\"}".getBytes(StandardCharsets.US_ASCII));
-        broker.createTopic("texts", 3);
+        createTopic("texts", 3);
         KafkaTopics.produce(broker.bootstrapServers(), "texts", messages);
 
         Node node = new Node(NodeConfig.load(new File("../config/word-count.conf"), broker.bootstrapServers(),

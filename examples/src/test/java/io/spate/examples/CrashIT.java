@@ -41,6 +41,7 @@ class CrashIT {
         try {
             String bootstrap = NodeProcesses.awaitListening(broker);
             List<byte[]> input = NodeProcesses.input(RECORDS);
+            NodeProcesses.createTopic(bootstrap, "weblogs", 3);
             KafkaTopics.produce(bootstrap, "weblogs", input);
             Map<String, Long> expected = NodeProcesses.requestsPerHost(input);
 

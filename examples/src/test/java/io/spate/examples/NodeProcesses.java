@@ -20,11 +20,17 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import io.spate.testkit.KafkaTopics;
 import io.spate.testkit.SampleData;
 
 /**
@@ -134,6 +140,41 @@ final class NodeProcesses {
                 }
                 Thread.sleep(200);
             }
+        }
+    }
+
+    /** Creates {@code topic} with {@code partitions} partitions and waits until the broker serves each of them ({@link ServedTopics}). */
+    static void createTopic(String bootstrap, String topic, int partitions) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(2, TimeUnit.MINUTES);
+        }
+        KafkaTopics.awaitServed(bootstrap, topic);
+    }
+
+    /**
+     * Writes {@code values} to {@code topic}, value {@code i} to partition {@code i % partitions},
+     * in a transaction left open (for up to 5 minutes): read_committed readers, a node and its
+     * idle check among them, stop before these records until the returned producer commits. Close
+     * it after committing.
+     */
+    static KafkaProducer<byte[], byte[]> produceInOpenTransaction(String bootstrap, String topic, List<byte[]> values, int partitions) {
+        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "test-open-" + topic,
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) TimeUnit.MINUTES.toMillis(5),
+                ProducerConfig.LINGER_MS_CONFIG, 10,
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        try {
+            producer.initTransactions();
+            producer.beginTransaction();
+            for (int i = 0; i < values.size(); i++) {
+                producer.send(new ProducerRecord<>(topic, i % partitions, null, values.get(i)));
+            }
+            producer.flush();
+            return producer;
+        } catch (RuntimeException e) {
+            producer.close();
+            throw e;
         }
     }
 

@@ -30,7 +30,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
@@ -390,9 +392,28 @@ class SpateLauncherIT {
         }
     }
 
+    /**
+     * Creates the input topic and waits until the broker serves both partitions: producing at once
+     * to a partition the broker has not yet set up can lose records (KAFKA-15591).
+     */
     private static void createInputTopic(String bootstrap) throws Exception {
         try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(List.of(new NewTopic(INPUT, 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetSpec> latest = Map.of(new TopicPartition(INPUT, 0), OffsetSpec.latest(),
+                    new TopicPartition(INPUT, 1), OffsetSpec.latest());
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (true) {
+                try {
+                    // Answered by each partition's leader once the broker has the partition.
+                    admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
+                    return;
+                } catch (ExecutionException | TimeoutException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new AssertionError("the partitions of " + INPUT + " are not served after 60 s", e);
+                    }
+                    Thread.sleep(100);
+                }
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package io.spate.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
@@ -21,11 +22,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.spate.testkit.KafkaTopics;
+import io.spate.testkit.SampleData;
 
 /**
  * Scale-out by consumer group, exactly-once: two {@code spate run} processes share a group and
@@ -37,6 +40,7 @@ import io.spate.testkit.KafkaTopics;
 class TwoNodesIT {
 
     private static final int RECORDS = 200_000;
+    private static final int PARTITIONS = 6;
     private static final Pattern CLF = Pattern.compile("^(\\S+) \\S+ \\S+ \\[([^\\]]+)\\] \".*\" \\d+ \\S+$");
     private static final DateTimeFormatter CLF_TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT);
     private static final long HOUR = 3_600_000L;
@@ -49,7 +53,7 @@ class TwoNodesIT {
     @Test
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
     void shouldKeepTotalsExactWhenOneOfTwoNodesIsKilled(@TempDir Path dir) throws Exception {
-        killOneOfTwo(dir, "../config/golden-signals.conf", "spate-golden-signals", List.of(), (bootstrap, input) -> {
+        killOneOfTwo(dir, "../config/golden-signals.conf", "spate-golden-signals", List.of(), NodeProcesses.input(RECORDS), (bootstrap, input) -> {
             Map<String, Long> expected = NodeProcesses.requestsPerHost(input);
             Map<String, Long> actual = NodeProcesses.trafficPerHost(bootstrap);
             long total = actual.values().stream().mapToLong(Long::longValue).sum();
@@ -69,7 +73,7 @@ class TwoNodesIT {
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
     void shouldMoveRunningWindowStateWhenOneOfTwoNodesIsKilled(@TempDir Path dir) throws Exception {
         killOneOfTwo(dir, "../config/golden-signals-hourly.conf", "spate-golden-signals-hourly", List.of("--set", "spate.state.scale-out=true"),
-                (bootstrap, input) -> {
+                inTimeOrder(RECORDS), (bootstrap, input) -> {
                     Map<List<Object>, Long> expected = new HashMap<>();
                     for (byte[] line : input) {
                         Matcher m = CLF.matcher(new String(line, StandardCharsets.ISO_8859_1));
@@ -93,25 +97,64 @@ class TwoNodesIT {
                 });
     }
 
-    private static void killOneOfTwo(Path dir, String config, String group, List<String> sets, Check check) throws Exception {
-        Process broker = NodeProcesses.spate("broker", List.of("--port", "0", "--data-dir", dir.resolve("broker").toString(), "--partitions", "6"), dir);
+    /**
+     * The NASA log cycled to {@code records} lines, each repetition moved on by whole days past the
+     * one before, so that log time never goes back: repeated as they are, the lines of a log shorter
+     * than {@code records} (the bundled sample) would come again hours behind the watermark, and
+     * an hourly window would drop them as late.
+     */
+    private static List<byte[]> inTimeOrder(int records) throws IOException {
+        List<byte[]> log = SampleData.nasaLog();
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        for (byte[] line : log) {
+            Matcher m = CLF.matcher(new String(line, StandardCharsets.ISO_8859_1));
+            if (m.matches()) {
+                long t = OffsetDateTime.parse(m.group(2), CLF_TIME).toInstant().toEpochMilli();
+                first = Math.min(first, t);
+                last = Math.max(last, t);
+            }
+        }
+        long days = first > last ? 0 : (last - first) / TimeUnit.DAYS.toMillis(1) + 1;
+        List<byte[]> out = new ArrayList<>(records);
+        for (int i = 0; i < records; i++) {
+            String line = new String(log.get(i % log.size()), StandardCharsets.ISO_8859_1);
+            Matcher m = CLF.matcher(line);
+            long shift = (long) (i / log.size()) * days;
+            if (shift > 0 && m.matches()) {
+                String moved = OffsetDateTime.parse(m.group(2), CLF_TIME).plusDays(shift).format(CLF_TIME);
+                line = line.substring(0, m.start(2)) + moved + line.substring(m.end(2));
+            }
+            out.add(line.getBytes(StandardCharsets.ISO_8859_1));
+        }
+        return out;
+    }
+
+    private static void killOneOfTwo(Path dir, String config, String group, List<String> sets, List<byte[]> input, Check check)
+            throws Exception {
+        Process broker = NodeProcesses.spate("broker", List.of("--port", "0", "--data-dir", dir.resolve("broker").toString(),
+                "--partitions", Integer.toString(PARTITIONS)), dir);
         Process a = null;
         Process b = null;
         try {
             String bootstrap = NodeProcesses.awaitListening(broker);
-            List<byte[]> input = NodeProcesses.input(RECORDS);
             int half = RECORDS / 2;
+            NodeProcesses.createTopic(bootstrap, "weblogs", PARTITIONS);
             KafkaTopics.produce(bootstrap, "weblogs", input.subList(0, half));
             a = NodeProcesses.spate("run", args(config, bootstrap, "node-a", sets, false), dir);
             awaitCommitted(bootstrap, group);
-            b = NodeProcesses.spate("run", args(config, bootstrap, "node-b", sets, true), dir);
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-                awaitBothMembersHoldPartitions(admin, group);
+            // Node-b runs --until-idle: were the rest of the input still to come when it finds every partition
+            // caught up, it would stop with half counted. So the rest is written before it starts, in a
+            // transaction held open until both nodes hold partitions: no idle check gets past an open transaction.
+            try (KafkaProducer<byte[], byte[]> rest = NodeProcesses.produceInOpenTransaction(bootstrap, "weblogs", input.subList(half, RECORDS),
+                    PARTITIONS)) {
+                b = NodeProcesses.spate("run", args(config, bootstrap, "node-b", sets, true), dir);
+                try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                    awaitBothMembersHoldPartitions(admin, group);
+                }
+                rest.commitTransaction();
             }
-            // The rest arrives while both work, before the kill: node-b runs --until-idle, and with the rest
-            // still to come it could find every partition caught up and stop with half the input counted.
-            // A is killed at once, in the middle of the rest, so the survivor must finish its partitions.
-            KafkaTopics.produce(bootstrap, "weblogs", input.subList(half, RECORDS));
+            // A is killed at once, with the rest of its partitions still to read, so the survivor must take them over.
             a.destroyForcibly();
             a.waitFor(30, TimeUnit.SECONDS);
             assertTrue(b.waitFor(5, TimeUnit.MINUTES), "the surviving node ends by itself once the whole input is committed");

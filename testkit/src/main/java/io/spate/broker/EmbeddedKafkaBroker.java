@@ -43,6 +43,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.jdk.javaapi.CollectionConverters;
 
+import io.spate.testkit.KafkaTopics;
+
 /**
  * A real single-node Kafka broker in KRaft mode, running in this JVM: one {@link KafkaRaftServer}
  * that is both broker and the only controller, with every replication factor at 1.
@@ -203,7 +205,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Creates a topic with replication factor 1 and waits until the controller has it.
+     * Creates a topic with replication factor 1 and waits until the broker serves each of its
+     * partitions (so a producer that starts at once loses nothing, see
+     * {@link KafkaTopics#awaitServed(Admin, String, Duration)}).
      *
      * @throws KafkaException if it exists already or the broker does not answer in time
      */
@@ -215,6 +219,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try {
             client.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all()
                     .get(settings.startupTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            KafkaTopics.awaitServed(client, name, settings.startupTimeout());
         } catch (ExecutionException e) {
             throw new KafkaException("could not create topic " + name, e.getCause());
         } catch (TimeoutException e) {

@@ -43,7 +43,7 @@ class EmbeddedKafkaBrokerIT {
     private static final String GROUP = "it-group";
 
     @Test
-    void shouldDeliverEveryRecordAcrossThreePartitionsAndCommitGroupOffsets() {
+    void shouldDeliverEveryRecordAcrossThreePartitionsAndCommitGroupOffsets() throws Exception {
         try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(BrokerSettings.create()).start()) {
             broker.createTopic(TOPIC, 3);
             produce(broker, RECORDS);
@@ -67,7 +67,7 @@ class EmbeddedKafkaBrokerIT {
     }
 
     @Test
-    void shouldKeepRecordsAndCommittedOffsetsWhenRestartedOnTheSameDataDir(@TempDir Path dir) {
+    void shouldKeepRecordsAndCommittedOffsetsWhenRestartedOnTheSameDataDir(@TempDir Path dir) throws Exception {
         BrokerSettings settings = BrokerSettings.create().withDataDir(dir);
         try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(settings).start()) {
             broker.createTopic(TOPIC, 3);
