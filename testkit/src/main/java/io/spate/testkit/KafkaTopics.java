@@ -9,23 +9,20 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.LongConsumer;
 import java.util.function.LongFunction;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import io.spate.internal.kafka.KafkaClients;
 import io.spate.internal.kafka.TopicReader;
 
 /**
@@ -121,36 +118,12 @@ public final class KafkaTopics {
 
     /**
      * Waits until the broker serves each partition of {@code topic} (its leader answers an offsets
-     * request). A broker serves a new partition a little after the controller has created it, and
-     * producing at once can lose records: an idempotent producer's first request fails, a later one
-     * lands, and the first is then refused until it expires (KAFKA-15591).
+     * request); see {@code KafkaClients.awaitServed}, which the engine uses after creating topics.
      *
      * @throws IllegalStateException if they are not served within {@code timeout}
      */
     public static void awaitServed(Admin admin, String topic, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            try {
-                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
-                        .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-                admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
-                return;
-            } catch (ExecutionException | TimeoutException e) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the partitions of " + topic + " are not served after " + timeout, e);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the partitions of " + topic, e);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the partitions of " + topic, e);
-            }
-        }
+        KafkaClients.awaitServed(admin, topic, timeout);
     }
 
     /** {@link #awaitServed(Admin, String, Duration)} on the cluster at {@code bootstrap}, for up to 2 minutes. */

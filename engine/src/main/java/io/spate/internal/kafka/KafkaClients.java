@@ -15,7 +15,9 @@ import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -106,6 +108,41 @@ public final class KafkaClients {
         }
     }
 
+    /**
+     * Waits until the broker serves each partition of {@code topic} (its leader answers an offsets
+     * request). A broker serves a new partition a little after the controller has created it, and
+     * producing at once can lose records: an idempotent producer's first request fails, a later one
+     * lands, and the first is then refused until it expires (KAFKA-15591). So topics Spate creates
+     * are waited for before the first batch is produced to them.
+     *
+     * @throws IllegalStateException if they are not served within {@code timeout}
+     */
+    public static void awaitServed(Admin admin, String topic, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
+                        .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+                admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException | TimeoutException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the partitions of " + topic + " are not served after " + timeout, e);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the partitions of " + topic, e);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the partitions of " + topic, e);
+            }
+        }
+    }
+
     /** Creates the missing topics of {@code wanted}, {@code partitions} each (-1: the broker's default), compacted if in {@code compacted}. */
     private static void createTopics(SpateSettings settings, List<String> wanted, Set<String> compacted, int partitions) {
         if (!settings.output().createTopics()) {
@@ -123,6 +160,7 @@ public final class KafkaClients {
                 admin.createTopics(missing).values().forEach((name, f) -> {
                     try {
                         f.get(30, TimeUnit.SECONDS);
+                        awaitServed(admin, name, Duration.ofSeconds(30));
                         LOG.info("created topic {}", name);
                     } catch (ExecutionException e) {
                         if (!(e.getCause() instanceof TopicExistsException)) {
