@@ -11,9 +11,19 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValueFactory;
 
 /**
- * Loads a node's configuration: {@code --set} overrides, then {@code --bootstrap}, then the
- * pipeline file, then {@code application.conf}, then every {@code reference.conf}. Also the few
- * Pekko settings a standalone node needs (SLF4J logging, our own SIGTERM handling).
+ * Loads a node's configuration from Typesafe Config's own layers, highest first:
+ * <ol>
+ *   <li>the command line: {@code --set KEY=VALUE}, and {@code --bootstrap} over a {@code --set} of the same key;</li>
+ *   <li>system properties ({@code -Dspate.batch.max-records=7}; {@link ConfigFactory#systemProperties()});</li>
+ *   <li>environment overrides ({@code CONFIG_FORCE_spate_batch_max__records=7};
+ *       {@link ConfigFactory#systemEnvironmentOverrides()});</li>
+ *   <li>the pipeline file ({@code --config});</li>
+ *   <li>{@code application.conf} on the class path;</li>
+ *   <li>the few Pekko settings a standalone node needs (SLF4J logging, our own SIGTERM handling);</li>
+ *   <li>every {@code reference.conf}.</li>
+ * </ol>
+ * This is {@link ConfigFactory#load()}'s order with the pipeline file above {@code application.conf}
+ * and the command line on top; unlike {@code load()}, environment overrides are always on.
  */
 public final class NodeConfig {
 
@@ -36,18 +46,40 @@ public final class NodeConfig {
      * @param sets {@code KEY=VALUE} overrides; a value that is not valid HOCON is taken as a string
      */
     public static Config load(File file, String bootstrap, List<String> sets) {
-        Config config = ConfigFactory.empty();
-        if (file != null) {
-            if (!file.isFile()) {
-                throw new ConfigException.Generic("config file " + file + " does not exist");
-            }
-            config = ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false));
-        }
-        return load(config, bootstrap, sets);
+        return load(parse(file), bootstrap, sets);
     }
 
     /** The configuration of a node whose pipelines are in {@code config} (already parsed). */
     public static Config load(Config config, String bootstrap, List<String> sets) {
+        return load(config, bootstrap, sets,
+                ConfigFactory.systemProperties(), ConfigFactory.systemEnvironmentOverrides());
+    }
+
+    /** {@link #load(Config, String, List)} with the system-property and environment layers given. */
+    static Config load(Config pipelines, String bootstrap, List<String> sets, Config systemProperties, Config environmentOverrides) {
+        return commandLine(bootstrap, sets)
+                .withFallback(systemProperties)
+                .withFallback(environmentOverrides)
+                .withFallback(pipelines)
+                .withFallback(ConfigFactory.defaultApplication())
+                .withFallback(NODE_DEFAULTS)
+                .withFallback(ConfigFactory.defaultReference())
+                .resolve();
+    }
+
+    /** The pipeline file, or an empty config for none. */
+    static Config parse(File file) {
+        if (file == null) {
+            return ConfigFactory.empty();
+        }
+        if (!file.isFile()) {
+            throw new ConfigException.Generic("config file " + file + " does not exist");
+        }
+        return ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false));
+    }
+
+    /** {@code --set} overrides, the last of a key winning, under {@code --bootstrap}. */
+    private static Config commandLine(String bootstrap, List<String> sets) {
         Config overrides = ConfigFactory.empty();
         for (String set : sets) {
             overrides = override(set).withFallback(overrides);
@@ -55,11 +87,7 @@ public final class NodeConfig {
         if (bootstrap != null) {
             overrides = overrides.withValue("spate.kafka.bootstrap-servers", ConfigValueFactory.fromAnyRef(bootstrap));
         }
-        return overrides.withFallback(config)
-                .withFallback(NODE_DEFAULTS)
-                .withFallback(ConfigFactory.defaultApplication())
-                .withFallback(ConfigFactory.defaultReference())
-                .resolve();
+        return overrides;
     }
 
     /** One {@code KEY=VALUE} as a config. */
