@@ -39,8 +39,15 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--topic", required = true, description = "the topic to write")
     String topic;
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers")
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers (overrides spate.kafka.bootstrap-servers)")
     String bootstrap;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "HOCON file whose spate.kafka settings (a login, say) the producer takes")
+    File config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "override any config key, e.g. a login in spate.kafka.client-properties")
+    List<String> sets = new ArrayList<>();
 
     @Option(names = "--partitions", defaultValue = "-1", description = "create the topic with this many partitions if it is missing")
     int partitions;
@@ -50,7 +57,7 @@ public final class LoadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SpateSettings settings = SpateSettings.create(NodeConfig.load((File) null, bootstrap, List.of()));
+        SpateSettings settings = SpateSettings.create(NodeConfig.load(config, bootstrap, sets));
         List<byte[]> messages = new ArrayList<>();
         for (String f : files) {
             try (InputStream in = f.equals("-") ? System.in : Files.newInputStream(new File(f).toPath())) {

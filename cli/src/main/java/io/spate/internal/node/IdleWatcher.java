@@ -123,7 +123,10 @@ public final class IdleWatcher implements AutoCloseable {
     /** Whether a read_committed read of {@code tp} from {@code from} reaches {@code end} without a record. */
     private boolean onlyMarkers(TopicPartition tp, long from, long end) {
         if (markers == null) {
-            Map<String, Object> props = new HashMap<>(settings.clientProperties());
+            Map<String, Object> props = new HashMap<>(settings.consumerProperties());
+            // It reads assigned partitions and commits nothing, so it joins no group.
+            props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+            props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
             props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
             markers = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
