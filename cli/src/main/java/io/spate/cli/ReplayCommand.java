@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.typesafe.config.Config;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -62,6 +61,9 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--sum", paramLabel = "PATH", description = "JSON path of a number to sum ('.' for records that are numbers)")
     String sum;
 
+    @Option(names = "--config", paramLabel = "FILE", description = "HOCON file with settings (spate.kafka's client properties, say)")
+    File config;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override any config key")
     List<String> sets = new ArrayList<>();
 
@@ -76,8 +78,7 @@ public final class ReplayCommand implements Callable<Integer> {
         if (groupBy.isEmpty() && sum == null) {
             throw new IllegalArgumentException("give --group-by PATH (count per value) or --sum PATH (or both)");
         }
-        Config config = NodeConfig.load((File) null, bootstrap, sets);
-        SpateSettings settings = SpateSettings.create(config);
+        SpateSettings settings = SpateSettings.create(NodeConfig.load(config, bootstrap, sets));
         Plan plan = plan();
         PrintStream err = System.err;
         BoundedReader reader = new BoundedReader(settings, topic);
