@@ -284,6 +284,39 @@ class SpateLauncherIT {
         assertTrue(batch.output().contains("spate.batch.max-records"), "output names spate.batch.max-records:\n" + batch.output());
     }
 
+    @Test
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    void shouldTakeJavaOptionsAndEnvironmentOverridesOverThePipelineFileAndTheLaunchersLogging(@TempDir Path dir) throws Exception {
+        Path pipeline = dir.resolve("sized.conf");
+        Files.writeString(pipeline, "include file(" + JSON.writeValueAsString(REPO.resolve("config/golden-signals.conf").toString())
+                + ")\nspate.batch.max-records = 100\n");
+        Launched env = launch(testName, "env-override", Map.of("CONFIG_FORCE_spate_batch_max__records", "abc"),
+                "run", "--config", pipeline.toString(), "--bootstrap", "127.0.0.1:1");
+        assertEquals(2, env.awaitExit(Duration.ofSeconds(30)), "exit code of spate run with CONFIG_FORCE_spate_batch_max__records=abc");
+        assertTrue(env.output().contains("spate.batch.max-records"), "output names spate.batch.max-records:\n" + env.output());
+
+        Launched property = launch(testName, "system-property", Map.of("SPATE_JAVA_OPTS", "-Dspate.batch.max-records=abc"),
+                "run", "--config", pipeline.toString(), "--bootstrap", "127.0.0.1:1");
+        assertEquals(2, property.awaitExit(Duration.ofSeconds(30)), "exit code of spate run with -Dspate.batch.max-records=abc");
+        assertTrue(property.output().contains("spate.batch.max-records"), "output names spate.batch.max-records:\n" + property.output());
+
+        // config/logback.xml keeps org.apache.kafka at WARN; this one shows the producer's INFO lines, marked.
+        Path logback = Files.writeString(dir.resolve("logback.xml"), """
+                <configuration>
+                  <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender">
+                    <encoder><pattern>USER-LOGBACK %logger %msg%n</pattern></encoder>
+                  </appender>
+                  <root level="INFO"><appender-ref ref="OUT"/></root>
+                </configuration>
+                """);
+        Path lines = Files.writeString(dir.resolve("lines.txt"), "one\n");
+        Launched logging = launch(testName, "user-logback", Map.of("SPATE_JAVA_OPTS", "-Dlogback.configurationFile=" + logback),
+                "load", "--topic", "nowhere", "--bootstrap", "127.0.0.1:1",
+                "--set", "spate.kafka.producer-properties.\"max.block.ms\"=1000", lines.toString());
+        logging.awaitExit(Duration.ofSeconds(60));
+        assertTrue(logging.output().contains("USER-LOGBACK org.apache.kafka"), "the user's logback.xml logs:\n" + logging.output());
+    }
+
     // ---- processes ----
 
     /** A launched {@code spate} process and where its output goes. */
@@ -351,12 +384,19 @@ class SpateLauncherIT {
 
     /** Starts {@code bash spate ARGS...} in the repository root, its output to two log files. */
     private static Launched launch(String test, String role, String... args) throws IOException {
+        return launch(test, role, Map.of(), args);
+    }
+
+    /** {@link #launch(String, String, String...)} with these environment variables besides ours. */
+    private static Launched launch(String test, String role, Map<String, String> env, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of("bash", LAUNCHER.toString()));
         command.addAll(List.of(args));
         String name = test + "-" + role;
         Path out = LOGS.resolve(name + ".out.log");
         Path err = LOGS.resolve(name + ".err.log");
-        Process process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(env);
+        Process process = builder
                 .directory(REPO.toFile())
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile())
