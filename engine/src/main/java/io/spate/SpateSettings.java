@@ -7,10 +7,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValue;
+
+import io.spate.internal.config.ConfigKeys;
 
 /**
  * The node-wide settings every pipeline of a node shares: where Kafka is and the client properties
@@ -21,6 +25,10 @@ import com.typesafe.config.ConfigValue;
  * {@link #config()} for their own sections, such as {@code spate.gpu}).
  */
 public final class SpateSettings {
+
+    /** Sections of {@code spate} whose entries are free-form (Kafka, broker and dispatcher properties, model files by name). */
+    private static final Set<String> OPEN_SECTIONS = Set.of("spate.kafka.client-properties", "spate.kafka.consumer-properties",
+            "spate.kafka.producer-properties", "spate.compute.dispatcher", "spate.broker.properties", "spate.models");
 
     private final Config config;
     private final String bootstrapServers;
@@ -57,9 +65,20 @@ public final class SpateSettings {
 
     /**
      * Reads the settings from a whole configuration (with {@code spate} and {@code pekko}
-     * sections, as {@code ConfigFactory.load()} gives). Bad values fail here, with the key named.
+     * sections, as {@code ConfigFactory.load()} gives). Bad values fail here, with the key named;
+     * so does a key under {@code spate} that no {@code reference.conf} on the class path has (a
+     * typo), naming the closest one that exists. Keys outside {@code spate} are not looked at.
      */
     public static SpateSettings create(Config config) {
+        ConfigKeys.within(config, ConfigFactory.defaultReference(), "spate", OPEN_SECTIONS);
+        try {
+            return read(config);
+        } catch (ConfigException.WrongType e) {
+            throw ConfigKeys.wrongType(e, config, "");
+        }
+    }
+
+    private static SpateSettings read(Config config) {
         return new SpateSettings(config, config.getString("spate.kafka.bootstrap-servers"),
                 properties(config, "spate.kafka.client-properties"), properties(config, "spate.kafka.consumer-properties"),
                 properties(config, "spate.kafka.producer-properties"),

@@ -112,4 +112,36 @@ class SpateSettingsTest {
         assertFalse(SpateSettings.create(unnamed).namedNode());
         assertFalse(SpateSettings.create(unnamed).nodeId().isBlank(), "the host name stands in for an unnamed node");
     }
+
+    @Test
+    void shouldRefuseAnUnknownNodeKeyNamingTheClosestKnownOne() {
+        String msg = badKey("spate.batch.max-record = 10");
+        assertTrue(msg.contains("spate.batch.max-record: unknown key; did you mean max-records?"), msg);
+        msg = badKey("spate.delivry = exactly-once");
+        assertTrue(msg.contains("spate.delivry: unknown key; did you mean delivery?"), msg);
+        msg = badKey("spate.compute.in_flight = 3");
+        assertTrue(msg.contains("spate.compute.in_flight: unknown key; did you mean in-flight?"), msg);
+        msg = badKey("spate.batch.max-records = ten");
+        assertTrue(msg.contains("'spate.batch.max-records': expected number, was \"ten\""), msg);
+        msg = badKey("spate.gpu.enabled = on");
+        assertTrue(msg.contains("spate.gpu: unknown key; known keys: batch, compute"), "no spate-gpu on the engine's class path: " + msg);
+    }
+
+    @Test
+    void shouldTakeAnyEntryOfTheFreeFormSectionsAndAnyKeyOutsideSpate() {
+        SpateSettings s = settings("""
+                spate.kafka.client-properties { "security.protocol" = SSL }
+                spate.kafka.producer-properties { "compression.type" = zstd }
+                spate.compute.dispatcher.thread-pool-executor.core-pool-size-min = 2
+                spate.models.anything = "some/file"
+                other-app.setting = 1
+                """);
+        assertEquals("SSL", s.clientProperties().get("security.protocol"));
+    }
+
+    @Test
+    void shouldLeaveKeysSetAsJvmSystemPropertiesAlone() {
+        Config launcher = ConfigFactory.parseMap(Map.of("spate.home", "/opt/spate"), "system properties");
+        assertEquals(2, SpateSettings.create(launcher.withFallback(ConfigFactory.load()).resolve()).inFlight());
+    }
 }

@@ -10,6 +10,7 @@ import java.util.function.Function;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
 
 import io.spate.BatchSettings;
 import io.spate.Pipeline;
@@ -29,7 +30,9 @@ import io.spate.frame.ColumnType;
 
 /**
  * Reads {@code spate.pipelines} from HOCON into {@link Pipeline}s. Every mistake fails here, before
- * anything starts, with the full key that holds it ({@code spate.pipelines[0].outputs[1].where}).
+ * anything starts, with the full key that holds it ({@code spate.pipelines[0].outputs[1].where}); so
+ * does a key that its level does not take (a typo such as {@code group_by}), naming the closest one
+ * it takes. Each level declares its keys where it is read ({@link Section}).
  *
  * <pre>
  * spate.pipelines = [{
@@ -77,164 +80,181 @@ public final class PipelineConfig {
         return out;
     }
 
-    private static Pipeline pipeline(SpateSettings defaults, Config p, String at) {
-        String name = at(at + ".name", () -> p.getString("name"));
+    private static Pipeline pipeline(SpateSettings defaults, Config config, String at) {
+        Section p = Section.of(config, at, "name", "source", "format", "dead-letter-topic", "batch", "outputs");
+        String name = p.string("name");
         Pipeline.Builder b = Pipeline.builder(name);
-        List<String> topics = at(at + ".source.topics", () -> p.getStringList("source.topics"));
+        if (!p.has("source")) {
+            throw new ConfigException.Missing(p.at("source.topics"));
+        }
+        Section source = p.section("source", "topics", "group-id", "starting-offset");
+        List<String> topics = source.strings("topics");
         if (topics.isEmpty()) {
-            throw new ConfigException.BadValue(at + ".source.topics", "needs at least one topic");
+            throw new ConfigException.BadValue(source.at("topics"), "needs at least one topic");
         }
         b.source(topics.toArray(new String[0]));
-        if (p.hasPath("source.group-id")) {
-            b.groupId(p.getString("source.group-id"));
+        if (source.has("group-id")) {
+            b.groupId(source.string("group-id"));
         }
-        b.startingOffset(p.hasPath("source.starting-offset") ? parse(at + ".source.starting-offset", p.getString("source.starting-offset"),
+        b.startingOffset(source.has("starting-offset") ? parse(source.at("starting-offset"), source.string("starting-offset"),
                 s -> Pipeline.StartingOffset.valueOf(s.trim().toUpperCase(Locale.ROOT))) : defaults.source().startingOffset());
-        InputFormat format = format(p, at + ".format");
+        InputFormat format = format(p);
         b.format(format);
-        b.deadLetterTopic(p.hasPath("dead-letter-topic") ? p.getString("dead-letter-topic")
-                : topics.get(0) + defaults.output().deadLetterSuffix());
-        if (p.hasPath("batch")) {
-            b.batch(at(at + ".batch", () -> BatchSettings.create(p.getConfig("batch").atPath("batch"), "batch", defaults.batch())));
+        b.deadLetterTopic(p.string("dead-letter-topic", topics.get(0) + defaults.output().deadLetterSuffix()));
+        if (p.has("batch")) {
+            b.batch(batch(p, defaults.batch()));
         }
-        List<? extends Config> outputs = at(at + ".outputs", () -> p.getConfigList("outputs"));
+        List<? extends Config> outputs = p.configs("outputs");
         if (outputs.isEmpty()) {
-            throw new ConfigException.BadValue(at + ".outputs", "needs at least one output");
+            throw new ConfigException.BadValue(p.at("outputs"), "needs at least one output");
         }
         for (int i = 0; i < outputs.size(); i++) {
-            Config o = outputs.get(i);
-            String oat = at + ".outputs[" + i + "]";
-            String topic = at(oat + ".topic", () -> o.getString("topic"));
-            String outputName = o.hasPath("name") ? o.getString("name") : topic;
-            if (o.hasPath("classify") || o.hasPath("recommend")) {
-                Inference inference = inference(o, oat, outputName);
-                parse(oat, topic, x -> new Plan(format, List.of(), List.of(inference)));
-                b.output(topic, inference);
-                continue;
-            }
-            Query.Builder q = Query.builder(outputName);
-            if (o.hasPath("tokenize")) {
-                String column = at(oat + ".tokenize.column", () -> o.getString("tokenize.column"));
-                String alias = o.hasPath("tokenize.as") ? o.getString("tokenize.as") : "word";
-                boolean lower = !o.hasPath("tokenize.lowercase") || at(oat + ".tokenize.lowercase", () -> o.getBoolean("tokenize.lowercase"));
-                q.tokenize(column, alias, lower);
-            }
-            if (o.hasPath("running") && at(oat + ".running", () -> o.getBoolean("running"))) {
-                q.running();
-            }
-            if (o.hasPath("window")) {
-                Window window = window(o, oat + ".window");
-                q.window(window);
-            }
-            if (o.hasPath("where")) {
-                for (String w : at(oat + ".where", () -> o.getStringList("where"))) {
-                    parse(oat + ".where", w, x -> q.where(x));
-                }
-            }
-            if (o.hasPath("group-by")) {
-                for (String k : at(oat + ".group-by", () -> o.getStringList("group-by"))) {
-                    parse(oat + ".group-by", k, x -> q.groupBy(x));
-                }
-            }
-            for (String a : at(oat + ".aggregates", () -> o.getStringList("aggregates"))) {
-                parse(oat + ".aggregates", a, x -> q.aggregate(x));
-            }
-            if (o.hasPath("having")) {
-                String h = o.getString("having");
-                parse(oat + ".having", h, x -> q.having(x));
-            }
-            Query query = parse(oat, topic, x -> q.build());
-            // Check the query against the format here, so that an error names this output.
-            parse(oat, topic, x -> Plan.of(format, query));
-            b.output(topic, query);
+            output(outputs.get(i), p.at("outputs[" + i + "]"), format, b);
         }
         return parse(at, name, x -> b.build());
     }
 
-    private static Inference inference(Config o, String oat, String name) {
-        if (o.hasPath("classify")) {
-            String at = oat + ".classify";
-            Config c = o.getConfig("classify");
-            String model = model(c, at);
-            String id = at(at + ".id", () -> c.getString("id"));
-            List<String> features = at(at + ".features", () -> c.getStringList("features"));
-            double threshold = c.hasPath("threshold") ? at(at + ".threshold", () -> c.getDouble("threshold")) : 0.5;
-            return parse(at, name, x -> new Classify(name, model, id, features, threshold));
+    /** The pipeline's own {@code batch { }}: the keys of the node's {@code spate.batch}, each missing one taken from it. */
+    private static BatchSettings batch(Section p, BatchSettings defaults) {
+        Section batch = p.section("batch", ConfigFactory.defaultReference().getObject("spate.batch").keySet());
+        Config limits = p.config("batch").atPath("batch");
+        try {
+            return BatchSettings.create(limits, "batch", defaults);
+        } catch (ConfigException.WrongType e) {
+            throw ConfigKeys.wrongType(e, limits, p.path() + ".");
+        } catch (ConfigException.BadValue e) {
+            throw new ConfigException.BadValue(batch.path(), e.getMessage());
         }
-        String at = oat + ".recommend";
-        Config r = o.getConfig("recommend");
-        String model = model(r, at);
-        String user = r.hasPath("user") ? r.getString("user") : "uid";
-        int k = r.hasPath("k") ? at(at + ".k", () -> r.getInt("k")) : 10;
-        boolean exclude = !r.hasPath("exclude-rated") || at(at + ".exclude-rated", () -> r.getBoolean("exclude-rated"));
-        return parse(at, name, x -> new Recommend(name, model, user, k, exclude));
+    }
+
+    /** One output: a query ({@code group-by}, {@code aggregates}, ...) or an inference ({@code classify} or {@code recommend}). */
+    private static void output(Config config, String at, InputFormat format, Pipeline.Builder b) {
+        if (config.hasPath("classify") || config.hasPath("recommend")) {
+            String kind = config.hasPath("classify") ? "classify" : "recommend";
+            Section o = Section.of(config, at, "topic", "name", kind);
+            String topic = o.string("topic");
+            String name = o.string("name", topic);
+            Inference inference = kind.equals("classify")
+                    ? classify(o.section(kind, "model", "id", "features", "threshold"), name)
+                    : recommend(o.section(kind, "model", "user", "k", "exclude-rated"), name);
+            parse(at, topic, x -> new Plan(format, List.of(), List.of(inference)));
+            b.output(topic, inference);
+        } else {
+            Section o = Section.of(config, at, "topic", "name", "tokenize", "running", "window", "where", "group-by", "aggregates",
+                    "having");
+            String topic = o.string("topic");
+            Query query = query(o, o.string("name", topic));
+            // Check the query against the format here, so that an error names this output.
+            parse(at, topic, x -> Plan.of(format, query));
+            b.output(topic, query);
+        }
+    }
+
+    private static Query query(Section o, String name) {
+        Query.Builder q = Query.builder(name);
+        if (o.has("tokenize")) {
+            Section t = o.section("tokenize", "column", "as", "lowercase");
+            q.tokenize(t.string("column"), t.string("as", "word"), t.bool("lowercase", true));
+        }
+        if (o.bool("running", false)) {
+            q.running();
+        }
+        if (o.has("window")) {
+            q.window(window(o.section("window", "column", "size", "advance", "out-of-orderness", "allowed-lateness", "retention")));
+        }
+        if (o.has("where")) {
+            for (String w : o.strings("where")) {
+                parse(o.at("where"), w, x -> q.where(x));
+            }
+        }
+        if (o.has("group-by")) {
+            for (String k : o.strings("group-by")) {
+                parse(o.at("group-by"), k, x -> q.groupBy(x));
+            }
+        }
+        for (String a : o.strings("aggregates")) {
+            parse(o.at("aggregates"), a, x -> q.aggregate(x));
+        }
+        if (o.has("having")) {
+            String h = o.string("having");
+            parse(o.at("having"), h, x -> q.having(x));
+        }
+        return parse(o.path(), o.string("topic"), x -> q.build());
+    }
+
+    private static Inference classify(Section c, String name) {
+        String model = model(c);
+        String id = c.string("id");
+        List<String> features = c.strings("features");
+        double threshold = c.number("threshold", 0.5);
+        return parse(c.path(), name, x -> new Classify(name, model, id, features, threshold));
+    }
+
+    private static Inference recommend(Section r, String name) {
+        String model = model(r);
+        String user = r.string("user", "uid");
+        int k = r.integer("k", 10);
+        boolean exclude = r.bool("exclude-rated", true);
+        return parse(r.path(), name, x -> new Recommend(name, model, user, k, exclude));
     }
 
     /** The model file of an inference, which must exist when the node starts. */
-    private static String model(Config c, String at) {
-        String model = at(at + ".model", () -> c.getString("model"));
+    private static String model(Section c) {
+        String model = c.string("model");
         if (!Files.isReadable(Path.of(model))) {
-            throw new ConfigException.BadValue(at + ".model", "no readable model file '" + model + "' (train one with spate train-mlp or spate train-mf)");
+            throw new ConfigException.BadValue(c.at("model"), "no readable model file '" + model + "' (train one with spate train-mlp or spate train-mf)");
         }
         return model;
     }
 
     /** The output's {@code window} block; durations in HOCON form ({@code 1h}, {@code 30 s}). */
-    private static Window window(Config o, String at) {
-        String column = at(at + ".column", () -> o.getString("window.column"));
-        Duration size = at(at + ".size", () -> o.getDuration("window.size"));
-        Duration advance = o.hasPath("window.advance") ? at(at + ".advance", () -> o.getDuration("window.advance")) : size;
-        Duration outOfOrderness = o.hasPath("window.out-of-orderness")
-                ? at(at + ".out-of-orderness", () -> o.getDuration("window.out-of-orderness")) : Duration.ZERO;
-        Duration lateness = o.hasPath("window.allowed-lateness")
-                ? at(at + ".allowed-lateness", () -> o.getDuration("window.allowed-lateness")) : Duration.ZERO;
-        Duration retention = o.hasPath("window.retention")
-                ? at(at + ".retention", () -> o.getDuration("window.retention")) : Window.DEFAULT_RETENTION;
-        List<String> known = List.of("column", "size", "advance", "out-of-orderness", "allowed-lateness", "retention");
-        for (String key : o.getConfig("window").root().keySet()) {
-            if (!known.contains(key)) {
-                throw new ConfigException.BadValue(at + "." + key, "unknown window setting; known: " + String.join(", ", known));
-            }
-        }
-        return parse(at, column, x -> new Window(column, size, advance, outOfOrderness, lateness, retention));
+    private static Window window(Section w) {
+        String column = w.string("column");
+        Duration size = w.duration("size");
+        Duration advance = w.duration("advance", size);
+        Duration outOfOrderness = w.duration("out-of-orderness", Duration.ZERO);
+        Duration lateness = w.duration("allowed-lateness", Duration.ZERO);
+        Duration retention = w.duration("retention", Window.DEFAULT_RETENTION);
+        return parse(w.path(), column, x -> new Window(column, size, advance, outOfOrderness, lateness, retention));
     }
 
-    private static InputFormat format(Config p, String at) {
-        String type = at(at + ".type", () -> p.getString("format.type")).trim().toLowerCase(Locale.ROOT);
-        Config f = p.getConfig("format");
+    private static InputFormat format(Section p) {
+        String at = p.at("format");
+        String type = at(at + ".type", () -> p.config("format").getString("type")).trim().toLowerCase(Locale.ROOT);
         switch (type) {
             case "clf":
+                p.section("format", "type");
                 return new ClfFormat();
             case "json": {
-                List<String> fields = at(at + ".fields", () -> f.getStringList("fields"));
+                List<String> fields = p.section("format", "type", "fields").strings("fields");
                 return parse(at + ".fields", String.join(",", fields),
                         x -> new JsonFormat(fields.stream().map(s -> Field.parse(s, ColumnType.UTF8)).toList()));
             }
             case "csv":
             case "tsv":
             case "delimited": {
-                String defaultDelimiter = type.equals("tsv") ? "\t" : ",";
-                String delimiter = f.hasPath("delimiter") ? f.getString("delimiter") : defaultDelimiter;
+                Section f = p.section("format", "type", "delimiter", "columns", "header", "quoted", "skip-header");
+                String delimiter = f.string("delimiter", type.equals("tsv") ? "\t" : ",");
                 if (delimiter.equals("\\t")) {
                     delimiter = "\t";
                 }
                 if (delimiter.length() != 1 || delimiter.charAt(0) > 127) {
-                    throw new ConfigException.BadValue(at + ".delimiter", "must be one ASCII character, was '" + delimiter + "'");
+                    throw new ConfigException.BadValue(f.at("delimiter"), "must be one ASCII character, was '" + delimiter + "'");
                 }
                 byte d = (byte) delimiter.charAt(0);
                 List<Field> columns;
-                if (f.hasPath("columns")) {
-                    List<String> specs = at(at + ".columns", () -> f.getStringList("columns"));
-                    columns = parse(at + ".columns", String.join(",", specs),
+                if (f.has("columns")) {
+                    List<String> specs = f.strings("columns");
+                    columns = parse(f.at("columns"), String.join(",", specs),
                             x -> specs.stream().map(s -> Field.parse(s, ColumnType.UTF8)).toList());
-                } else if (f.hasPath("header")) {
-                    String header = f.getString("header");
-                    columns = parse(at + ".header", header, x -> DelimitedFormat.columnsFromHeader(header, d));
+                } else if (f.has("header")) {
+                    String header = f.string("header");
+                    columns = parse(f.at("header"), header, x -> DelimitedFormat.columnsFromHeader(header, d));
                 } else {
-                    throw new ConfigException.Missing(at + ".columns (or " + at + ".header)");
+                    throw new ConfigException.Missing(f.at("columns") + " (or " + f.at("header") + ")");
                 }
-                boolean quoted = f.hasPath("quoted") ? f.getBoolean("quoted") : !type.equals("tsv");
-                boolean skipHeader = !f.hasPath("skip-header") || f.getBoolean("skip-header");
+                boolean quoted = f.bool("quoted", !type.equals("tsv"));
+                boolean skipHeader = f.bool("skip-header", true);
                 return parse(at, type, x -> new DelimitedFormat(d, columns, quoted, skipHeader, true));
             }
             default:

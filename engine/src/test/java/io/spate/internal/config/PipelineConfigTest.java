@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.spate.Pipeline;
 import io.spate.SpateSettings;
@@ -110,5 +114,93 @@ class PipelineConfigTest {
     void shouldTakeSetValuesThatAreNotHoconAsStrings() {
         Config cfg = NodeConfig.load((File) null, null, List.of("spate.kafka.bootstrap-servers=host-a:9092,host-b:9092"));
         assertEquals("host-a:9092,host-b:9092", SpateSettings.create(cfg).bootstrapServers());
+    }
+
+    /** A valid pipeline with {@code extra} spliced into its output. */
+    private static String withOutput(String extra) {
+        return "{ name = x, source { topics = [a] }, format { type = clf }, outputs = [{ topic = o, aggregates = [count], " + extra + " }] }";
+    }
+
+    private static void assertUnknown(String key, String hint, String pipelines) {
+        String msg = failure(pipelines);
+        assertTrue(msg.contains(key + ": unknown key; " + hint), msg);
+    }
+
+    @Test
+    void shouldRefuseAnUnknownPipelineKeyNamingTheClosestKnownOne() {
+        assertUnknown("spate.pipelines[0].dead-leter-topic", "did you mean dead-letter-topic?",
+                "{ name = x, dead-leter-topic = d, source { topics = [a] }, format { type = clf }, outputs = [{ topic = o, aggregates = [count] }] }");
+        assertUnknown("spate.pipelines[0].Name", "did you mean name?",
+                "{ Name = x, source { topics = [a] }, format { type = clf }, outputs = [{ topic = o, aggregates = [count] }] }");
+    }
+
+    @Test
+    void shouldRefuseAnUnknownSourceKey() {
+        assertUnknown("spate.pipelines[0].source.group_id", "did you mean group-id?",
+                "{ name = x, source { topics = [a], group_id = g }, format { type = clf }, outputs = [{ topic = o, aggregates = [count] }] }");
+    }
+
+    @Test
+    void shouldRefuseAnUnknownFormatKeyAndOneItsTypeDoesNotTake() {
+        assertUnknown("spate.pipelines[0].format.colums", "did you mean columns?",
+                "{ name = x, source { topics = [a] }, format { type = csv, colums = [a] }, outputs = [{ topic = o, aggregates = [count] }] }");
+        assertUnknown("spate.pipelines[0].format.fields", "known keys: type",
+                "{ name = x, source { topics = [a] }, format { type = clf, fields = [a] }, outputs = [{ topic = o, aggregates = [count] }] }");
+    }
+
+    @Test
+    void shouldRefuseAnUnknownOutputKeyInsteadOfDroppingTheGroupingOrTheFilter() {
+        assertUnknown("spate.pipelines[0].outputs[0].group_by", "did you mean group-by?", withOutput("group_by = [host]"));
+        assertUnknown("spate.pipelines[0].outputs[0].wher", "did you mean where?", withOutput("wher = [\"bytes > 100\"]"));
+    }
+
+    @Test
+    void shouldRefuseAnUnknownWindowKey() {
+        assertUnknown("spate.pipelines[0].outputs[0].window.advnce", "did you mean advance?",
+                withOutput("window { column = timestamp, size = 1h, advnce = 1h }"));
+    }
+
+    @Test
+    void shouldRefuseAnUnknownBatchKey() {
+        assertUnknown("spate.pipelines[0].batch.max-record", "did you mean max-records?",
+                "{ name = x, batch { max-record = 10 }, source { topics = [a] }, format { type = clf }, outputs = [{ topic = o, aggregates = [count] }] }");
+    }
+
+    @Test
+    void shouldRefuseAnUnknownTokenizeKey() {
+        assertUnknown("spate.pipelines[0].outputs[0].tokenize.lower-case", "did you mean lowercase?",
+                withOutput("tokenize { column = host, lower-case = true }"));
+    }
+
+    @Test
+    void shouldRefuseAnUnknownClassifyOrRecommendKey() {
+        assertUnknown("spate.pipelines[0].outputs[0].classify.treshold", "did you mean threshold?",
+                "{ name = x, source { topics = [a] }, format { type = clf }, outputs = [{ topic = o, classify { model = m, id = host, features = [bytes], treshold = 0.7 } }] }");
+        assertUnknown("spate.pipelines[0].outputs[0].recommend.exclude_rated", "did you mean exclude-rated?",
+                "{ name = x, source { topics = [a] }, format { type = clf }, outputs = [{ topic = o, recommend { model = m, exclude_rated = false } }] }");
+        assertUnknown("spate.pipelines[0].outputs[0].group-by", "known keys: classify, name, topic",
+                "{ name = x, source { topics = [a] }, format { type = clf }, outputs = [{ topic = o, group-by = [host], classify { model = m } }] }");
+    }
+
+    @Test
+    void shouldNameTheKeyTheTypeAndTheValueOfAWrongType() {
+        String msg = failure(withOutput("running = maybe"));
+        assertTrue(msg.contains("'spate.pipelines[0].outputs[0].running': expected boolean, was \"maybe\""), msg);
+        msg = failure("{ name = x, batch { max-records = lots }, source { topics = [a] }, format { type = clf }, outputs = [{ topic = o, aggregates = [count] }] }");
+        assertTrue(msg.contains("'spate.pipelines[0].batch.max-records': expected number, was \"lots\""), msg);
+    }
+
+    @Test
+    void shouldLoadEveryShippedConfig(@TempDir Path dir) throws IOException {
+        Path model = Files.writeString(dir.resolve("model.safetensors"), "");
+        List<Path> files;
+        try (var list = Files.list(Path.of("../config"))) {
+            files = list.filter(f -> f.toString().endsWith(".conf")).sorted().toList();
+        }
+        assertTrue(files.size() >= 5, files.toString());
+        for (Path file : files) {
+            Config cfg = NodeConfig.load(file.toFile(), null, List.of("spate.models.mlp=" + model, "spate.models.mf=" + model));
+            assertTrue(!PipelineConfig.pipelines(cfg).isEmpty(), file.toString());
+        }
     }
 }
