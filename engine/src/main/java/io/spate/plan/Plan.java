@@ -138,7 +138,7 @@ public record Plan(InputFormat format, List<Query> queries, List<Inference> infe
             String column = q.window().get().column();
             if (field(format, q, column, "window").type() != ColumnType.LONG) {
                 throw new IllegalArgumentException("query '" + q.name() + "': window column '" + column
-                        + "' must be a long of epoch milliseconds");
+                        + "' must be a long of epoch " + q.window().get().unit().name().toLowerCase(Locale.ROOT));
             }
         }
         for (Aggregate a : q.aggregates()) {

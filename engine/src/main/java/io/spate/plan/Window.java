@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Event-time windows over a timestamp column (epoch milliseconds), as Flink and Kafka Streams
+ * Event-time windows over a timestamp column (epoch seconds, milliseconds or microseconds: see
+ * {@link Unit}; milliseconds unless set), as Flink and Kafka Streams
  * define them: a record at time {@code t} belongs to every window {@code [start, start + size)}
  * with {@code start} a multiple of {@code advance} and {@code start <= t < start + size}. Tumbling
  * windows have {@code advance == size}; hopping windows a smaller advance that divides the size.
@@ -22,15 +23,47 @@ import java.util.Objects;
  * every partition. So the promise above holds while the partitions' event times stay within
  * {@code retention} of each other.
  *
- * @param column the timestamp column (a long column of epoch milliseconds)
+ * <p>Whatever the column's unit, times are read as epoch milliseconds (microseconds rounded down),
+ * so window starts and ends, watermarks and durations are milliseconds. A time that does not fit
+ * in milliseconds (seconds beyond {@code Long.MAX_VALUE / 1000}) is never on time: like any time
+ * beyond about 146,000 years from the epoch, its record goes to the dead-letter topic as late,
+ * rather than wrapping around.
+ *
+ * @param column the timestamp column (a long column of epoch time in {@code unit})
  * @param size the window length
  * @param advance how far consecutive windows start apart ({@code size} for tumbling windows)
  * @param outOfOrderness how far behind the largest timestamp seen a record may come and still be on time
  * @param allowedLateness how long after its watermark a window still accepts records
  * @param retention how long after it closed everywhere a window's state is kept
+ * @param unit the unit of the column's epoch times
  */
 public record Window(String column, Duration size, Duration advance, Duration outOfOrderness, Duration allowedLateness,
-                     Duration retention) {
+                     Duration retention, Unit unit) {
+
+    /** The unit of a time column's epoch times. */
+    public enum Unit {
+        /** Epoch seconds (Unix time). */
+        SECONDS,
+        /** Epoch milliseconds (Kafka record timestamps, Java's {@code currentTimeMillis}). */
+        MILLIS,
+        /** Epoch microseconds. */
+        MICROS;
+
+        /**
+         * {@code time} in this unit as epoch milliseconds (microseconds rounded down), or
+         * {@code outOfRange} when that does not fit in a long.
+         */
+        public long toMillis(long time, long outOfRange) {
+            switch (this) {
+                case SECONDS:
+                    return time > Long.MAX_VALUE / 1000 || time < Long.MIN_VALUE / 1000 ? outOfRange : time * 1000;
+                case MICROS:
+                    return Math.floorDiv(time, 1000L);
+                default:
+                    return time;
+            }
+        }
+    }
 
     /** The retention of windows unless set: one day, Kafka Streams' default. */
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(1);
@@ -43,6 +76,7 @@ public record Window(String column, Duration size, Duration advance, Duration ou
     /** Checks the durations. */
     public Window {
         Objects.requireNonNull(column, "column");
+        Objects.requireNonNull(unit, "unit");
         positive(size, "size");
         positive(advance, "advance");
         notNegative(outOfOrderness, "out-of-orderness");
@@ -57,6 +91,12 @@ public record Window(String column, Duration size, Duration advance, Duration ou
         }
     }
 
+    /** Windows on a column of epoch milliseconds. */
+    public Window(String column, Duration size, Duration advance, Duration outOfOrderness, Duration allowedLateness,
+                  Duration retention) {
+        this(column, size, advance, outOfOrderness, allowedLateness, retention, Unit.MILLIS);
+    }
+
     /** Tumbling windows of {@code size} on {@code column}, no out-of-orderness, no lateness. */
     public static Window tumbling(String column, Duration size) {
         return new Window(column, size, size, Duration.ZERO, Duration.ZERO, DEFAULT_RETENTION);
@@ -69,17 +109,22 @@ public record Window(String column, Duration size, Duration advance, Duration ou
 
     /** This window with the watermark {@code outOfOrderness} behind the largest timestamp. */
     public Window withOutOfOrderness(Duration outOfOrderness) {
-        return new Window(column, size, advance, outOfOrderness, allowedLateness, retention);
+        return new Window(column, size, advance, outOfOrderness, allowedLateness, retention, unit);
     }
 
     /** This window accepting records {@code allowedLateness} after the watermark passed its end. */
     public Window withAllowedLateness(Duration allowedLateness) {
-        return new Window(column, size, advance, outOfOrderness, allowedLateness, retention);
+        return new Window(column, size, advance, outOfOrderness, allowedLateness, retention, unit);
     }
 
     /** This window keeping its state {@code retention} after it closed on every partition seen. */
     public Window withRetention(Duration retention) {
-        return new Window(column, size, advance, outOfOrderness, allowedLateness, retention);
+        return new Window(column, size, advance, outOfOrderness, allowedLateness, retention, unit);
+    }
+
+    /** This window reading its column's times in {@code unit} (epoch seconds, say) instead of milliseconds. */
+    public Window withUnit(Unit unit) {
+        return new Window(column, size, advance, outOfOrderness, allowedLateness, retention, unit);
     }
 
     /** Whether windows do not overlap. */

@@ -222,6 +222,18 @@ public abstract class BackendContract {
     }
 
     @Test
+    void shouldAssignWindowsOnEpochSecondsAsTheCpuDoes() {
+        Plan plan = Plan.of(DelimitedFormat.tsv(DelimitedFormat.columnsFromHeader("host\ttime:long\tbytes:long", (byte) '\t')),
+                Query.builder("per-minute").groupBy("host").count("n").sum("bytes", "bytes")
+                        .window(Window.tumbling("time", Duration.ofMinutes(1)).withUnit(Window.Unit.SECONDS)).running().build());
+        assertSameInTimeAsCpu(plan, batch(lines("a.com\t804571200\t10", "b.com\t804571259\t20", "a.com\t804571260\t30")));
+        // Seconds beyond what milliseconds hold are late (dead letters), never wrapped around into some window.
+        BatchResult r = assertSameInTimeAsCpu(plan, batch(lines("a.com\t804571261\t1", "b.com\t9223372036854776\t2",
+                "c.com\t-9223372036854776\t3", "a.com\t804571199\t4")));
+        assertEquals(3, r.late().length, "out of range twice, and behind the watermark once");
+    }
+
+    @Test
     void shouldGiveEmptyFramesForAnEmptyBatch() {
         assertSameAsCpu(GOLDEN, batch(List.of()));
         assertSameAsCpu(WORDS, batch(List.of()));

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 
 import com.typesafe.config.Config;
@@ -53,11 +54,15 @@ import io.spate.frame.ColumnType;
  * # output is an upsert stream of each (window_start, window_end, keys)'s total so far:
  * #   { topic = traffic-hourly, group-by = [host], aggregates = ["count as requests"], running = true,
  * #     window { column = timestamp, size = 1h, advance = 1h, out-of-orderness = 10m, allowed-lateness = 0, retention = 1d } }
+ * # the window column holds epoch milliseconds unless the window says unit = seconds | millis | micros
  * </pre>
  */
 public final class PipelineConfig {
 
     private static final String ROOT = "spate.pipelines";
+    /** The names a window's {@code unit} takes. */
+    private static final Map<String, Window.Unit> UNITS = Map.of("seconds", Window.Unit.SECONDS, "millis", Window.Unit.MILLIS,
+            "micros", Window.Unit.MICROS);
 
     private PipelineConfig() {
     }
@@ -160,7 +165,7 @@ public final class PipelineConfig {
             q.running();
         }
         if (o.has("window")) {
-            q.window(window(o.section("window", "column", "size", "advance", "out-of-orderness", "allowed-lateness", "retention")));
+            q.window(window(o.section("window", "column", "size", "advance", "out-of-orderness", "allowed-lateness", "retention", "unit")));
         }
         if (o.has("where")) {
             for (String w : o.strings("where")) {
@@ -215,7 +220,12 @@ public final class PipelineConfig {
         Duration outOfOrderness = w.duration("out-of-orderness", Duration.ZERO);
         Duration lateness = w.duration("allowed-lateness", Duration.ZERO);
         Duration retention = w.duration("retention", Window.DEFAULT_RETENTION);
-        return parse(w.path(), column, x -> new Window(column, size, advance, outOfOrderness, lateness, retention));
+        String unitName = w.string("unit", "millis");
+        Window.Unit unit = UNITS.get(unitName.trim().toLowerCase(Locale.ROOT));
+        if (unit == null) {
+            throw new ConfigException.BadValue(w.at("unit"), "expected seconds, millis or micros, was '" + unitName + "'");
+        }
+        return parse(w.path(), column, x -> new Window(column, size, advance, outOfOrderness, lateness, retention, unit));
     }
 
     private static InputFormat format(Section p) {

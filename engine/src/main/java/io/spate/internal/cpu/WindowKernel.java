@@ -32,6 +32,7 @@ public final class WindowKernel {
     private final long outOfOrderness;
     private final long lateness;
     private final long retention;
+    private final Window.Unit unit;
     private final int timeColumn;
     private final int query;
     /** Per topic, per partition: the largest event time seen, {@link #NOT_SEEN}, or {@link Long#MIN_VALUE} for no such partition known. */
@@ -56,6 +57,7 @@ public final class WindowKernel {
         this.outOfOrderness = window.outOfOrderness().toMillis();
         this.lateness = window.allowedLateness().toMillis();
         this.retention = window.retention().toMillis();
+        this.unit = window.unit();
         this.timeColumn = timeColumn;
         this.query = query;
     }
@@ -78,7 +80,8 @@ public final class WindowKernel {
 
     /**
      * {@link #assign(DecodedBatch, RecordBatch, int[], int)} over columns decoded elsewhere:
-     * {@code times} the time column by row, {@code accepted[0, acceptedCount)} the accepted rows
+     * {@code times} the time column by row, in the window's unit (read as milliseconds here),
+     * {@code accepted[0, acceptedCount)} the accepted rows
      * ascending, {@code sel[0, n)} the selected ones among them.
      */
     public void assign(long[] times, int[] accepted, int acceptedCount, RecordBatch batch, int[] sel, int n) {
@@ -105,7 +108,8 @@ public final class WindowKernel {
                 max = grow(topic, p);
                 touched = moved.get(topic);
             }
-            long t = times[row];
+            // A time that does not fit in milliseconds comes out as Long.MAX_VALUE: out of range, so late.
+            long t = unit.toMillis(times[row], Long.MAX_VALUE);
             boolean inRange = t > -TIME_LIMIT && t < TIME_LIMIT;
             if (j < n && sel[j] == row) {
                 if (!inRange || !place(j, t, watermark(max[p]))) {

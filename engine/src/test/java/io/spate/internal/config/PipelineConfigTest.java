@@ -22,6 +22,7 @@ import io.spate.internal.config.NodeConfig;
 import io.spate.plan.ClfFormat;
 import io.spate.plan.DelimitedFormat;
 import io.spate.plan.JsonFormat;
+import io.spate.plan.Window;
 
 class PipelineConfigTest {
 
@@ -158,6 +159,21 @@ class PipelineConfigTest {
     void shouldRefuseAnUnknownWindowKey() {
         assertUnknown("spate.pipelines[0].outputs[0].window.advnce", "did you mean advance?",
                 withOutput("window { column = timestamp, size = 1h, advnce = 1h }"));
+    }
+
+    @Test
+    void shouldReadTheWindowTimeUnitMillisUnlessSet() {
+        String tsv = "{ name = x, source { topics = [a] }, format { type = tsv, header = \"host\\ttime:long\" }, outputs = [{ topic = o, "
+                + "aggregates = [count], window { column = time, size = 1h%s } }] }";
+        assertEquals(Window.Unit.MILLIS, window(PipelineConfig.pipelines(config(String.format(tsv, "")))).unit());
+        assertEquals(Window.Unit.SECONDS, window(PipelineConfig.pipelines(config(String.format(tsv, ", unit = seconds")))).unit());
+        assertEquals(Window.Unit.MICROS, window(PipelineConfig.pipelines(config(String.format(tsv, ", unit = MICROS")))).unit());
+        String msg = failure(String.format(tsv, ", unit = hours"));
+        assertTrue(msg.contains("spate.pipelines[0].outputs[0].window.unit") && msg.contains("expected seconds, millis or micros"), msg);
+    }
+
+    private static Window window(List<Pipeline> pipelines) {
+        return pipelines.get(0).plan().queries().get(0).window().orElseThrow();
     }
 
     @Test

@@ -26,6 +26,7 @@ import io.spate.SourceOffsets;
 import io.spate.frame.Column;
 import io.spate.frame.Frame;
 import io.spate.plan.ClfFormat;
+import io.spate.plan.DelimitedFormat;
 import io.spate.plan.Plan;
 import io.spate.plan.Query;
 import io.spate.plan.Window;
@@ -149,6 +150,41 @@ class WindowQueryTest {
         BatchResult r = backend.execute(plan, batch(List.of(line("a", 30, 1)), new int[] {1}));
         assertEquals(0, r.late().length, "partition 1 was known, so 00:xx was kept for it");
         assertEquals(Map.of(List.of(at(0), at(60), "a"), List.of(2L, 2L)), FrameRows.byKey(r.frames().get(0)));
+    }
+
+    /** Tab-separated host and time lines, windowed hourly on the time read in {@code unit}. */
+    private static BatchResult hourlyTsv(Window.Unit unit, String... lines) {
+        Plan plan = Plan.of(DelimitedFormat.tsv(DelimitedFormat.columnsFromHeader("host\ttime:long", (byte) '\t')),
+                Query.builder("traffic-hourly").groupBy("host").count("requests")
+                        .window(Window.tumbling("time", Duration.ofHours(1)).withUnit(unit)).running().build());
+        List<byte[]> values = new ArrayList<>();
+        for (String line : lines) {
+            values.add(line.getBytes(StandardCharsets.ISO_8859_1));
+        }
+        return new CpuBackend().execute(plan, batch(values, new int[values.size()]));
+    }
+
+    @Test
+    void shouldReadWindowTimesInTheColumnsUnitAndKeepMillisecondWindows() {
+        long s = at(0) / 1000;
+        BatchResult seconds = hourlyTsv(Window.Unit.SECONDS, "a\t" + (s + 300), "a\t" + (s + 3599), "a\t" + (s + 3600));
+        assertEquals(Map.of(List.of(at(0), at(60), "a"), List.of(2L), List.of(at(60), at(120), "a"), List.of(1L)),
+                FrameRows.byKey(seconds.frames().get(0)));
+        assertEquals(List.of(new PartitionTime(0, "weblogs", 0, at(60))), seconds.times(), "event time is kept in milliseconds");
+        BatchResult micros = hourlyTsv(Window.Unit.MICROS, "a\t" + (at(60) * 1000 - 1), "a\t" + at(60) * 1000);
+        assertEquals(Map.of(List.of(at(0), at(60), "a"), List.of(1L), List.of(at(60), at(120), "a"), List.of(1L)),
+                FrameRows.byKey(micros.frames().get(0)));
+        BatchResult millis = hourlyTsv(Window.Unit.MILLIS, "a\t" + at(5));
+        assertEquals(Map.of(List.of(at(0), at(60), "a"), List.of(1L)), FrameRows.byKey(millis.frames().get(0)));
+    }
+
+    @Test
+    void shouldDeadLetterSecondsThatDoNotFitInMillisecondsRatherThanWrap() {
+        long s = at(0) / 1000;
+        BatchResult r = hourlyTsv(Window.Unit.SECONDS, "a\t" + s, "b\t" + (Long.MAX_VALUE / 1000 + 1), "c\t" + Long.MIN_VALUE);
+        assertArrayEquals(new int[] {1, 2}, r.late());
+        assertEquals(Map.of(List.of(at(0), at(60), "a"), List.of(1L)), FrameRows.byKey(r.frames().get(0)));
+        assertEquals(List.of(new PartitionTime(0, "weblogs", 0, at(0))), r.times(), "out-of-range times do not move event time");
     }
 
     @Test
