@@ -18,9 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.spate.Pipeline;
 import io.spate.SpateSettings;
+import io.spate.frame.ColumnType;
 import io.spate.internal.config.NodeConfig;
 import io.spate.plan.ClfFormat;
 import io.spate.plan.DelimitedFormat;
+import io.spate.plan.Field;
 import io.spate.plan.JsonFormat;
 import io.spate.plan.Window;
 
@@ -174,6 +176,16 @@ class PipelineConfigTest {
 
     private static Window window(List<Pipeline> pipelines) {
         return pipelines.get(0).plan().queries().get(0).window().orElseThrow();
+    }
+
+    @Test
+    void shouldReadTheShippedTsvGoldenSignalsFileWithTypedHeaderColumns() {
+        Pipeline p = PipelineConfig.pipelines(NodeConfig.load(new File("../config/golden-signals-tsv.conf"), null, List.of())).get(0);
+        assertEquals(List.of("traffic-hourly-tsv", "errors-hourly-tsv", "mb-sent-hourly-tsv"), p.outputTopics());
+        assertEquals(List.of(new Field("host", ColumnType.UTF8), new Field("logname", ColumnType.UTF8), new Field("time", ColumnType.LONG),
+                new Field("method", ColumnType.UTF8), new Field("url", ColumnType.UTF8), new Field("response", ColumnType.LONG),
+                new Field("bytes", ColumnType.LONG)), p.plan().format().schema());
+        assertEquals(Window.Unit.SECONDS, window(List.of(p)).unit());
     }
 
     @Test
