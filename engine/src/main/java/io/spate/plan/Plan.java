@@ -136,9 +136,11 @@ public record Plan(InputFormat format, List<Query> queries, List<Inference> infe
         }
         if (q.window().isPresent()) {
             String column = q.window().get().column();
-            if (field(format, q, column, "window").type() != ColumnType.LONG) {
+            ColumnType type = field(format, q, column, "window").type();
+            if (type == ColumnType.DOUBLE) {
                 throw new IllegalArgumentException("query '" + q.name() + "': window column '" + column
-                        + "' must be a long of epoch " + q.window().get().unit().name().toLowerCase(Locale.ROOT));
+                        + "' must be a long of epoch " + q.window().get().unit().name().toLowerCase(Locale.ROOT)
+                        + " or a string of ISO-8601 date-times");
             }
         }
         for (Aggregate a : q.aggregates()) {

@@ -29,7 +29,11 @@ import java.util.Objects;
  * beyond about 146,000 years from the epoch, its record goes to the dead-letter topic as late,
  * rather than wrapping around.
  *
- * @param column the timestamp column (a long column of epoch time in {@code unit})
+ * <p>The column may also be a string column of ISO-8601 / RFC 3339 date-times with an offset
+ * ({@code 1995-07-01T00:00:01-04:00}, {@code 1995-07-01 04:00:01.5Z}); {@code unit} does not apply
+ * to it. A string that is not such a date-time is never on time either.
+ *
+ * @param column the timestamp column (a long column of epoch time in {@code unit}, or a string column of date-times)
  * @param size the window length
  * @param advance how far consecutive windows start apart ({@code size} for tumbling windows)
  * @param outOfOrderness how far behind the largest timestamp seen a record may come and still be on time

@@ -234,6 +234,17 @@ public abstract class BackendContract {
     }
 
     @Test
+    void shouldAssignWindowsOnIsoDateTimeStringsAsTheCpuDoes() {
+        Plan plan = Plan.of(DelimitedFormat.tsv(DelimitedFormat.columnsFromHeader("host\ttime\tbytes:long", (byte) '\t')),
+                Query.builder("per-minute").groupBy("host").count("n").sum("bytes", "bytes")
+                        .window(Window.tumbling("time", Duration.ofMinutes(1))).running().build());
+        assertSameInTimeAsCpu(plan, batch(lines("a.com\t1995-07-01T04:00:00Z\t10", "b.com\t1995-07-01T00:00:59-04:00\t20",
+                "a.com\t1995-07-01 04:01:00.25Z\t30", "c.com\tnot a time\t1")));
+        BatchResult r = assertSameInTimeAsCpu(plan, batch(lines("a.com\t1995-07-01T03:59:59Z\t1", "b.com\t1995-07-01T04:02:00Z\t2")));
+        assertEquals(1, r.late().length, "behind the watermark");
+    }
+
+    @Test
     void shouldGiveEmptyFramesForAnEmptyBatch() {
         assertSameAsCpu(GOLDEN, batch(List.of()));
         assertSameAsCpu(WORDS, batch(List.of()));

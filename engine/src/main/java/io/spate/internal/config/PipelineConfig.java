@@ -54,7 +54,8 @@ import io.spate.frame.ColumnType;
  * # output is an upsert stream of each (window_start, window_end, keys)'s total so far:
  * #   { topic = traffic-hourly, group-by = [host], aggregates = ["count as requests"], running = true,
  * #     window { column = timestamp, size = 1h, advance = 1h, out-of-orderness = 10m, allowed-lateness = 0, retention = 1d } }
- * # the window column holds epoch milliseconds unless the window says unit = seconds | millis | micros
+ * # the window column holds epoch milliseconds unless the window says unit = seconds | millis | micros,
+ * # or, as a string column, ISO-8601 date-times with an offset (1995-07-01T00:00:01-04:00)
  * </pre>
  */
 public final class PipelineConfig {

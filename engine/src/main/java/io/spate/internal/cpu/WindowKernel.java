@@ -8,6 +8,7 @@ import java.util.Map;
 
 import io.spate.PartitionTime;
 import io.spate.RecordBatch;
+import io.spate.frame.ColumnType;
 import io.spate.internal.codec.DecodedBatch;
 import io.spate.plan.Window;
 
@@ -75,7 +76,12 @@ public final class WindowKernel {
      * records late for all their windows in {@link #late()}.
      */
     void assign(DecodedBatch decoded, RecordBatch batch, int[] sel, int n) {
-        assign(decoded.longs(timeColumn), decoded.accepted(), decoded.acceptedCount(), batch, sel, n);
+        if (decoded.type(timeColumn) == ColumnType.UTF8) {
+            long[] times = IsoTimes.parse(decoded, timeColumn);
+            assign(times, Window.Unit.MILLIS, decoded.accepted(), decoded.acceptedCount(), batch, sel, n);
+        } else {
+            assign(decoded.longs(timeColumn), unit, decoded.accepted(), decoded.acceptedCount(), batch, sel, n);
+        }
     }
 
     /**
@@ -85,6 +91,10 @@ public final class WindowKernel {
      * ascending, {@code sel[0, n)} the selected ones among them.
      */
     public void assign(long[] times, int[] accepted, int acceptedCount, RecordBatch batch, int[] sel, int n) {
+        assign(times, unit, accepted, acceptedCount, batch, sel, n);
+    }
+
+    private void assign(long[] times, Window.Unit unit, int[] accepted, int acceptedCount, RecordBatch batch, int[] sel, int n) {
         int perRecord = (int) (size / advance);
         if (entrySel.length < n * perRecord) {
             entrySel = new int[n * perRecord];

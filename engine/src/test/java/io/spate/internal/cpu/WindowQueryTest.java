@@ -188,9 +188,27 @@ class WindowQueryTest {
     }
 
     @Test
+    void shouldReadIsoDateTimeStringsAsWindowTimes() {
+        Plan plan = Plan.of(DelimitedFormat.tsv(DelimitedFormat.columnsFromHeader("host\ttime", (byte) '\t')),
+                Query.builder("traffic-hourly").groupBy("host").count("requests")
+                        .window(Window.tumbling("time", Duration.ofHours(1))).running().build());
+        List<byte[]> lines = new ArrayList<>();
+        for (String l : List.of("a\t1995-07-01T00:05:00Z", "a\t1995-06-30T20:59:59.999-04:00", "a\t1995-07-01 01:00:00.5z",
+                "b\tyesterday", "c\t1995-07-01T01:30:00")) {
+            lines.add(l.getBytes(StandardCharsets.ISO_8859_1));
+        }
+        BatchResult r = new CpuBackend().execute(plan, batch(lines, new int[lines.size()]));
+        assertEquals(Map.of(List.of(at(0), at(60), "a"), List.of(2L), List.of(at(60), at(120), "a"), List.of(1L)),
+                FrameRows.byKey(r.frames().get(0)));
+        assertArrayEquals(new int[] {3, 4}, r.late(), "not a date-time, and no offset: never on time");
+        assertEquals(List.of(new PartitionTime(0, "weblogs", 0, at(60) + 500)), r.times());
+    }
+
+    @Test
     void shouldRejectBadWindows() {
         assertThrows(IllegalArgumentException.class, () -> Window.hopping("timestamp", Duration.ofHours(1), Duration.ofMinutes(7)));
-        assertThrows(IllegalArgumentException.class, () -> hourly(Window.tumbling("host", Duration.ofHours(1))));
+        assertThrows(IllegalArgumentException.class, () -> Plan.of(DelimitedFormat.tsv(DelimitedFormat.columnsFromHeader("host\tt:double", (byte) '\t')),
+                Query.builder("q").count("n").window(Window.tumbling("t", Duration.ofHours(1))).build()));
         assertThrows(IllegalArgumentException.class, () -> Window.tumbling("timestamp", Duration.ZERO));
     }
 

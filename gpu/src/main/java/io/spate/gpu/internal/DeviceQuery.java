@@ -3,6 +3,7 @@ package io.spate.gpu.internal;
 import java.io.ByteArrayOutputStream;
 import java.util.Optional;
 
+import io.spate.frame.ColumnType;
 import io.spate.plan.AggFn;
 import io.spate.plan.Aggregate;
 import io.spate.plan.CompareOp;
@@ -77,6 +78,10 @@ final class DeviceQuery {
             return Optional.of("model inference runs behind the host's decoding (DeviceInference), not in the CLF kernels");
         }
         for (Query q : plan.queries()) {
+            if (q.window().isPresent() && plan.format().schema().stream()
+                    .anyMatch(f -> f.name().equals(q.window().get().column()) && f.type() == ColumnType.UTF8)) {
+                return Optional.of("query '" + q.name() + "': window times from date-time strings are parsed on the host");
+            }
             if (q.tokenize().isPresent()) {
                 boolean wordKey = q.keys().size() == 1 && q.keys().get(0).column().equals(q.tokenize().get().alias());
                 if (!q.filters().isEmpty() || !wordKey) {
