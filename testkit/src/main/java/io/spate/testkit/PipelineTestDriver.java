@@ -229,13 +229,7 @@ public final class PipelineTestDriver implements AutoCloseable {
             if (pipeline.windowed()) {
                 List<PartitionTime> times = new ArrayList<>(restore
                         ? StateRecords.eventTimes(pipeline, lastValues(pipeline.eventTimeTopic())) : List.of());
-                for (TopicPartition tp : nextOffsets.keySet()) {
-                    for (int q = 0; q < plan.queries().size(); q++) {
-                        if (plan.queries().get(q).window().isPresent()) {
-                            times.add(new PartitionTime(q, tp.topic(), tp.partition(), Long.MIN_VALUE));
-                        }
-                    }
-                }
+                times.addAll(StateRecords.unread(plan, nextOffsets.keySet()));
                 times.forEach(t -> started.restoreTime(plan, t));
             }
             return started;

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -55,29 +56,23 @@ public final class TopicReader {
         return new TopicReader(props);
     }
 
-    /** The properties the reader's consumers are created with. */
-    public Map<String, Object> properties() {
-        return Map.copyOf(properties);
-    }
-
-    /** The partitions of {@code topic} (those numbered in {@code only}, or all when it is null); none when the topic does not exist. */
-    public List<TopicPartition> partitions(String topic, Set<Integer> only) {
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-            return partitions(consumer, topic, only);
-        }
-    }
-
-    /** The number of records between the beginning and the end offsets now (what a read would hand over, compaction aside). */
-    public long count(String topic, Set<Integer> only) {
+    /**
+     * The number of records between the beginning and the end offsets now (what a read would hand
+     * over, compaction aside); empty when the topic does not exist.
+     */
+    public OptionalLong count(String topic, Set<Integer> only) {
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
             List<TopicPartition> partitions = partitions(consumer, topic, only);
+            if (partitions.isEmpty()) {
+                return OptionalLong.empty();
+            }
             Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions, METADATA);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, METADATA);
             long n = 0;
             for (TopicPartition tp : partitions) {
                 n += end.get(tp) - begin.get(tp);
             }
-            return n;
+            return OptionalLong.of(n);
         }
     }
 
@@ -89,12 +84,14 @@ public final class TopicReader {
     /**
      * Like {@link #read}, one poll's records at a time (in partition order within a poll, as the
      * consumer returns them); polls that bring nothing below the end offsets are not handed over.
+     *
+     * @return whether the topic (or any of partitions {@code only}) exists; nothing is read when not
      */
-    public void readPolls(String topic, Set<Integer> only, Consumer<List<ConsumerRecord<byte[], byte[]>>> polls) {
+    public boolean readPolls(String topic, Set<Integer> only, Consumer<List<ConsumerRecord<byte[], byte[]>>> polls) {
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
             List<TopicPartition> partitions = partitions(consumer, topic, only);
             if (partitions.isEmpty()) {
-                return;
+                return false;
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
@@ -118,6 +115,7 @@ public final class TopicReader {
                     polls.accept(below);
                 }
             }
+            return true;
         }
     }
 

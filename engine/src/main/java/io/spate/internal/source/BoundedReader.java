@@ -34,13 +34,13 @@ public final class BoundedReader {
 
     /** The number of records between the beginning and the end offsets now (what a read would return, compaction aside). */
     public long recordsToRead() {
-        return reader().count(topic, null);
+        return TopicReader.of(settings).count(topic, null).orElseThrow(this::missing);
     }
 
     /** Reads the topic to the end offsets taken now, handing each poll's records to {@code batches} as one batch. */
     public void read(Consumer<RecordBatch> batches, Progress progress) {
         long[] totals = new long[3];   // records, bytes, batch sequence
-        reader().readPolls(topic, null, polled -> {
+        boolean found = TopicReader.of(settings).readPolls(topic, null, polled -> {
             RecordBatchBuilder b = RecordBatch.builder(1 << 20, polled.size());
             for (ConsumerRecord<byte[], byte[]> r : polled) {
                 byte[] v = r.value() == null ? new byte[0] : r.value();
@@ -51,13 +51,12 @@ public final class BoundedReader {
             batches.accept(b.build(SourceOffsets.NONE, totals[2]++));
             progress.update(totals[0], totals[1]);
         });
+        if (!found) {
+            throw missing();
+        }
     }
 
-    private TopicReader reader() {
-        TopicReader reader = TopicReader.of(settings);
-        if (reader.partitions(topic, null).isEmpty()) {
-            throw new IllegalArgumentException("topic '" + topic + "' does not exist at " + settings.bootstrapServers());
-        }
-        return reader;
+    private IllegalArgumentException missing() {
+        return new IllegalArgumentException("topic '" + topic + "' does not exist at " + settings.bootstrapServers());
     }
 }

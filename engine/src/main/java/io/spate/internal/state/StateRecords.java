@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,6 +96,23 @@ public final class StateRecords {
             times.add(new PartitionTime(query, t.path("topic").asText(), t.path("partition").asInt(), t.path("max_timestamp").asLong()));
         }
         return times;
+    }
+
+    /**
+     * The partitions {@code partitions}, for each windowed query of {@code plan}, as not read from
+     * yet ({@link Long#MIN_VALUE}): a partition a node owns holds back the dropping of old windows
+     * until it has been read from, saved time or not.
+     */
+    public static List<PartitionTime> unread(Plan plan, Collection<TopicPartition> partitions) {
+        List<PartitionTime> out = new ArrayList<>();
+        for (TopicPartition tp : partitions) {
+            for (int q = 0; q < plan.queries().size(); q++) {
+                if (plan.queries().get(q).window().isPresent()) {
+                    out.add(new PartitionTime(q, tp.topic(), tp.partition(), Long.MIN_VALUE));
+                }
+            }
+        }
+        return out;
     }
 
     /** The running state in {@code rows} (the JSON output rows of {@code query}, one per group) as a frame shaped like its output. */

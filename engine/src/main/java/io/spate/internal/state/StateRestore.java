@@ -146,22 +146,9 @@ public final class StateRestore {
                 times.add(t);
             }
         }
-        times.addAll(known(assignment == null ? inputPartitions(settings, pipeline) : assignment));
+        times.addAll(StateRecords.unread(pipeline.plan(), assignment == null ? inputPartitions(settings, pipeline) : assignment));
         ask("restore the event time of " + pipeline.name(), replyTo -> new ComputeActor.RestoreTimes(pipeline.plan(), times, replyTo));
         LOG.info("event time of {} ({} entries, saved times restored: {})", pipeline.name(), times.size(), restore);
-    }
-
-    /** The partitions of {@code assignment}, for each windowed query, as not read from ({@link Long#MIN_VALUE}). */
-    private List<PartitionTime> known(Set<TopicPartition> assignment) {
-        List<PartitionTime> out = new ArrayList<>();
-        for (TopicPartition tp : assignment) {
-            for (int q = 0; q < pipeline.plan().queries().size(); q++) {
-                if (pipeline.plan().queries().get(q).window().isPresent()) {
-                    out.add(new PartitionTime(q, tp.topic(), tp.partition(), Long.MIN_VALUE));
-                }
-            }
-        }
-        return out;
     }
 
     /** Asks the compute actor, waiting for its answer; fails naming {@code what}. */
