@@ -10,7 +10,7 @@ import io.spate.spi.BatchBuffers;
 
 /**
  * A batch of raw Kafka record values: all payload bytes back to back in one array, plus the
- * boundaries of each record and where it came from.
+ * boundaries of each record, where it came from, and its key, timestamp and headers.
  *
  * <p>This is the unit of work of Spate. The per-record cost of building it is one copy of the
  * value bytes into {@link #data()}; everything after (parsing, grouping, aggregation) is done per
@@ -25,6 +25,22 @@ import io.spate.spi.BatchBuffers;
  */
 public final class RecordBatch {
 
+    /** The timestamp of a record that has none (Kafka's {@code RecordBatch.NO_TIMESTAMP}). */
+    public static final long NO_TIMESTAMP = -1L;
+
+    /**
+     * Keys, timestamps and headers of the records, in arrays: keys and header values are slices of
+     * {@code bytes} (length -1 for null); record {@code i}'s headers are entries
+     * {@code [headerEnds[i-1], headerEnds[i])}, their names indexes into {@code names}.
+     */
+    record Metadata(long[] timestamps, int[] keyStarts, int[] keyLengths, byte[] bytes, int[] headerEnds, int[] headerNames,
+                    int[] headerStarts, int[] headerLengths, List<String> names) {
+
+        Metadata {
+            names = List.copyOf(names);
+        }
+    }
+
     private volatile byte[] data;
     private final ByteBuffer staged;
     private final BatchBuffers buffers;
@@ -35,11 +51,12 @@ public final class RecordBatch {
     private final long[] offsets;
     private final int[] topicIndexes;
     private final List<String> topics;
+    private final Metadata metadata;
     private final SourceOffsets sourceOffsets;
     private final long sequence;
 
     RecordBatch(byte[] data, ByteBuffer staged, BatchBuffers buffers, int[] bounds, int count, int[] partitions, long[] offsets,
-                int[] topicIndexes, List<String> topics, SourceOffsets sourceOffsets,
+                int[] topicIndexes, List<String> topics, Metadata metadata, SourceOffsets sourceOffsets,
                 long sequence) {
         this.data = data;
         this.staged = staged;
@@ -50,6 +67,7 @@ public final class RecordBatch {
         this.offsets = offsets;
         this.topicIndexes = topicIndexes;
         this.topics = List.copyOf(topics);
+        this.metadata = metadata;
         this.sourceOffsets = Objects.requireNonNull(sourceOffsets, "sourceOffsets");
         this.sequence = sequence;
     }
@@ -188,6 +206,95 @@ public final class RecordBatch {
     /** Topic record {@code i} was read from. */
     public String topic(int i) {
         return topics.get(topicIndexes[i]);
+    }
+
+    /** The Kafka timestamp of record {@code i} (epoch milliseconds), or {@link #NO_TIMESTAMP}. */
+    public long timestamp(int i) {
+        return metadata.timestamps[i];
+    }
+
+    /** Copy of the key of record {@code i}, or {@code null} when it has none. */
+    public byte[] key(int i) {
+        return slice(metadata.keyStarts[i], metadata.keyLengths[i]);
+    }
+
+    /**
+     * The keys and header values of all records back to back; index with {@link #keyStart},
+     * {@link #keyLength}, {@link #headerStart} and {@link #headerLength}. Do not modify.
+     */
+    public byte[] metadataBytes() {
+        return metadata.bytes;
+    }
+
+    /** Index in {@link #metadataBytes()} of the key of record {@code i}. */
+    public int keyStart(int i) {
+        return metadata.keyStarts[i];
+    }
+
+    /** Length of the key of record {@code i}, or -1 when it has none. */
+    public int keyLength(int i) {
+        return metadata.keyLengths[i];
+    }
+
+    /** Number of headers of record {@code i}. */
+    public int headerCount(int i) {
+        return metadata.headerEnds[i] - firstHeader(i);
+    }
+
+    /** Name of header {@code h} (from 0) of record {@code i}. */
+    public String headerName(int i, int h) {
+        return metadata.names.get(metadata.headerNames[firstHeader(i) + h]);
+    }
+
+    /** Copy of the value of header {@code h} (from 0) of record {@code i}, or {@code null} when it has none. */
+    public byte[] headerValue(int i, int h) {
+        int e = firstHeader(i) + h;
+        return slice(metadata.headerStarts[e], metadata.headerLengths[e]);
+    }
+
+    /**
+     * The header of record {@code i} called {@code name}, as an entry for {@link #headerStart} and
+     * {@link #headerLength}: its last one when the name repeats, -1 when it has none. Finds the name
+     * once per call; a loop over records looks it up once with {@link #headerNameIndex}.
+     */
+    public int header(int i, String name) {
+        return header(i, headerNameIndex(name));
+    }
+
+    /** The index of header name {@code name} in this batch, for {@link #header(int, int)}; -1 when no record has it. */
+    public int headerNameIndex(String name) {
+        return metadata.names.indexOf(name);
+    }
+
+    /** The header of record {@code i} whose name has index {@code nameIndex} (see {@link #header(int, String)}). */
+    public int header(int i, int nameIndex) {
+        if (nameIndex < 0) {
+            return -1;
+        }
+        for (int e = metadata.headerEnds[i] - 1, first = firstHeader(i); e >= first; e--) {
+            if (metadata.headerNames[e] == nameIndex) {
+                return e;
+            }
+        }
+        return -1;
+    }
+
+    /** Index in {@link #metadataBytes()} of the value of header entry {@code entry}. */
+    public int headerStart(int entry) {
+        return metadata.headerStarts[entry];
+    }
+
+    /** Length of the value of header entry {@code entry}, or -1 when it has none. */
+    public int headerLength(int entry) {
+        return metadata.headerLengths[entry];
+    }
+
+    private int firstHeader(int i) {
+        return i == 0 ? 0 : metadata.headerEnds[i - 1];
+    }
+
+    private byte[] slice(int start, int length) {
+        return length < 0 ? null : Arrays.copyOfRange(metadata.bytes, start, start + length);
     }
 
     /** The offsets to commit once everything computed from this batch is safely written. */

@@ -9,9 +9,11 @@ import io.spate.spi.BatchBuffers;
 
 /**
  * Accumulates record values into one growing byte array, or into a staging buffer lent by
- * {@link BatchBuffers} (pinned memory a GPU copies from directly). Appending a record copies its
- * bytes and writes a few primitives; nothing is allocated per record except when the arrays grow
- * (doubling). A staging buffer that fills up is traded for a larger one, or for a heap array when
+ * {@link BatchBuffers} (pinned memory a GPU copies from directly), and their Kafka metadata (key,
+ * timestamp, headers) beside them. Appending a record copies its bytes and writes a few
+ * primitives; nothing is allocated per record except when the arrays grow (doubling). Keys and
+ * header values go back to back into a second byte array, header names into a short list of the
+ * distinct names seen. A staging buffer that fills up is traded for a larger one, or for a heap array when
  * none is free. Not thread-safe; one builder fills one batch and is then spent.
  */
 public final class RecordBatchBuilder {
@@ -23,6 +25,17 @@ public final class RecordBatchBuilder {
     private int[] partitions;
     private long[] offsets;
     private int[] topicIndexes;
+    private long[] timestamps;
+    private int[] keyStarts;
+    private int[] keyLengths;
+    private byte[] meta = new byte[64];
+    private int metaSize;
+    private int[] headerEnds;
+    private int[] headerNames = new int[0];
+    private int[] headerStarts = new int[0];
+    private int[] headerLengths = new int[0];
+    private int headerCount;
+    private final List<String> names = new ArrayList<>(1);
     private final List<String> topics = new ArrayList<>(1);
     private String lastTopic;
     private int lastTopicIndex = -1;
@@ -41,10 +54,27 @@ public final class RecordBatchBuilder {
         partitions = new int[n];
         offsets = new long[n];
         topicIndexes = new int[n];
+        timestamps = new long[n];
+        keyStarts = new int[n];
+        keyLengths = new int[n];
+        headerEnds = new int[n];
     }
 
-    /** Appends {@code value[from, from+length)} as one record read from {@code topic}/{@code partition} at {@code offset}. */
+    /**
+     * Appends {@code value[from, from+length)} as one record read from {@code topic}/{@code partition}
+     * at {@code offset}, with no key, no timestamp ({@link RecordBatch#NO_TIMESTAMP}) and no headers.
+     */
     public void append(byte[] value, int from, int length, String topic, int partition, long offset) {
+        append(value, from, length, topic, partition, offset, RecordBatch.NO_TIMESTAMP, null);
+    }
+
+    /**
+     * Appends {@code value[from, from+length)} as one record read from {@code topic}/{@code partition}
+     * at {@code offset}, with its Kafka {@code timestamp} (epoch milliseconds, or
+     * {@link RecordBatch#NO_TIMESTAMP}) and {@code key} (copied; {@code null} for none). Its headers
+     * follow with {@link #header}.
+     */
+    public void append(byte[] value, int from, int length, String topic, int partition, long offset, long timestamp, byte[] key) {
         if (built) {
             throw new IllegalStateException("batch already built");
         }
@@ -54,6 +84,10 @@ public final class RecordBatchBuilder {
             partitions = Arrays.copyOf(partitions, n);
             offsets = Arrays.copyOf(offsets, n);
             topicIndexes = Arrays.copyOf(topicIndexes, n);
+            timestamps = Arrays.copyOf(timestamps, n);
+            keyStarts = Arrays.copyOf(keyStarts, n);
+            keyLengths = Arrays.copyOf(keyLengths, n);
+            headerEnds = Arrays.copyOf(headerEnds, n);
         }
         int needed = size + length;
         if (staged != null) {
@@ -73,8 +107,59 @@ public final class RecordBatchBuilder {
         partitions[count] = partition;
         offsets[count] = offset;
         topicIndexes[count] = topicIndex(topic);
+        timestamps[count] = timestamp;
+        if (key == null) {
+            keyStarts[count] = 0;
+            keyLengths[count] = -1;
+        } else {
+            keyStarts[count] = appendMeta(key);
+            keyLengths[count] = key.length;
+        }
+        headerEnds[count] = headerCount;
         count++;
         bounds[count] = size;
+    }
+
+    /**
+     * Adds header {@code name} with {@code value} (copied; {@code null} for none) to the record
+     * appended last. A name may repeat, as in Kafka; readers take its last value.
+     */
+    public void header(String name, byte[] value) {
+        if (built || count == 0) {
+            throw new IllegalStateException(built ? "batch already built" : "no record to add a header to");
+        }
+        if (headerCount == headerNames.length) {
+            int n = Math.max(8, 2 * headerCount);
+            headerNames = Arrays.copyOf(headerNames, n);
+            headerStarts = Arrays.copyOf(headerStarts, n);
+            headerLengths = Arrays.copyOf(headerLengths, n);
+        }
+        headerNames[headerCount] = nameIndex(name);
+        headerStarts[headerCount] = value == null ? 0 : appendMeta(value);
+        headerLengths[headerCount] = value == null ? -1 : value.length;
+        headerCount++;
+        headerEnds[count - 1] = headerCount;
+    }
+
+    private int appendMeta(byte[] bytes) {
+        int at = metaSize;
+        if (at + bytes.length > meta.length) {
+            meta = Arrays.copyOf(meta, Math.max(at + bytes.length, (int) Math.min(Integer.MAX_VALUE - 8, 2L * meta.length)));
+        }
+        System.arraycopy(bytes, 0, meta, at, bytes.length);
+        metaSize = at + bytes.length;
+        return at;
+    }
+
+    private int nameIndex(String name) {
+        // Few distinct names per batch: a scan beats hashing each one.
+        for (int i = names.size() - 1; i >= 0; i--) {
+            if (names.get(i).equals(name)) {
+                return i;
+            }
+        }
+        names.add(name);
+        return names.size() - 1;
     }
 
     /** Moves the bytes so far into a larger staging buffer, or into a heap array when none is free. */
@@ -119,7 +204,9 @@ public final class RecordBatchBuilder {
     /** Seals the batch. The builder must not be used afterwards. */
     public RecordBatch build(SourceOffsets sourceOffsets, long sequence) {
         built = true;
+        RecordBatch.Metadata metadata = new RecordBatch.Metadata(timestamps, keyStarts, keyLengths, meta, headerEnds, headerNames,
+                headerStarts, headerLengths, names);
         return new RecordBatch(data, staged, staged == null ? null : buffers, bounds, count, partitions, offsets, topicIndexes, topics,
-                sourceOffsets, sequence);
+                metadata, sourceOffsets, sequence);
     }
 }

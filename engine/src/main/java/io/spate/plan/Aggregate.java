@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 public record Aggregate(AggFn fn, String column, String alias) {
 
     private static final Pattern SYNTAX = Pattern.compile(
-            "\\s*(\\w+)\\s*(?:\\(\\s*([\\w.*]*)\\s*\\))?\\s*(?:(?i:as)\\s+([\\w.-]+))?\\s*");
+            "\\s*(\\w+)\\s*(?:\\(\\s*([\\w.*-]*)\\s*\\))?\\s*(?:(?i:as)\\s+([\\w.-]+))?\\s*");
 
     /** Checks the parts. */
     public Aggregate {

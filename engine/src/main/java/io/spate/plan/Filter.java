@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  */
 public record Filter(String column, CompareOp op, String literal) {
 
-    private static final Pattern SYNTAX = Pattern.compile("\\s*([A-Za-z_][\\w.]*)\\s*(==|!=|<>|<=|>=|=|<|>)\\s*([^=<>!\\s].*?)\\s*");
+    private static final Pattern SYNTAX = Pattern.compile("\\s*([A-Za-z_][\\w.-]*)\\s*(==|!=|<>|<=|>=|=|<|>)\\s*([^=<>!\\s].*?)\\s*");
 
     /** Checks the parts. */
     public Filter {

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  */
 public record GroupKey(String column, String alias) {
 
-    private static final Pattern SYNTAX = Pattern.compile("\\s*([\\w.]+)\\s*(?:(?i:as)\\s+([\\w.-]+))?\\s*");
+    private static final Pattern SYNTAX = Pattern.compile("\\s*([\\w.-]+)\\s*(?:(?i:as)\\s+([\\w.-]+))?\\s*");
 
     /** Checks the parts. */
     public GroupKey {

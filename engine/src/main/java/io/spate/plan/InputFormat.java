@@ -15,8 +15,9 @@ public sealed interface InputFormat permits ClfFormat, DelimitedFormat, JsonForm
     /** A short name for logs and errors. */
     String name();
 
-    /** The field called {@code name}, if the format has one. */
+    /** The field called {@code name}: one of the format's, or else a {@linkplain RecordMetadata record metadata} column. */
     default Optional<Field> field(String name) {
-        return schema().stream().filter(f -> f.name().equals(name)).findFirst();
+        Optional<Field> own = schema().stream().filter(f -> f.name().equals(name)).findFirst();
+        return own.isPresent() ? own : RecordMetadata.field(name);
     }
 }

@@ -1,9 +1,11 @@
 package io.spate.plan;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 import io.spate.frame.ColumnType;
@@ -91,8 +93,31 @@ public record Plan(InputFormat format, List<Query> queries, List<Inference> infe
         return resultType(aggregate.fn(), input);
     }
 
-    /** The fields of the format some output reads, in schema order; a backend decodes only these. */
+    /**
+     * The columns some output reads: the format's fields in schema order (what {@link #decodedFields()}
+     * gives), then the {@linkplain RecordMetadata record metadata} columns by name; a backend decodes
+     * only these.
+     */
     public List<Field> referencedFields() {
+        Set<String> used = usedNames();
+        List<Field> fields = new ArrayList<>(decodedFields());
+        used.stream().sorted().map(format::field).flatMap(Optional::stream)
+                .filter(f -> RecordMetadata.isMetadata(format, f)).forEach(fields::add);
+        return List.copyOf(fields);
+    }
+
+    /** The format's own fields some output reads, in schema order: what the format's decoder fills. */
+    public List<Field> decodedFields() {
+        Set<String> used = usedNames();
+        return format.schema().stream().filter(f -> used.contains(f.name())).toList();
+    }
+
+    /** Whether some output reads a record metadata column. */
+    public boolean readsMetadata() {
+        return referencedFields().size() > decodedFields().size();
+    }
+
+    private Set<String> usedNames() {
         Set<String> used = new HashSet<>();
         inferences.forEach(i -> used.addAll(i.columns()));
         for (Query q : queries) {
@@ -110,7 +135,7 @@ public record Plan(InputFormat format, List<Query> queries, List<Inference> infe
                 }
             });
         }
-        return format.schema().stream().filter(f -> used.contains(f.name())).toList();
+        return used;
     }
 
     private static void validate(InputFormat format, Query q) {
@@ -202,6 +227,7 @@ public record Plan(InputFormat format, List<Query> queries, List<Inference> infe
     private static Field field(InputFormat format, Query q, String column, String role) {
         return format.field(column).orElseThrow(() -> new IllegalArgumentException(
                 "query '" + q.name() + "': " + role + " column '" + column + "' is not a field of the "
-                        + format.name() + " format " + format.schema().stream().map(Field::name).toList()));
+                        + format.name() + " format " + format.schema().stream().map(Field::name).toList()
+                        + " nor a record metadata column (_key, _timestamp, _partition, _offset, _topic, _header.NAME)"));
     }
 }

@@ -101,6 +101,11 @@ public record Window(String column, Duration size, Duration advance, Duration ou
         this(column, size, advance, outOfOrderness, allowedLateness, retention, Unit.MILLIS);
     }
 
+    /** Tumbling windows of {@code size} on the records' Kafka timestamps ({@link RecordMetadata#TIMESTAMP}), as Kafka Streams windows by default. */
+    public static Window tumbling(Duration size) {
+        return tumbling(RecordMetadata.TIMESTAMP, size);
+    }
+
     /** Tumbling windows of {@code size} on {@code column}, no out-of-orderness, no lateness. */
     public static Window tumbling(String column, Duration size) {
         return new Window(column, size, size, Duration.ZERO, Duration.ZERO, DEFAULT_RETENTION);

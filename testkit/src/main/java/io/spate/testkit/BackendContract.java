@@ -32,6 +32,8 @@ import org.junit.jupiter.api.Test;
 import io.spate.BatchResult;
 import io.spate.PartitionTime;
 import io.spate.RecordBatch;
+import io.spate.RecordBatchBuilder;
+import io.spate.SourceOffsets;
 import io.spate.SpateSettings;
 import io.spate.frame.ColumnType;
 import io.spate.internal.compute.Backends;
@@ -242,6 +244,24 @@ public abstract class BackendContract {
                 "a.com\t1995-07-01 04:01:00.25Z\t30", "c.com\tnot a time\t1")));
         BatchResult r = assertSameInTimeAsCpu(plan, batch(lines("a.com\t1995-07-01T03:59:59Z\t1", "b.com\t1995-07-01T04:02:00Z\t2")));
         assertEquals(1, r.late().length, "behind the watermark");
+    }
+
+    @Test
+    void shouldReadRecordMetadataColumnsAsTheCpu() {
+        Plan plan = Plan.of(new ClfFormat(),
+                Query.builder("by-key").where("_header.tenant = acme").groupBy("_key", "_partition").count("n").sum("bytes", "bytes")
+                        .sum("_offset", "offsets").build(),
+                Query.builder("per-minute").groupBy("host").count("n").window(Window.tumbling(Duration.ofMinutes(1))).running().build());
+        List<byte[]> values = lines(clf("a.com", "/x", 200, "10"), clf("b.com", "/y", 500, "20"), clf("a.com", "/z", 200, "30"),
+                "not a log line");
+        RecordBatchBuilder b = RecordBatch.builder(1024, values.size());
+        for (int i = 0; i < values.size(); i++) {
+            byte[] v = values.get(i);
+            b.append(v, 0, v.length, "t", i % 2, 100 + i, 60_000L * i + 1, i == 1 ? null : ("k" + i % 2).getBytes(StandardCharsets.UTF_8));
+            b.header("tenant", (i == 1 ? "other" : "acme").getBytes(StandardCharsets.UTF_8));
+        }
+        // Metadata columns may run on the host; the results must be the CPU's whatever the backend.
+        assertSameInTimeAsCpu(plan, b.build(SourceOffsets.NONE, 0));
     }
 
     @Test

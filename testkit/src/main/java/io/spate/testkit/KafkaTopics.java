@@ -3,6 +3,7 @@ package io.spate.testkit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -60,18 +61,47 @@ public final class KafkaTopics {
         produce(bootstrap, Map.of(), topic, values, i -> (int) (i % partitions), n -> { });
     }
 
+    /**
+     * Produces {@code records} as they are (keys, timestamps, headers, partitions), acks=all, and
+     * waits for every ack.
+     */
+    public static void produceRecords(String bootstrap, List<ProducerRecord<byte[], byte[]>> records) {
+        send(bootstrap, Map.of(), records.iterator(), n -> { });
+    }
+
     private static void produce(String bootstrap, Map<String, ?> clientProperties, String topic, List<byte[]> values,
                                 LongFunction<Integer> partition, LongConsumer progress) {
+        Iterator<byte[]> it = values.iterator();
+        send(bootstrap, clientProperties, new Iterator<>() {
+            private long sent;
+
+            @Override
+            public boolean hasNext() {
+                return it.hasNext();
+            }
+
+            @Override
+            public ProducerRecord<byte[], byte[]> next() {
+                return new ProducerRecord<>(topic, partition.apply(sent++), null, it.next());
+            }
+        }, progress);
+    }
+
+    private static void send(String bootstrap, Map<String, ?> clientProperties, Iterator<ProducerRecord<byte[], byte[]>> records,
+                             LongConsumer progress) {
         Map<String, Object> props = new HashMap<>(clientProperties);
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 10);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        String topic = null;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             List<Future<RecordMetadata>> pending = new ArrayList<>();
             long sent = 0;
-            for (byte[] v : values) {
-                pending.add(producer.send(new ProducerRecord<>(topic, partition.apply(sent), null, v)));
+            while (records.hasNext()) {
+                ProducerRecord<byte[], byte[]> r = records.next();
+                topic = r.topic();
+                pending.add(producer.send(r));
                 if (++sent % 10_000 == 0) {
                     progress.accept(sent);
                 }

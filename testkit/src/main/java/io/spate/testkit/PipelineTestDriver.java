@@ -1,5 +1,6 @@
 package io.spate.testkit;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -167,10 +168,10 @@ public final class PipelineTestDriver implements AutoCloseable {
         }
     }
 
-    /** Runs {@code values}, read from {@code topic}/{@code partition}, as one batch, and keeps what it writes. */
-    void process(String topic, int partition, List<byte[]> values) {
+    /** Runs {@code records}, read from {@code topic}/{@code partition}, as one batch, and keeps what it writes. */
+    void process(String topic, int partition, List<TestRecord> records) {
         checkOpen();
-        if (values.isEmpty()) {
+        if (records.isEmpty()) {
             return;
         }
         // A Kafka topic with partition p has partitions 0 to p: a restart tells windowed queries of each.
@@ -179,16 +180,24 @@ public final class PipelineTestDriver implements AutoCloseable {
         }
         TopicPartition tp = new TopicPartition(topic, partition);
         long offset = nextOffsets.getOrDefault(tp, 0L);
-        int bytes = values.stream().mapToInt(v -> v.length).sum();
-        RecordBatchBuilder builder = RecordBatch.builder(bytes, values.size());
-        for (byte[] v : values) {
-            builder.append(v, 0, v.length, topic, partition, offset++);
+        RecordBatchBuilder builder = RecordBatch.builder(1024, records.size());
+        long now = System.currentTimeMillis();
+        for (TestRecord r : records) {
+            byte[] v = utf8(r.value());
+            builder.append(v, 0, v.length, topic, partition, offset++, r.timestamp() < 0 ? now : r.timestamp(),
+                    r.key() == null ? null : utf8(r.key()));
+            r.headers().forEach((name, value) -> builder.header(name, value == null ? null : utf8(value)));
         }
         BatchResult result = execute(builder.build(SourceOffsets.NONE, sequence++));
         nextOffsets.put(tp, offset);
         for (ProducerRecord<byte[], byte[]> r : encoder.encode(result).records()) {
             output(r.topic()).add(r);
         }
+    }
+
+    /** The UTF-8 bytes of {@code text}; a {@code null} value (a tombstone) reads as an empty record. */
+    private static byte[] utf8(String text) {
+        return text == null ? new byte[0] : text.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Runs a batch as the compute actor does: once more if the backend throws. */

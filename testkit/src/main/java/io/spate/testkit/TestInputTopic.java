@@ -1,6 +1,5 @@
 package io.spate.testkit;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -43,14 +42,27 @@ public final class TestInputTopic {
      * a windowed query keeps its windows while one of them has not been read from, as on a node.
      */
     public void pipe(int partition, List<String> values) {
+        List<TestRecord> records = new ArrayList<>(values.size());
+        for (String v : values) {
+            records.add(TestRecord.of(v));
+        }
+        pipeRecords(partition, records);
+    }
+
+    /**
+     * Pipes {@code records} (values with their keys, headers and timestamps, as a Kafka producer
+     * sends them) to partition 0 as one batch; a record without a timestamp gets the current time.
+     */
+    public void pipeRecords(List<TestRecord> records) {
+        pipeRecords(0, records);
+    }
+
+    /** Pipes {@code records} to {@code partition} as one batch (see {@link #pipe(int, List)} and {@link #pipeRecords(List)}). */
+    public void pipeRecords(int partition, List<TestRecord> records) {
         if (partition < 0) {
             throw new IllegalArgumentException("partition must not be negative: " + partition);
         }
-        List<byte[]> bytes = new ArrayList<>(values.size());
-        for (String v : values) {
-            bytes.add(v == null ? new byte[0] : v.getBytes(StandardCharsets.UTF_8));
-        }
-        driver.process(name, partition, bytes);
+        driver.process(name, partition, records);
     }
 
     @Override

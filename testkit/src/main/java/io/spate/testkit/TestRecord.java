@@ -7,20 +7,53 @@ import java.util.Map;
 import io.spate.internal.sink.ResultEncoder;
 
 /**
- * One record a {@link PipelineTestDriver} wrote, with its headers: what a dead letter carries
+ * One record piped into a {@link PipelineTestDriver} ({@link TestInputTopic#pipeRecords}), or one
+ * it wrote, with its headers: what a dead letter carries
  * ({@code spate.error.reason}, {@code spate.source.topic}, {@code spate.source.partition},
- * {@code spate.source.offset}, {@code spate.pipeline}, and {@code spate.output} for a late record).
- * Keys, values and headers are read as UTF-8 text.
+ * {@code spate.source.offset}, {@code spate.source.timestamp}, {@code spate.pipeline}, and
+ * {@code spate.output} for a late record, after the record's own headers). Keys, values and
+ * headers are UTF-8 text.
  *
  * @param key the record key, or {@code null}
  * @param value the record value, or {@code null}
  * @param headers the headers in the order they were added (a name written twice keeps its last value)
+ * @param timestamp the record's Kafka timestamp in epoch milliseconds, or -1 for none (a record piped
+ *        without one is stamped with the time it is piped, as a producer does; a record the driver
+ *        wrote has none, the broker stamps it)
  */
-public record TestRecord(String key, String value, Map<String, String> headers) {
+public record TestRecord(String key, String value, Map<String, String> headers, long timestamp) {
 
     /** Copies the headers, keeping their order. */
     public TestRecord {
         headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+    }
+
+    /** A record without a timestamp. */
+    public TestRecord(String key, String value, Map<String, String> headers) {
+        this(key, value, headers, -1);
+    }
+
+    /** A record of {@code value} alone, to pipe: no key, no headers, no timestamp. */
+    public static TestRecord of(String value) {
+        return new TestRecord(null, value, Map.of());
+    }
+
+    /** A record of {@code key} and {@code value}, to pipe. */
+    public static TestRecord of(String key, String value) {
+        return new TestRecord(key, value, Map.of());
+    }
+
+    /** This record with timestamp {@code timestamp} (epoch milliseconds). */
+    public TestRecord withTimestamp(long timestamp) {
+        return new TestRecord(key, value, headers, timestamp);
+    }
+
+    /** This record with header {@code name} set to {@code value}, after its other headers. */
+    public TestRecord withHeader(String name, String value) {
+        Map<String, String> more = new LinkedHashMap<>(headers);
+        more.remove(name);
+        more.put(name, value);
+        return new TestRecord(key, this.value, more, timestamp);
     }
 
     /** The value of header {@code name}, or {@code null} when the record has none. */

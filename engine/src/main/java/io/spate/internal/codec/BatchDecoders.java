@@ -7,11 +7,30 @@ import io.spate.plan.DelimitedFormat;
 import io.spate.plan.Field;
 import io.spate.plan.InputFormat;
 import io.spate.plan.JsonFormat;
+import io.spate.plan.Plan;
 
 /** Picks the decoder for an input format. */
 public final class BatchDecoders {
 
     private BatchDecoders() {
+    }
+
+    /**
+     * The decoder of {@code plan}: its format's decoder for {@link Plan#decodedFields()}, then the
+     * record metadata columns, filling a {@link DecodedBatch} of {@link Plan#referencedFields()}.
+     */
+    public static BatchDecoder forPlan(Plan plan) {
+        List<Field> decoded = plan.decodedFields();
+        BatchDecoder format = forFormat(plan.format(), decoded);
+        if (!plan.readsMetadata()) {
+            return format;
+        }
+        List<Field> all = plan.referencedFields();
+        MetadataDecoder metadata = new MetadataDecoder(all.subList(decoded.size(), all.size()), decoded.size());
+        return (batch, out) -> {
+            format.decode(batch, out);
+            metadata.decode(batch, out);
+        };
     }
 
     /**

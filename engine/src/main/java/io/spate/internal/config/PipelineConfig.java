@@ -26,6 +26,7 @@ import io.spate.plan.InputFormat;
 import io.spate.plan.JsonFormat;
 import io.spate.plan.Plan;
 import io.spate.plan.Query;
+import io.spate.plan.RecordMetadata;
 import io.spate.plan.Window;
 import io.spate.frame.ColumnType;
 
@@ -55,7 +56,11 @@ import io.spate.frame.ColumnType;
  * #   { topic = traffic-hourly, group-by = [host], aggregates = ["count as requests"], running = true,
  * #     window { column = timestamp, size = 1h, advance = 1h, out-of-orderness = 10m, allowed-lateness = 0, retention = 1d } }
  * # the window column holds epoch milliseconds unless the window says unit = seconds | millis | micros,
- * # or, as a string column, ISO-8601 date-times with an offset (1995-07-01T00:00:01-04:00)
+ * # or, as a string column, ISO-8601 date-times with an offset (1995-07-01T00:00:01-04:00);
+ * # without a column, windows go by the Kafka record timestamp (_timestamp), as in Kafka Streams
+ *
+ * # every format also has the record's metadata as columns, usable wherever a field is:
+ * # _key, _timestamp (epoch ms), _partition, _offset, _topic and _header.NAME (empty when absent)
  * </pre>
  */
 public final class PipelineConfig {
@@ -215,7 +220,8 @@ public final class PipelineConfig {
 
     /** The output's {@code window} block; durations in HOCON form ({@code 1h}, {@code 30 s}). */
     private static Window window(Section w) {
-        String column = w.string("column");
+        // As in Kafka Streams, windows go by the record's timestamp unless a column is named.
+        String column = w.string("column", RecordMetadata.TIMESTAMP);
         Duration size = w.duration("size");
         Duration advance = w.duration("advance", size);
         Duration outOfOrderness = w.duration("out-of-orderness", Duration.ZERO);

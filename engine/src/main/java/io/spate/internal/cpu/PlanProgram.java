@@ -34,7 +34,7 @@ final class PlanProgram {
         this.plan = plan;
         this.backendName = backendName;
         decoded = new DecodedBatch(plan.referencedFields());
-        decoder = BatchDecoders.forFormat(plan.format(), plan.referencedFields());
+        decoder = BatchDecoders.forPlan(plan);
         for (Query q : plan.queries()) {
             kernels.add(new QueryKernel(q, kernels.size(), decoded, hashMask));
         }

@@ -31,6 +31,8 @@ public final class ResultEncoder {
     public static final String PARTITION_HEADER = "spate.source.partition";
     /** Header with the source offset of a dead-lettered record (decimal). */
     public static final String OFFSET_HEADER = "spate.source.offset";
+    /** Header with the Kafka timestamp of a dead-lettered record (decimal epoch milliseconds), when it had one. */
+    public static final String TIMESTAMP_HEADER = "spate.source.timestamp";
     /** Header with the name of the pipeline that rejected the record. */
     public static final String PIPELINE_HEADER = "spate.pipeline";
     /** Header naming the output (topic) a late record was not counted in. */
@@ -86,14 +88,28 @@ public final class ResultEncoder {
         return new OutputBatch(records, offsets);
     }
 
+    /**
+     * The dead letter of record {@code index}: its value, key and headers as they came,
+     * then Spate's headers saying why and from where (after the record's own, so that a reader
+     * taking a header's last value gets Spate's even for a record dead-lettered twice).
+     */
     private ProducerRecord<byte[], byte[]> deadLetter(RecordBatch batch, int index, String reason) {
         RecordHeaders headers = new RecordHeaders();
+        for (int h = 0; h < batch.headerCount(index); h++) {
+            headers.add(batch.headerName(index, h), batch.headerValue(index, h));
+        }
         headers.add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
         headers.add(TOPIC_HEADER, batch.topic(index).getBytes(StandardCharsets.UTF_8));
         headers.add(PARTITION_HEADER, Integer.toString(batch.partition(index)).getBytes(StandardCharsets.US_ASCII));
         headers.add(OFFSET_HEADER, Long.toString(batch.offset(index)).getBytes(StandardCharsets.US_ASCII));
         headers.add(PIPELINE_HEADER, pipeline.name().getBytes(StandardCharsets.UTF_8));
-        return new ProducerRecord<>(pipeline.deadLetterTopic(), null, null, null, batch.value(index), headers);
+        long timestamp = batch.timestamp(index);
+        if (timestamp != RecordBatch.NO_TIMESTAMP) {
+            headers.add(TIMESTAMP_HEADER, Long.toString(timestamp).getBytes(StandardCharsets.US_ASCII));
+        }
+        // The dead letter is stamped when written: an old source timestamp would let the topic's
+        // time-based retention delete it at once.
+        return new ProducerRecord<>(pipeline.deadLetterTopic(), null, null, batch.key(index), batch.value(index), headers);
     }
 
     /** Number of records {@code result} makes. */

@@ -43,8 +43,7 @@ public final class BoundedReader {
         boolean found = TopicReader.of(settings).readPolls(topic, null, polled -> {
             RecordBatchBuilder b = RecordBatch.builder(1 << 20, polled.size());
             for (ConsumerRecord<byte[], byte[]> r : polled) {
-                byte[] v = r.value() == null ? new byte[0] : r.value();
-                b.append(v, 0, v.length, r.topic(), r.partition(), r.offset());
+                KafkaRecordAppender.append(r, b);
             }
             totals[0] += b.count();
             totals[1] += b.byteSize();

@@ -1,24 +1,31 @@
 package io.spate.internal.source;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.pekko.kafka.ConsumerMessage;
 
 import io.spate.RecordBatchBuilder;
-import io.spate.internal.source.BatchAppender;
-import io.spate.internal.source.CommitTracker;
 
-/** Appends a consumed Kafka record's value to a batch and tracks its offset for the commit. */
+/** Appends a consumed Kafka record (value, key, timestamp, headers) to a batch and tracks its offset for the commit. */
 public final class KafkaRecordAppender implements BatchAppender<ConsumerMessage.CommittableMessage<byte[], byte[]>> {
 
     private static final byte[] EMPTY = new byte[0];
 
     @Override
     public void append(ConsumerMessage.CommittableMessage<byte[], byte[]> message, RecordBatchBuilder builder, CommitTracker commits) {
-        ConsumerRecord<byte[], byte[]> record = message.record();
+        append(message.record(), builder);
+        commits.track(message.committableOffset());
+    }
+
+    /** Appends {@code record}'s value, key, timestamp and headers to {@code builder}. */
+    public static void append(ConsumerRecord<byte[], byte[]> record, RecordBatchBuilder builder) {
         // A tombstone (null value) becomes an empty record, which the codecs reject with a reason.
         byte[] value = record.value() == null ? EMPTY : record.value();
-        builder.append(value, 0, value.length, record.topic(), record.partition(), record.offset());
-        commits.track(message.committableOffset());
+        builder.append(value, 0, value.length, record.topic(), record.partition(), record.offset(), record.timestamp(), record.key());
+        // toArray() of a record without headers is a shared empty array: nothing allocated then.
+        for (Header h : record.headers().toArray()) {
+            builder.header(h.key(), h.value());
+        }
     }
 
     @Override

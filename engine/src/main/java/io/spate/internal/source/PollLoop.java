@@ -195,7 +195,7 @@ final class PollLoop implements Runnable {
         if (batch.overflowsWith(value.length)) {
             closeOpen();
         }
-        batch.builder(value.length, System.nanoTime()).append(value, 0, value.length, r.topic(), r.partition(), r.offset());
+        KafkaRecordAppender.append(r, batch.builder(value.length, System.nanoTime()));
         // Records of one poll come partition by partition: note the offset in a field, and touch
         // the batch's offset map only when the partition changes.
         if (r.partition() != lastPartition || !r.topic().equals(lastTopic)) {

@@ -174,6 +174,19 @@ class PipelineConfigTest {
         assertTrue(msg.contains("spate.pipelines[0].outputs[0].window.unit") && msg.contains("expected seconds, millis or micros"), msg);
     }
 
+    @Test
+    void shouldWindowOnTheRecordTimestampAndReadMetadataColumnsInAnyFormat() {
+        String json = "{ name = x, source { topics = [a] }, format { type = json, fields = [\"amount:long\"] }, outputs = [{ topic = o, "
+                + "where = [\"_header.tenant = acme\"], group-by = [_key, \"_header.trace-id as trace\"], aggregates = [count], "
+                + "window { size = 1m } }] }";
+        Pipeline p = PipelineConfig.pipelines(config(json)).get(0);
+        assertEquals("_timestamp", window(List.of(p)).column(), "Kafka Streams' default event time");
+        assertEquals(Window.Unit.MILLIS, window(List.of(p)).unit());
+        assertEquals(List.of(new Field("_header.tenant", ColumnType.UTF8), new Field("_header.trace-id", ColumnType.UTF8),
+                new Field("_key", ColumnType.UTF8), new Field("_timestamp", ColumnType.LONG)), p.plan().referencedFields());
+        assertEquals(List.of(), p.plan().decodedFields());
+    }
+
     private static Window window(List<Pipeline> pipelines) {
         return pipelines.get(0).plan().queries().get(0).window().orElseThrow();
     }

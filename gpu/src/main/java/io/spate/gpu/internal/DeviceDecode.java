@@ -60,11 +60,14 @@ abstract class DeviceDecode {
 
     /** Why the device cannot decode {@code plan}'s format, or empty when it can. */
     static Optional<String> whyNot(Plan plan) {
+        if (plan.readsMetadata()) {
+            return Optional.of("record metadata columns (_key, _timestamp, _header...) are read on the host");
+        }
         if (plan.format() instanceof ClfFormat || plan.format() instanceof DelimitedFormat) {
             return Optional.empty();
         }
         if (plan.format() instanceof JsonFormat) {
-            return JsonDeviceDecode.whyNot(plan.referencedFields());
+            return JsonDeviceDecode.whyNot(plan.decodedFields());
         }
         return Optional.of("the device has no decoder for the " + plan.format().name() + " format");
     }
@@ -75,9 +78,9 @@ abstract class DeviceDecode {
             return new ClfDeviceDecode();
         }
         if (plan.format() instanceof DelimitedFormat delimited) {
-            return new DelimitedDeviceDecode(delimited, plan.referencedFields());
+            return new DelimitedDeviceDecode(delimited, plan.decodedFields());
         }
-        return new JsonDeviceDecode((JsonFormat) plan.format(), plan.referencedFields());
+        return new JsonDeviceDecode((JsonFormat) plan.format(), plan.decodedFields());
     }
 
     /** The decoded fields, in column order within each kind. */
