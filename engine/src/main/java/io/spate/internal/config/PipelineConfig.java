@@ -4,14 +4,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.IntFunction;
+import java.util.regex.Pattern;
 import java.util.function.Function;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.spate.BatchSettings;
 import io.spate.Pipeline;
@@ -29,6 +36,8 @@ import io.spate.plan.Query;
 import io.spate.plan.RecordMetadata;
 import io.spate.plan.Window;
 import io.spate.frame.ColumnType;
+import io.spate.internal.codec.TypeInference;
+import io.spate.internal.kafka.TopicReader;
 
 /**
  * Reads {@code spate.pipelines} from HOCON into {@link Pipeline}s. Every mistake fails here, before
@@ -65,6 +74,7 @@ import io.spate.frame.ColumnType;
  */
 public final class PipelineConfig {
 
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineConfig.class);
     private static final String ROOT = "spate.pipelines";
     /** The names a window's {@code unit} takes. */
     private static final Map<String, Window.Unit> UNITS = Map.of("seconds", Window.Unit.SECONDS, "millis", Window.Unit.MILLIS,
@@ -109,12 +119,14 @@ public final class PipelineConfig {
         }
         b.startingOffset(source.has("starting-offset") ? parse(source.at("starting-offset"), source.string("starting-offset"),
                 s -> Pipeline.StartingOffset.valueOf(s.trim().toUpperCase(Locale.ROOT))) : defaults.source().startingOffset());
-        InputFormat format = format(p);
+        BatchSettings batch = p.has("batch") ? batch(p, defaults.batch()) : null;
+        if (batch != null) {
+            b.batch(batch);
+        }
+        int firstBatch = (batch == null ? defaults.batch() : batch).maxRecords();
+        InputFormat format = format(p, name, limit -> sample(defaults, topics, limit), firstBatch);
         b.format(format);
         b.deadLetterTopic(p.string("dead-letter-topic", topics.get(0) + defaults.output().deadLetterSuffix()));
-        if (p.has("batch")) {
-            b.batch(batch(p, defaults.batch()));
-        }
         List<? extends Config> outputs = p.configs("outputs");
         if (outputs.isEmpty()) {
             throw new ConfigException.BadValue(p.at("outputs"), "needs at least one output");
@@ -235,7 +247,19 @@ public final class PipelineConfig {
         return parse(w.path(), column, x -> new Window(column, size, advance, outOfOrderness, lateness, retention, unit));
     }
 
-    private static InputFormat format(Section p) {
+    /** Up to {@code limit} record values from the head of {@code topics}, read with the node's client properties. */
+    private static List<byte[]> sample(SpateSettings settings, List<String> topics, int limit) {
+        List<byte[]> values = new ArrayList<>();
+        TopicReader reader = TopicReader.of(settings);
+        for (String topic : topics) {
+            for (ConsumerRecord<byte[], byte[]> r : reader.head(topic, limit - values.size())) {
+                values.add(r.value() == null ? new byte[0] : r.value());
+            }
+        }
+        return values;
+    }
+
+    private static InputFormat format(Section p, String pipeline, IntFunction<List<byte[]>> sample, int firstBatch) {
         String at = p.at("format");
         String type = at(at + ".type", () -> p.config("format").getString("type")).trim().toLowerCase(Locale.ROOT);
         switch (type) {
@@ -250,7 +274,7 @@ public final class PipelineConfig {
             case "csv":
             case "tsv":
             case "delimited": {
-                Section f = p.section("format", "type", "delimiter", "columns", "header", "quoted", "skip-header");
+                Section f = p.section("format", "type", "delimiter", "columns", "header", "quoted", "skip-header", "infer-types");
                 String delimiter = f.string("delimiter", type.equals("tsv") ? "\t" : ",");
                 if (delimiter.equals("\\t")) {
                     delimiter = "\t";
@@ -260,23 +284,53 @@ public final class PipelineConfig {
                 }
                 byte d = (byte) delimiter.charAt(0);
                 List<Field> columns;
+                List<String> specs;
                 if (f.has("columns")) {
-                    List<String> specs = f.strings("columns");
+                    specs = f.strings("columns");
                     columns = parse(f.at("columns"), String.join(",", specs),
                             x -> specs.stream().map(s -> Field.parse(s, ColumnType.UTF8)).toList());
                 } else if (f.has("header")) {
                     String header = f.string("header");
+                    specs = List.of(header.strip().split(Pattern.quote(delimiter), -1));
                     columns = parse(f.at("header"), header, x -> DelimitedFormat.columnsFromHeader(header, d));
                 } else {
                     throw new ConfigException.Missing(f.at("columns") + " (or " + f.at("header") + ")");
                 }
                 boolean quoted = f.bool("quoted", !type.equals("tsv"));
                 boolean skipHeader = f.bool("skip-header", true);
-                return parse(at, type, x -> new DelimitedFormat(d, columns, quoted, skipHeader, true));
+                DelimitedFormat declared = parse(at, type, x -> new DelimitedFormat(d, columns, quoted, skipHeader, true));
+                if (!f.bool("infer-types", false)) {
+                    return declared;
+                }
+                return inferTypes(declared, specs, f.at("infer-types"), pipeline, sample, firstBatch);
             }
             default:
                 throw new ConfigException.BadValue(at + ".type", "expected clf, csv, tsv, delimited or json, was '" + type + "'");
         }
+    }
+
+    /**
+     * {@code declared} with its untyped columns (a name without {@code :type}) typed from the first
+     * batch's worth of records at the head of the source topics, said in the log.
+     */
+    private static DelimitedFormat inferTypes(DelimitedFormat declared, List<String> specs, String at, String pipeline,
+                                              IntFunction<List<byte[]>> sample, int firstBatch) {
+        Set<String> untyped = new HashSet<>();
+        for (int i = 0; i < specs.size(); i++) {
+            if (!specs.get(i).contains(":")) {
+                untyped.add(declared.columns().get(i).name());
+            }
+        }
+        List<byte[]> records = sample.apply(firstBatch);
+        if (records.isEmpty()) {
+            throw new ConfigException.BadValue(at, "no records in the source topics yet to infer column types from; "
+                    + "produce some first, or type the columns (time:long)");
+        }
+        List<Field> typed = TypeInference.infer(declared, untyped, records);
+        LOG.info("pipeline {}: infer-types typed the columns from the first {} records: {}", pipeline, records.size(),
+                typed.stream().map(c -> c.name() + ":" + c.type().name().toLowerCase(Locale.ROOT)
+                        + (untyped.contains(c.name()) ? "" : " (declared)")).toList());
+        return new DelimitedFormat(declared.delimiter(), typed, declared.quoted(), declared.skipHeader(), declared.trimCarriageReturn());
     }
 
     private interface Read<T> {

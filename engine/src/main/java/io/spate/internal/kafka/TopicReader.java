@@ -88,6 +88,21 @@ public final class TopicReader {
      * @return whether the topic (or any of partitions {@code only}) exists; nothing is read when not
      */
     public boolean readPolls(String topic, Set<Integer> only, Consumer<List<ConsumerRecord<byte[], byte[]>>> polls) {
+        return readPolls(topic, only, Long.MAX_VALUE, polls);
+    }
+
+    /**
+     * The first records of {@code topic} from the beginning of its partitions: up to {@code limit},
+     * fewer when the topic holds fewer; empty too when it does not exist.
+     */
+    public List<ConsumerRecord<byte[], byte[]>> head(String topic, int limit) {
+        List<ConsumerRecord<byte[], byte[]>> head = new ArrayList<>();
+        readPolls(topic, null, limit, polled -> head.addAll(polled.subList(0, Math.min(polled.size(), limit - head.size()))));
+        return head;
+    }
+
+    private boolean readPolls(String topic, Set<Integer> only, long limit, Consumer<List<ConsumerRecord<byte[], byte[]>>> polls) {
+        long handed = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
             List<TopicPartition> partitions = partitions(consumer, topic, only);
             if (partitions.isEmpty()) {
@@ -97,7 +112,7 @@ public final class TopicReader {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, METADATA);
             long lastProgress = System.nanoTime();
-            while (!reached(consumer, end)) {
+            while (handed < limit && !reached(consumer, end)) {
                 ConsumerRecords<byte[], byte[]> polled = consumer.poll(Duration.ofMillis(200));
                 List<ConsumerRecord<byte[], byte[]>> below = new ArrayList<>(polled.count());
                 for (ConsumerRecord<byte[], byte[]> r : polled) {
@@ -113,6 +128,7 @@ public final class TopicReader {
                 }
                 if (!below.isEmpty()) {
                     polls.accept(below);
+                    handed += below.size();
                 }
             }
             return true;
