@@ -42,10 +42,11 @@ public final class SpateSettings {
     private final StateSettings state;
     private final OutputSettings output;
     private final ComputeSettings compute;
+    private final Duration startupTimeout;
 
     private SpateSettings(Config config, String bootstrapServers, Map<String, String> client, Map<String, String> consumer,
                           Map<String, String> producer, Delivery delivery, String nodeId, BatchSettings batch, SourceSettings source,
-                          StateSettings state, OutputSettings output, ComputeSettings compute) {
+                          StateSettings state, OutputSettings output, ComputeSettings compute, Duration startupTimeout) {
         this.config = Objects.requireNonNull(config, "config");
         this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         SettingsChecks.require(!bootstrapServers.isBlank(), "spate.kafka.bootstrap-servers", "must not be empty");
@@ -59,6 +60,8 @@ public final class SpateSettings {
         this.state = Objects.requireNonNull(state, "state");
         this.output = Objects.requireNonNull(output, "output");
         this.compute = Objects.requireNonNull(compute, "compute");
+        this.startupTimeout = Objects.requireNonNull(startupTimeout, "startupTimeout");
+        SettingsChecks.require(startupTimeout.toMillis() > 0, "spate.kafka.startup-timeout", "must be positive, was " + startupTimeout);
         SettingsChecks.require(delivery != Delivery.EXACTLY_ONCE || source.mode() == SourceSettings.Mode.BATCH, "spate.delivery",
                 "exactly-once needs spate.source.mode = batch");
     }
@@ -84,7 +87,8 @@ public final class SpateSettings {
                 properties(config, "spate.kafka.producer-properties"),
                 SettingsChecks.oneOf(Delivery.class, "spate.delivery", config.getString("spate.delivery")),
                 config.getString("spate.node-id").trim(), BatchSettings.create(config, "spate.batch"), SourceSettings.create(config),
-                StateSettings.create(config), OutputSettings.create(config), ComputeSettings.create(config));
+                StateSettings.create(config), OutputSettings.create(config), ComputeSettings.create(config),
+                config.getDuration("spate.kafka.startup-timeout"));
     }
 
     private static Map<String, String> properties(Config config, String path) {
@@ -196,67 +200,89 @@ public final class SpateSettings {
 
     /** A copy with other bootstrap servers. */
     public SpateSettings withBootstrapServers(String value) {
-        return new SpateSettings(config, value, client, consumer, producer, delivery, nodeId, batch, source, state, output, compute);
+        return new SpateSettings(config, value, client, consumer, producer, delivery, nodeId, batch, source, state, output, compute,
+                startupTimeout);
+    }
+
+    /**
+     * How long a pipeline waits at start for the Kafka cluster to answer (metadata, topics) before
+     * it fails with one line naming the cause ({@code spate.kafka.startup-timeout}).
+     */
+    public Duration startupTimeout() {
+        return startupTimeout;
+    }
+
+    /** A copy with another startup timeout. */
+    public SpateSettings withStartupTimeout(Duration value) {
+        return new SpateSettings(config, bootstrapServers, client, consumer, producer, delivery, nodeId, batch, source, state, output,
+                compute, value);
     }
 
     /** A copy with other properties for every Kafka client (security, timeouts), replacing {@code spate.kafka.client-properties}. */
     public SpateSettings withClientProperties(Map<String, String> value) {
         return new SpateSettings(config, bootstrapServers, value, consumer, producer, delivery, nodeId, batch, source, state, output,
-                compute);
+                compute, startupTimeout);
     }
 
     /** A copy with other consumer properties, replacing {@code spate.kafka.consumer-properties}. */
     public SpateSettings withConsumerProperties(Map<String, String> value) {
         return new SpateSettings(config, bootstrapServers, client, value, producer, delivery, nodeId, batch, source, state, output,
-                compute);
+                compute, startupTimeout);
+    }
+
+    /** A copy with producer property {@code name} set to {@code value}, the other producer properties kept. */
+    public SpateSettings withProducerProperty(String name, String value) {
+        Map<String, String> more = new HashMap<>(producer);
+        more.put(name, value);
+        return withProducerProperties(more);
     }
 
     /** A copy with other producer properties, replacing {@code spate.kafka.producer-properties}. */
     public SpateSettings withProducerProperties(Map<String, String> value) {
         return new SpateSettings(config, bootstrapServers, client, consumer, value, delivery, nodeId, batch, source, state, output,
-                compute);
+                compute, startupTimeout);
     }
 
     /** A copy with another delivery guarantee. */
     public SpateSettings withDelivery(Delivery value) {
         return new SpateSettings(config, bootstrapServers, client, consumer, producer, value, nodeId, batch, source, state, output,
-                compute);
+                compute, startupTimeout);
     }
 
     /** A copy with another node id ({@code ""}: the host name). */
     public SpateSettings withNodeId(String value) {
         return new SpateSettings(config, bootstrapServers, client, consumer, producer, delivery, value.trim(), batch, source, state,
-                output, compute);
+                output, compute, startupTimeout);
     }
 
     /** A copy with other default batch limits. */
     public SpateSettings withBatch(BatchSettings value) {
         return new SpateSettings(config, bootstrapServers, client, consumer, producer, delivery, nodeId, value, source, state, output,
-                compute);
+                compute, startupTimeout);
     }
 
     /** A copy with other source settings. */
     public SpateSettings withSource(SourceSettings value) {
         return new SpateSettings(config, bootstrapServers, client, consumer, producer, delivery, nodeId, batch, value, state, output,
-                compute);
+                compute, startupTimeout);
     }
 
     /** A copy with other state settings. */
     public SpateSettings withState(StateSettings value) {
         return new SpateSettings(config, bootstrapServers, client, consumer, producer, delivery, nodeId, batch, source, value, output,
-                compute);
+                compute, startupTimeout);
     }
 
     /** A copy with other output settings. */
     public SpateSettings withOutput(OutputSettings value) {
         return new SpateSettings(config, bootstrapServers, client, consumer, producer, delivery, nodeId, batch, source, state, value,
-                compute);
+                compute, startupTimeout);
     }
 
     /** A copy with other compute settings. */
     public SpateSettings withCompute(ComputeSettings value) {
         return new SpateSettings(config, bootstrapServers, client, consumer, producer, delivery, nodeId, batch, source, state, output,
-                value);
+                value, startupTimeout);
     }
 
     /** A copy with another compute backend ({@code auto}, {@code cpu}, {@code gpu}, ...). */

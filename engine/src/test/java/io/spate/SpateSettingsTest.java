@@ -41,7 +41,7 @@ class SpateSettingsTest {
         assertTrue(s.exactlyOnce());
         assertEquals("node-7", s.nodeId());
         assertTrue(s.namedNode());
-        assertEquals(new SourceSettings(SourceSettings.Mode.BATCH, Duration.ofSeconds(5), Pipeline.StartingOffset.LATEST), s.source());
+        assertEquals(new SourceSettings(SourceSettings.Mode.BATCH, Duration.ofSeconds(5), Pipeline.StartingOffset.LATEST, false), s.source());
         assertEquals(new StateSettings(false, true), s.state());
         assertEquals(new OutputSettings(false, 6, 3, "-bad", Duration.ofSeconds(2)), s.output());
         assertEquals(new ComputeSettings("cpu", 4, Duration.ofMinutes(1), 9), s.compute());

@@ -7,6 +7,8 @@ import com.typesafe.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import io.spate.PipelineStartException;
+
 /** The {@code spate} command: a standalone node, an embedded broker, and the demo. */
 @Command(name = "spate", mixinStandardHelpOptions = true, version = "spate 0.1.0",
         description = "GPU-accelerated, actor-based stream processing on Kafka.",
@@ -32,6 +34,11 @@ public final class SpateCli implements Callable<Integer> {
             if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
                 cmd.getErr().println("spate: " + e.getMessage());
                 return 2;
+            }
+            // The cluster or its topics kept a pipeline from starting: one line naming the cause.
+            if (e instanceof PipelineStartException start) {
+                cmd.getErr().println("spate: " + start.getMessage());
+                return start.configurationProblem() ? 2 : 3;
             }
             throw e;
         });

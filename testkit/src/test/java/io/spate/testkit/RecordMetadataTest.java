@@ -103,6 +103,22 @@ class RecordMetadataTest {
     }
 
     @Test
+    void shouldCutADeadLetterTooLargeForTheDeadLetterTopicAndSaySo() {
+        String hugeKey = "k".repeat(2 << 20);
+        String hugeValue = "v".repeat(3 << 20);
+        try (PipelineTestDriver driver = new PipelineTestDriver(PAYMENTS, CPU)) {
+            driver.input("payments").pipeRecords(List.of(TestRecord.of(hugeKey, hugeValue).withHeader("tenant", "acme")));
+            TestRecord d = driver.deadLetters().get(0);
+            int limit = 1_048_588;
+            assertTrue(d.key().length() + d.value().length() < limit, "fits Kafka's default record limit");
+            assertTrue(hugeKey.startsWith(d.key()) && hugeValue.startsWith(d.value()) && !d.value().isEmpty());
+            assertEquals("value,key", d.header("spate.error.truncated"));
+            assertEquals(Integer.toString(3 << 20), d.header("spate.source.size"));
+            assertEquals("acme", d.header("tenant"), "small headers are kept");
+        }
+    }
+
+    @Test
     void shouldNameMetadataColumnsWhenAColumnIsUnknown() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Pipeline.builder("p")
                 .source("t")

@@ -33,7 +33,8 @@ import io.spate.javadsl.Spate;
 public final class Node {
 
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
-    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
+    /** Beyond the source's own drain timeout: time for the sink's last acks and the consumer's close. */
+    private static final Duration STOP_MARGIN = Duration.ofSeconds(5);
 
     private final SpateSettings settings;
     private final List<Pipeline> pipelines;
@@ -53,6 +54,11 @@ public final class Node {
             throw new ConfigException.BadValue("spate.pipelines", "no pipeline to run");
         }
         this.system = ActorSystem.create(Behaviors.empty(), "spate", config);
+    }
+
+    /** How long stopping waits for a pipeline to drain: its source's drain timeout, and a little for the sink. */
+    private Duration stopTimeout() {
+        return settings.source().drainTimeout().plus(STOP_MARGIN);
     }
 
     /** The pipelines this node runs. */
@@ -109,7 +115,7 @@ public final class Node {
     /** Drains and stops every pipeline and the actor system; 0 if all ended cleanly. Idempotent. */
     public int stop() throws InterruptedException {
         if (!stopped.compareAndSet(false, true)) {
-            terminated.await(DRAIN_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS);
+            terminated.await(stopTimeout().toSeconds() + 10, TimeUnit.SECONDS);
             return 0;
         }
         int rc = 0;
@@ -117,9 +123,14 @@ public final class Node {
             watchers.forEach(IdleWatcher::close);
             for (RunningPipeline r : running) {
                 try {
-                    r.stop().toCompletableFuture().get(DRAIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                    r.stop().toCompletableFuture().get(stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    LOG.error("pipeline {} did not drain within {} s (spate.source.drain-timeout; is Kafka down?): its last batches "
+                            + "were not committed and are read again at the next start", r.pipeline().name(), stopTimeout().toSeconds());
+                    rc = 1;
                 } catch (Exception e) {
-                    LOG.error("pipeline {} did not stop cleanly", r.pipeline().name(), e);
+                    LOG.error("pipeline {} did not stop cleanly: {}", r.pipeline().name(), e.getCause() == null ? e : e.getCause());
+                    LOG.debug("pipeline {} stop failure", r.pipeline().name(), e);
                     rc = 1;
                 }
             }

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -28,6 +29,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.spate.Pipeline;
+import io.spate.PipelineStartException;
+import io.spate.PipelineStartException.Problem;
 import io.spate.SpateSettings;
 
 /** Builds the connector's consumer, producer and committer settings, and creates topics. */
@@ -67,6 +70,16 @@ public final class KafkaClients {
 
     /** Creates the output and dead-letter topics of {@code pipeline} that do not exist yet. */
     public static void createOutputTopics(SpateSettings settings, Pipeline pipeline) {
+        createOutputTopics(settings, pipeline, Map.of());
+    }
+
+    /**
+     * Creates the output and dead-letter topics of {@code pipeline} that do not exist yet, with
+     * {@code configs} (topic configs, e.g. {@code max.message.bytes}) beside Spate's own.
+     *
+     * @throws PipelineStartException when one cannot be created, or does not exist and {@code spate.output.create-topics} is off
+     */
+    public static void createOutputTopics(SpateSettings settings, Pipeline pipeline, Map<String, String> configs) {
         List<String> wanted = new ArrayList<>(pipeline.outputTopics());
         wanted.add(pipeline.deadLetterTopic());
         // A running query's output is an upsert stream and its state's changelog: keep the last value per key.
@@ -80,17 +93,17 @@ public final class KafkaClients {
             wanted.add(pipeline.eventTimeTopic());
             compacted.add(pipeline.eventTimeTopic());
         }
-        createTopics(settings, wanted, compacted, settings.output().partitions());
+        createTopics(settings, wanted, compacted, settings.output().partitions(), configs);
     }
 
     /** Creates the topics of {@code wanted} that do not exist yet (unless {@code spate.output.create-topics} is off). */
     public static void createTopics(SpateSettings settings, List<String> wanted) {
-        createTopics(settings, wanted, Set.of(), settings.output().partitions());
+        createTopics(settings, wanted, Set.of(), settings.output().partitions(), Map.of());
     }
 
     /** Like {@link #createTopics(SpateSettings, List)}, with {@code partitions} partitions each. */
     public static void createTopics(SpateSettings settings, List<String> wanted, int partitions) {
-        createTopics(settings, wanted, Set.of(), partitions);
+        createTopics(settings, wanted, Set.of(), partitions, Map.of());
     }
 
     /** The partition count of {@code topic}, waiting (up to 30 s) for a topic just created to show in the metadata. */
@@ -143,39 +156,52 @@ public final class KafkaClients {
         }
     }
 
-    /** Creates the missing topics of {@code wanted}, {@code partitions} each (-1: the broker's default), compacted if in {@code compacted}. */
-    private static void createTopics(SpateSettings settings, List<String> wanted, Set<String> compacted, int partitions) {
-        if (!settings.output().createTopics()) {
-            return;
-        }
+    /**
+     * Creates the missing topics of {@code wanted}, {@code partitions} each (-1: the broker's
+     * default), compacted if in {@code compacted}, with {@code configs}; with
+     * {@code spate.output.create-topics} off, checks that they exist. Gives up after
+     * {@code spate.kafka.startup-timeout} with one line naming the topic and the cause.
+     */
+    private static void createTopics(SpateSettings settings, List<String> wanted, Set<String> compacted, int partitions,
+                                     Map<String, String> configs) {
         int replication = settings.output().replicationFactor();
-        try (Admin admin = admin(settings)) {
-            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = wanted.stream().distinct().filter(t -> !existing.contains(t))
-                    .map(t -> new NewTopic(t, partitions > 0 ? Optional.of(partitions) : Optional.empty(),
-                            replication > 0 ? Optional.of((short) replication) : Optional.empty())
-                            .configs(compacted.contains(t) ? Map.of("cleanup.policy", "compact") : Map.of()))
-                    .toList();
-            if (!missing.isEmpty()) {
-                admin.createTopics(missing).values().forEach((name, f) -> {
-                    try {
-                        f.get(30, TimeUnit.SECONDS);
-                        awaitServed(admin, name, Duration.ofSeconds(30));
-                        LOG.info("created topic {}", name);
-                    } catch (ExecutionException e) {
-                        if (!(e.getCause() instanceof TopicExistsException)) {
-                            throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage(), e.getCause());
-                        }
-                    } catch (InterruptedException | TimeoutException e) {
-                        throw new IllegalStateException("cannot create topic " + name + ": " + e, e);
-                    }
-                });
+        Map<String, Object> props = new HashMap<>(settings.clientProperties());
+        int ms = (int) Math.min(Integer.MAX_VALUE, settings.startupTimeout().toMillis());
+        props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
+        props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
+        try (Admin admin = Admin.create(props)) {
+            Set<String> existing = Preflight.get(settings, admin.listTopics().names(), "list topics");
+            List<String> absent = wanted.stream().distinct().filter(t -> !existing.contains(t)).toList();
+            if (absent.isEmpty()) {
+                return;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating topics", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot reach Kafka at " + settings.bootstrapServers() + " to create topics: " + e, e);
+            if (!settings.output().createTopics()) {
+                throw new PipelineStartException(Problem.NO_OUTPUT_TOPIC, (absent.size() == 1 ? "output topic " : "output topics ")
+                        + String.join(", ", absent) + (absent.size() == 1 ? " does" : " do") + " not exist at " + settings.bootstrapServers()
+                        + " and spate.output.create-topics is false", null);
+            }
+            List<NewTopic> missing = absent.stream()
+                    .map(t -> {
+                        Map<String, String> topicConfigs = new HashMap<>(configs);
+                        if (compacted.contains(t)) {
+                            topicConfigs.put("cleanup.policy", "compact");
+                        }
+                        return new NewTopic(t, partitions > 0 ? Optional.of(partitions) : Optional.empty(),
+                                replication > 0 ? Optional.of((short) replication) : Optional.empty()).configs(topicConfigs);
+                    })
+                    .toList();
+            admin.createTopics(missing).values().forEach((name, f) -> {
+                try {
+                    Preflight.get(settings, f, "create topic " + name);
+                    awaitServed(admin, name, Duration.ofSeconds(30));
+                    LOG.info("created topic {}", name);
+                } catch (PipelineStartException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new PipelineStartException(e.problem() == Problem.UNREACHABLE ? Problem.TOPIC_NOT_CREATED : e.problem(),
+                                "cannot create topic " + name + ": " + e.getMessage(), e.getCause());
+                    }
+                }
+            });
         }
     }
 }

@@ -34,6 +34,7 @@ import io.spate.internal.compute.Backends;
 import io.spate.internal.compute.ComputeActor;
 import io.spate.internal.compute.ComputeFlow;
 import io.spate.internal.kafka.KafkaClients;
+import io.spate.internal.kafka.Preflight;
 import io.spate.internal.sink.Sinks;
 import io.spate.internal.source.AssignmentListener;
 import io.spate.internal.source.ConnectorSource;
@@ -71,22 +72,27 @@ public final class PipelineRunner {
     }
 
     private RunningPipeline run(Pipeline pipeline) {
+        // The cluster answers, the input exists, and the topics and producer can hold what it holds.
+        Preflight preflight = Preflight.check(settings, pipeline);
+        SpateSettings writing = preflight.producerSettings(settings);
         if (ScaleOut.applies(settings, pipeline)) {
             List<Pipeline> stages = ScaleOut.stages(pipeline);
             // Output topics first, then repartition topics with as many partitions, then the rest.
             ScaleOut.createTopics(settings, stages);
-            KafkaClients.createOutputTopics(settings, stages.get(0));
+            KafkaClients.createOutputTopics(settings, stages.get(0), preflight.createdTopicConfigs());
+            int deadLetterMaxBytes = preflight.deadLetterMaxBytes(settings, stages.get(0));
             List<RunningPipeline> running = new ArrayList<>();
             for (Pipeline stage : stages) {
                 boolean perPartition = stage != stages.get(0) || stage.windowed();
-                running.add(runStage(stage,
+                running.add(runStage(stage, writing, deadLetterMaxBytes,
                         actor -> perPartition ? StateRestore.perPartition(settings, stage, actor, typed) : AssignmentListener.NONE));
             }
             return new Staged(pipeline, running);
         }
-        KafkaClients.createOutputTopics(settings, pipeline);
+        KafkaClients.createOutputTopics(settings, pipeline, preflight.createdTopicConfigs());
+        int deadLetterMaxBytes = preflight.deadLetterMaxBytes(settings, pipeline);
         boolean stateful = pipeline.plan().queries().stream().anyMatch(Query::stateful);
-        return runStage(pipeline, actor -> {
+        return runStage(pipeline, writing, deadLetterMaxBytes, actor -> {
             StateRestore.restore(settings, pipeline, actor, typed);
             return stateful ? StateRestore.singleNode(settings, pipeline) : AssignmentListener.NONE;
         });
@@ -97,7 +103,8 @@ public final class PipelineRunner {
      * restores what the actor needs before the first batch and says what to do when partitions
      * move), then its stream.
      */
-    private RunningPipeline runStage(Pipeline pipeline, Function<ActorRef<ComputeActor.Command>, AssignmentListener> state) {
+    private RunningPipeline runStage(Pipeline pipeline, SpateSettings writing, int deadLetterMaxBytes,
+                                     Function<ActorRef<ComputeActor.Command>, AssignmentListener> state) {
         BatchSettings batch = pipeline.batch().orElse(settings.batch());
         PipelineMetrics metrics = new PipelineMetrics();
         // Resolve the backend here, without building it, so that a bad choice fails in the caller, not in the actor.
@@ -111,8 +118,8 @@ public final class PipelineRunner {
             Consumer.DrainingControl<Done> control = ConnectorSource.source(pipeline, settings)
                     .via(ConnectorSource.batcher(batch))
                     .via(ComputeFlow.flow(pipeline.plan(), actor, settings))
-                    .via(Sinks.encoder(pipeline, metrics))
-                    .toMat(Sinks.atLeastOnce(settings), Consumer::createDrainingControl)
+                    .via(Sinks.encoder(pipeline, metrics, deadLetterMaxBytes))
+                    .toMat(Sinks.atLeastOnce(writing), Consumer::createDrainingControl)
                     .run(materializer);
             completion = control.streamCompletion();
             stopper = () -> control.drainAndShutdown(system.classicSystem().dispatcher());
@@ -120,11 +127,11 @@ public final class PipelineRunner {
             // The backend lends its staging buffers (pinned memory on a GPU) to the source that fills the batches.
             BatchSettings staged = batch.withBuffers(Backends.stagingBuffers(settings, pipeline.plan()));
             Sink<OutputBatch, CompletionStage<Done>> sink = settings.exactlyOnce()
-                    ? Sinks.transactional(pipeline, settings) : Sinks.atLeastOnce(settings);
+                    ? Sinks.transactional(pipeline, writing) : Sinks.atLeastOnce(writing);
             Pair<BatchSourceControl, CompletionStage<Done>> control = Source.fromGraph(
                             KafkaBatchSource.of(settings, pipeline, staged, assignments))
                     .via(ComputeFlow.flow(pipeline.plan(), actor, settings))
-                    .via(Sinks.encoder(pipeline, metrics))
+                    .via(Sinks.encoder(pipeline, metrics, deadLetterMaxBytes))
                     .toMat(sink, Keep.both())
                     .run(materializer);
             completion = control.second();

@@ -2,6 +2,7 @@ package io.spate.internal.sink;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -33,6 +34,10 @@ public final class ResultEncoder {
     public static final String OFFSET_HEADER = "spate.source.offset";
     /** Header with the Kafka timestamp of a dead-lettered record (decimal epoch milliseconds), when it had one. */
     public static final String TIMESTAMP_HEADER = "spate.source.timestamp";
+    /** Header with the size in bytes of a dead letter's original value, when it was cut to fit the dead-letter topic. */
+    public static final String SIZE_HEADER = "spate.source.size";
+    /** Header naming what of a dead letter was cut to fit the dead-letter topic: {@code value}, and {@code key}, {@code headers}. */
+    public static final String TRUNCATED_HEADER = "spate.error.truncated";
     /** Header with the name of the pipeline that rejected the record. */
     public static final String PIPELINE_HEADER = "spate.pipeline";
     /** Header naming the output (topic) a late record was not counted in. */
@@ -40,12 +45,25 @@ public final class ResultEncoder {
     /** The reason of a record that came after all its windows closed. */
     public static final String LATE = "late";
 
+    /** Kafka's default largest record, less framing: the dead-letter limit when none is given. */
+    public static final int DEFAULT_DEAD_LETTER_MAX_BYTES = 1_048_588 - 64 * 1024;
+
     private final Pipeline pipeline;
+    private final int deadLetterMaxBytes;
     private final FrameEncoder frames = new FrameEncoder();
 
-    /** An encoder for {@code pipeline}'s outputs. */
+    /** An encoder for {@code pipeline}'s outputs, with dead letters up to {@link #DEFAULT_DEAD_LETTER_MAX_BYTES}. */
     public ResultEncoder(Pipeline pipeline) {
+        this(pipeline, DEFAULT_DEAD_LETTER_MAX_BYTES);
+    }
+
+    /**
+     * An encoder for {@code pipeline}'s outputs whose dead letters (value, key and headers) stay
+     * within {@code deadLetterMaxBytes}: a larger one is cut to fit, and says so in its headers.
+     */
+    public ResultEncoder(Pipeline pipeline, int deadLetterMaxBytes) {
         this.pipeline = pipeline;
+        this.deadLetterMaxBytes = deadLetterMaxBytes;
     }
 
     /**
@@ -94,22 +112,58 @@ public final class ResultEncoder {
      * taking a header's last value gets Spate's even for a record dead-lettered twice).
      */
     private ProducerRecord<byte[], byte[]> deadLetter(RecordBatch batch, int index, String reason) {
-        RecordHeaders headers = new RecordHeaders();
+        byte[] key = batch.key(index);
+        byte[] value = batch.value(index);
+        RecordHeaders own = new RecordHeaders();
+        int ownBytes = 0;
         for (int h = 0; h < batch.headerCount(index); h++) {
-            headers.add(batch.headerName(index, h), batch.headerValue(index, h));
+            String name = batch.headerName(index, h);
+            byte[] v = batch.headerValue(index, h);
+            own.add(name, v);
+            ownBytes += name.length() + (v == null ? 0 : v.length) + 8;
         }
+        List<String> cut = new ArrayList<>(3);
+        int keyBytes = key == null ? 0 : key.length;
+        // Spate's own headers and the record framing take well under the 64 KiB the limit leaves.
+        if (keyBytes + ownBytes + value.length > deadLetterMaxBytes) {
+            // What cannot be written whole is cut: the headers and key first if they alone are too
+            // large, then the value to what is left, so that the record is never refused.
+            if (ownBytes > deadLetterMaxBytes / 4) {
+                own = new RecordHeaders();
+                ownBytes = 0;
+                cut.add("headers");
+            }
+            if (keyBytes > deadLetterMaxBytes / 4) {
+                key = Arrays.copyOf(key, deadLetterMaxBytes / 4);
+                keyBytes = key.length;
+                cut.add("key");
+            }
+            int room = deadLetterMaxBytes - keyBytes - ownBytes;
+            if (value.length > room) {
+                cut.add(0, "value");
+            }
+        }
+        RecordHeaders headers = own;
         headers.add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
         headers.add(TOPIC_HEADER, batch.topic(index).getBytes(StandardCharsets.UTF_8));
         headers.add(PARTITION_HEADER, Integer.toString(batch.partition(index)).getBytes(StandardCharsets.US_ASCII));
         headers.add(OFFSET_HEADER, Long.toString(batch.offset(index)).getBytes(StandardCharsets.US_ASCII));
-        headers.add(PIPELINE_HEADER, pipeline.name().getBytes(StandardCharsets.UTF_8));
         long timestamp = batch.timestamp(index);
         if (timestamp != RecordBatch.NO_TIMESTAMP) {
             headers.add(TIMESTAMP_HEADER, Long.toString(timestamp).getBytes(StandardCharsets.US_ASCII));
         }
+        headers.add(PIPELINE_HEADER, pipeline.name().getBytes(StandardCharsets.UTF_8));
+        if (!cut.isEmpty()) {
+            int room = deadLetterMaxBytes - keyBytes - ownBytes;
+            headers.add(SIZE_HEADER, Integer.toString(value.length).getBytes(StandardCharsets.US_ASCII));
+            headers.add(TRUNCATED_HEADER, String.join(",", cut).getBytes(StandardCharsets.US_ASCII));
+            if (value.length > room) {
+                value = Arrays.copyOf(value, Math.max(0, room));
+            }
+        }
         // The dead letter is stamped when written: an old source timestamp would let the topic's
         // time-based retention delete it at once.
-        return new ProducerRecord<>(pipeline.deadLetterTopic(), null, null, batch.key(index), batch.value(index), headers);
+        return new ProducerRecord<>(pipeline.deadLetterTopic(), null, null, key, value, headers);
     }
 
     /** Number of records {@code result} makes. */

@@ -28,7 +28,12 @@ public final class Sinks {
 
     /** Encodes results as JSON output records and dead letters, counting them in {@code metrics}. */
     public static Flow<BatchResult, OutputBatch, NotUsed> encoder(Pipeline pipeline, PipelineMetrics metrics) {
-        return Flow.<BatchResult>create().statefulMap(() -> new ResultEncoder(pipeline), (encoder, result) -> {
+        return encoder(pipeline, metrics, ResultEncoder.DEFAULT_DEAD_LETTER_MAX_BYTES);
+    }
+
+    /** Like {@link #encoder(Pipeline, PipelineMetrics)}, cutting dead letters above {@code deadLetterMaxBytes} to fit. */
+    public static Flow<BatchResult, OutputBatch, NotUsed> encoder(Pipeline pipeline, PipelineMetrics metrics, int deadLetterMaxBytes) {
+        return Flow.<BatchResult>create().statefulMap(() -> new ResultEncoder(pipeline, deadLetterMaxBytes), (encoder, result) -> {
             metrics.batchComputed(result, ResultEncoder.recordCount(result));
             return Pair.create(encoder, encoder.encode(result));
         }, encoder -> Optional.empty());
