@@ -165,7 +165,7 @@ public record Plan(InputFormat format, List<Query> queries, List<Inference> infe
             if (type == ColumnType.DOUBLE) {
                 throw new IllegalArgumentException("query '" + q.name() + "': window column '" + column
                         + "' must be a long of epoch " + q.window().get().unit().name().toLowerCase(Locale.ROOT)
-                        + " or a string of ISO-8601 date-times");
+                        + " or a string of ISO-8601 or CLF date-times");
             }
         }
         for (Aggregate a : q.aggregates()) {

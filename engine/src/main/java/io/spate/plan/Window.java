@@ -30,8 +30,9 @@ import java.util.Objects;
  * rather than wrapping around.
  *
  * <p>The column may also be a string column of ISO-8601 / RFC 3339 date-times with an offset
- * ({@code 1995-07-01T00:00:01-04:00}, {@code 1995-07-01 04:00:01.5Z}); {@code unit} does not apply
- * to it. A string that is not such a date-time is never on time either.
+ * ({@code 1995-07-01T00:00:01-04:00}, {@code 1995-07-01 04:00:01.5Z}) or of CLF times
+ * ({@code 01/Jul/1995:00:00:01 -0400}, bare or in brackets); {@code unit} does not apply to it. A
+ * string that is neither is never on time either.
  *
  * @param column the timestamp column (a long column of epoch time in {@code unit}, or a string column of date-times)
  * @param size the window length

@@ -51,7 +51,8 @@ public final class ClfTime {
         return seconds * 1000L;
     }
 
-    private static int digits2(byte[] b, int at) {
+    /** The two digits at {@code b[at]} as a number, or a negative number when either is not a digit. */
+    static int digits2(byte[] b, int at) {
         int hi = b[at] - '0';
         int lo = b[at + 1] - '0';
         if (hi < 0 || hi > 9 || lo < 0 || lo > 9) {
@@ -78,7 +79,8 @@ public final class ClfTime {
         }
     }
 
-    private static int daysInMonth(int year, int month) {
+    /** Days in the month of the proleptic Gregorian year. */
+    static int daysInMonth(int year, int month) {
         switch (month) {
             case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28;
             case 4: case 6: case 9: case 11: return 30;

@@ -65,7 +65,7 @@ import io.spate.internal.kafka.TopicReader;
  * #   { topic = traffic-hourly, group-by = [host], aggregates = ["count as requests"], running = true,
  * #     window { column = timestamp, size = 1h, advance = 1h, out-of-orderness = 10m, allowed-lateness = 0, retention = 1d } }
  * # the window column holds epoch milliseconds unless the window says unit = seconds | millis | micros,
- * # or, as a string column, ISO-8601 date-times with an offset (1995-07-01T00:00:01-04:00);
+ * # or, as a string column, ISO-8601 date-times with an offset (1995-07-01T00:00:01-04:00) or CLF times (01/Jul/1995:00:00:01 -0400);
  * # without a column, windows go by the Kafka record timestamp (_timestamp), as in Kafka Streams
  *
  * # every format also has the record's metadata as columns, usable wherever a field is:

@@ -24,9 +24,12 @@ import io.spate.RecordBatch;
 import io.spate.RecordBatchBuilder;
 import io.spate.SourceOffsets;
 import io.spate.frame.Column;
+import io.spate.frame.ColumnType;
 import io.spate.frame.Frame;
 import io.spate.plan.ClfFormat;
 import io.spate.plan.DelimitedFormat;
+import io.spate.plan.Field;
+import io.spate.plan.JsonFormat;
 import io.spate.plan.Plan;
 import io.spate.plan.Query;
 import io.spate.plan.Window;
@@ -202,6 +205,26 @@ class WindowQueryTest {
                 FrameRows.byKey(r.frames().get(0)));
         assertArrayEquals(new int[] {3, 4}, r.late(), "not a date-time, and no offset: never on time");
         assertEquals(List.of(new PartitionTime(0, "weblogs", 0, at(60) + 500)), r.times());
+    }
+
+    @Test
+    void shouldReadClfTimeStringsAsWindowTimesFromTheArena() {
+        // JSON strings are decoded into the side arena, so the times are read from there, not the batch.
+        Plan plan = Plan.of(new JsonFormat(List.of(new Field("host", ColumnType.UTF8), new Field("time", ColumnType.UTF8))),
+                Query.builder("traffic-hourly").groupBy("host").count("requests")
+                        .window(Window.tumbling("time", Duration.ofHours(1))).running().build());
+        List<byte[]> lines = new ArrayList<>();
+        for (String l : List.of("{\"host\":\"a\",\"time\":\"01/Jul/1995:00:05:00 +0000\"}",
+                "{\"host\":\"a\",\"time\":\"[30\\/Jun\\/1995:20:59:59 -0400]\"}",
+                "{\"host\":\"a\",\"time\":\"1995-07-01T01:00:00\\u002B00:00\"}",
+                "{\"host\":\"b\",\"time\":\"01/Jul/1995:00:05:00\"}")) {
+            lines.add(l.getBytes(StandardCharsets.ISO_8859_1));
+        }
+        BatchResult r = new CpuBackend().execute(plan, batch(lines, new int[lines.size()]));
+        assertEquals(Map.of(List.of(at(0), at(60), "a"), List.of(2L), List.of(at(60), at(120), "a"), List.of(1L)),
+                FrameRows.byKey(r.frames().get(0)));
+        assertArrayEquals(new int[] {3}, r.late(), "a CLF time without its offset is never on time");
+        assertEquals(List.of(new PartitionTime(0, "weblogs", 0, at(60))), r.times());
     }
 
     @Test
