@@ -60,6 +60,9 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (input != null) {
+            CliChecks.readableFile("--input", input);
+        }
         PrintStream out = System.out;
         List<byte[]> lines = readLines();
         long bytes = lines.stream().mapToLong(l -> l.length).sum();

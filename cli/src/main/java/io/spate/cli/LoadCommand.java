@@ -57,6 +57,12 @@ public final class LoadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        CliChecks.topic("--topic", topic);
+        for (String f : files) {
+            if (!f.equals("-")) {
+                CliChecks.readableFile("FILE", new File(f));
+            }
+        }
         SpateSettings settings = SpateSettings.create(NodeConfig.load(config, bootstrap, sets));
         List<byte[]> messages = new ArrayList<>();
         for (String f : files) {
