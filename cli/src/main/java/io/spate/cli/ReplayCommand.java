@@ -23,6 +23,7 @@ import io.spate.frame.Utf8Column;
 import io.spate.frame.ColumnType;
 import io.spate.internal.compute.Backends;
 import io.spate.internal.kafka.KafkaClients;
+import io.spate.internal.kafka.TlsListenerCheck;
 import io.spate.internal.source.BoundedReader;
 import io.spate.internal.config.NodeConfig;
 import io.spate.plan.Field;
@@ -92,6 +93,7 @@ public final class ReplayCommand implements Callable<Integer> {
             throw new IllegalArgumentException("give --group-by PATH (count per value) or --sum PATH (or both)");
         }
         SpateSettings settings = SpateSettings.create(NodeConfig.load(config, bootstrap, sets));
+        TlsListenerCheck.require(settings);
         Plan plan = plan();
         PrintStream err = System.err;
         BoundedReader reader = new BoundedReader(settings, topic);

@@ -34,6 +34,7 @@ import io.spate.internal.compute.Backends;
 import io.spate.internal.compute.ComputeActor;
 import io.spate.internal.compute.ComputeFlow;
 import io.spate.internal.kafka.KafkaClients;
+import io.spate.internal.kafka.TlsListenerCheck;
 import io.spate.internal.sink.Sinks;
 import io.spate.internal.source.AssignmentListener;
 import io.spate.internal.source.ConnectorSource;
@@ -71,6 +72,7 @@ public final class PipelineRunner {
     }
 
     private RunningPipeline run(Pipeline pipeline) {
+        TlsListenerCheck.require(settings);
         if (ScaleOut.applies(settings, pipeline)) {
             List<Pipeline> stages = ScaleOut.stages(pipeline);
             // Output topics first, then repartition topics with as many partitions, then the rest.
