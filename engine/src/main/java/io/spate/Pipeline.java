@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
+import io.spate.internal.kafka.TopicNames;
 import io.spate.plan.Inference;
 import io.spate.plan.InputFormat;
 import io.spate.plan.Plan;
@@ -61,10 +62,27 @@ public record Pipeline(String name, List<String> topics, String groupId, Startin
         if (outputTopics.size() != plan.outputCount()) {
             throw new IllegalArgumentException("pipeline '" + name + "': one output topic per query and inference is needed");
         }
+        topics.forEach(t -> checkName(name, "source", t));
+        outputTopics.forEach(t -> checkName(name, "output", t));
+        checkName(name, "dead-letter", deadLetterTopic);
+        // A topic both read and written loops: what is written is read again and written again, for ever.
         for (String t : outputTopics) {
             if (topics.contains(t)) {
-                throw new IllegalArgumentException("pipeline '" + name + "' writes to its own source topic '" + t + "'");
+                throw new IllegalArgumentException("pipeline '" + name + "': output topic '" + t
+                        + "' is also a source topic; its results would be read again as input");
             }
+        }
+        if (topics.contains(deadLetterTopic)) {
+            throw new IllegalArgumentException("pipeline '" + name + "': dead-letter topic '" + deadLetterTopic
+                    + "' is also a source topic; dead letters would be read again");
+        }
+    }
+
+    private static void checkName(String pipeline, String role, String topic) {
+        try {
+            TopicNames.valid(topic);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("pipeline '" + pipeline + "': " + role + " topic: " + e.getMessage());
         }
     }
 

@@ -41,8 +41,11 @@ public final class PipelineStartException extends RuntimeException {
         return problem;
     }
 
-    /** Whether the user's configuration is what to fix (a topic name, a setting), rather than the cluster or the network. */
+    /**
+     * Whether the user's configuration is what to fix (a topic name, a setting such as a TLS
+     * client against a plaintext listener), rather than the cluster or the network.
+     */
     public boolean configurationProblem() {
-        return problem == Problem.NO_INPUT_TOPIC || problem == Problem.NO_OUTPUT_TOPIC;
+        return problem == Problem.NO_INPUT_TOPIC || problem == Problem.NO_OUTPUT_TOPIC || problem == Problem.TLS_HANDSHAKE;
     }
 }

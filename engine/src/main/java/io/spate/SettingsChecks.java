@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 import com.typesafe.config.ConfigException;
+import org.apache.kafka.common.utils.Utils;
 
 /** The one way the settings classes refuse a value: a {@link ConfigException.BadValue} naming the key it is set with. */
 final class SettingsChecks {
@@ -16,6 +17,20 @@ final class SettingsChecks {
     static void require(boolean ok, String key, String problem) {
         if (!ok) {
             throw new ConfigException.BadValue(key, problem);
+        }
+    }
+
+    /**
+     * Fails naming {@code key} unless {@code servers} is a comma-separated list of {@code HOST:PORT}
+     * (Kafka's own syntax check, without its DNS look-up, which belongs to the client that connects).
+     */
+    static void hostPorts(String key, String servers) {
+        for (String server : servers.split(",")) {
+            String s = server.trim();
+            String host = Utils.getHost(s);
+            Integer port = Utils.getPort(s);
+            require(host != null && !host.isEmpty() && port != null && port > 0 && port <= 65535, key,
+                    "'" + s + "' is not HOST:PORT (several: HOST:PORT,HOST:PORT)");
         }
     }
 

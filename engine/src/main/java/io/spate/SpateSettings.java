@@ -50,6 +50,7 @@ public final class SpateSettings {
         this.config = Objects.requireNonNull(config, "config");
         this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         SettingsChecks.require(!bootstrapServers.isBlank(), "spate.kafka.bootstrap-servers", "must not be empty");
+        SettingsChecks.hostPorts("spate.kafka.bootstrap-servers", bootstrapServers);
         this.client = Map.copyOf(client);
         this.consumer = Map.copyOf(consumer);
         this.producer = Map.copyOf(producer);

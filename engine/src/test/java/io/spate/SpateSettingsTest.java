@@ -114,6 +114,15 @@ class SpateSettingsTest {
     }
 
     @Test
+    void shouldRefuseBootstrapServersThatAreNotHostAndPort() {
+        for (String bad : new String[] {"localhost", "host:notaport", "k1:9092,k2", ":9092", "host:70000"}) {
+            String msg = badKey("spate.kafka.bootstrap-servers = \"" + bad + "\"");
+            assertTrue(msg.contains("spate.kafka.bootstrap-servers") && msg.contains("is not HOST:PORT"), msg);
+        }
+        assertEquals("[::1]:9092, k2:9093", settings("spate.kafka.bootstrap-servers = \"[::1]:9092, k2:9093\"").bootstrapServers());
+    }
+
+    @Test
     void shouldRefuseAnUnknownNodeKeyNamingTheClosestKnownOne() {
         String msg = badKey("spate.batch.max-record = 10");
         assertTrue(msg.contains("spate.batch.max-record: unknown key; did you mean max-records?"), msg);

@@ -1,6 +1,10 @@
 package io.spate.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -58,7 +62,8 @@ public final class BrokerCommand implements Callable<Integer> {
     /**
      * Starts the broker, prints where it listens, and blocks until a shutdown hook has closed it.
      *
-     * @return 0 once the broker has stopped, 1 if it could not start
+     * @return 0 once the broker has stopped, 1 if it could not start; a port already taken fails
+     *         before it starts (exit code 2, through {@link SpateCli})
      */
     @Override
     public Integer call() throws InterruptedException {
@@ -72,6 +77,11 @@ public final class BrokerCommand implements Callable<Integer> {
                     .withBrokerProperties(properties);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        String taken = portTaken();
+        if (taken != null) {
+            // Checked before the broker starts, which would report it as pages of its own errors.
+            throw new IllegalArgumentException(taken);
         }
         EmbeddedKafkaBroker broker;
         try {
@@ -104,6 +114,23 @@ public final class BrokerCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** Why the broker cannot listen on {@code --host}:{@code --port} (another process holds the port, say), or null if it can. */
+    private String portTaken() {
+        if (port == 0) {
+            return null;
+        }
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(host, port));
+            return null;
+        } catch (IOException e) {
+            // A BindException is also what a host that is not this machine's gives: tell them apart by the reason.
+            if (e instanceof BindException && String.valueOf(e.getMessage()).contains("in use")) {
+                return "--port: " + host + ":" + port + " is in use; choose another port (0 picks a free one)";
+            }
+            return "--host: cannot listen on " + host + ":" + port + " (" + e.getMessage() + ")";
+        }
     }
 
     private static String causes(Throwable e) {

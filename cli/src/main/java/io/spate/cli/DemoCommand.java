@@ -60,6 +60,9 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (input != null) {
+            CliChecks.readableFile("--input", input);
+        }
         PrintStream out = System.out;
         List<byte[]> lines = readLines();
         long bytes = lines.stream().mapToLong(l -> l.length).sum();
@@ -97,6 +100,7 @@ public final class DemoCommand implements Callable<Integer> {
             computing.update(metrics.records(), lines.size(), "records");
             computing.finish();
             int rc = stopped.get();
+            node.failures().forEach(f -> System.err.println("spate: " + f));
             double secs = node.elapsedSeconds();
             out.printf("%ncomputed %,d records in %,d batches on the %s backend: %.1f s (consumer group join and the idle check included), %,.0f records/s, %.1f MB/s%n",
                     metrics.records(), metrics.batches(), node.running().get(0).backend(), secs, metrics.records() / secs, metrics.bytes() / 1e6 / secs);

@@ -23,6 +23,7 @@ import picocli.CommandLine.Parameters;
 
 import io.spate.SpateSettings;
 import io.spate.internal.kafka.KafkaClients;
+import io.spate.internal.kafka.TlsListenerCheck;
 import io.spate.internal.config.NodeConfig;
 import io.spate.testkit.KafkaTopics;
 import io.spate.testkit.Lines;
@@ -57,7 +58,14 @@ public final class LoadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        CliChecks.topic("--topic", topic);
+        for (String f : files) {
+            if (!f.equals("-")) {
+                CliChecks.readableFile("FILE", new File(f));
+            }
+        }
         SpateSettings settings = SpateSettings.create(NodeConfig.load(config, bootstrap, sets));
+        TlsListenerCheck.require(settings);
         List<byte[]> messages = new ArrayList<>();
         for (String f : files) {
             try (InputStream in = f.equals("-") ? System.in : Files.newInputStream(new File(f).toPath())) {

@@ -25,8 +25,7 @@ final class NodeShutdown {
             int rc = 1;
             try {
                 rc = node.stop();
-                node.printSummary(out);
-                out.flush();
+                report(node, out);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
@@ -48,10 +47,18 @@ final class NodeShutdown {
         finished.set(true);
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
-            node.printSummary(out);
+            report(node, out);
         } catch (IllegalStateException alreadyShuttingDown) {
             // The hook is running: it prints the summary and ends the process.
         }
         return rc;
+    }
+
+    /** The run summary on {@code out}, then a line on stderr for each pipeline that failed. */
+    private static void report(Node node, PrintStream out) {
+        node.printSummary(out);
+        out.flush();
+        node.failures().forEach(f -> System.err.println("spate: " + f));
+        System.err.flush();
     }
 }

@@ -23,6 +23,7 @@ import io.spate.frame.Utf8Column;
 import io.spate.frame.ColumnType;
 import io.spate.internal.compute.Backends;
 import io.spate.internal.kafka.KafkaClients;
+import io.spate.internal.kafka.TlsListenerCheck;
 import io.spate.internal.source.BoundedReader;
 import io.spate.internal.config.NodeConfig;
 import io.spate.plan.Field;
@@ -35,8 +36,10 @@ import io.spate.testkit.KafkaTopics;
 /**
  * {@code spate replay}: a bounded job over a topic, from its beginning to the end offsets taken at
  * start (Spark's {@code earliest} to {@code latest}), counting JSON records per field value or
- * summing a field, with a progress bar on stderr and the result as a table on stdout or records
- * on a topic.
+ * summing a field, with a progress bar on stderr and the result as a table on stdout, and also as
+ * records on a topic with {@code --output-topic}. {@code --from} and {@code --to} say where the read
+ * starts and ends, and nothing else: an output topic has an option of its own, so that no offset
+ * word is ever taken for a topic name.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = "Read a topic from earliest to latest (a bounded job) and count per JSON field or sum a field.")
@@ -48,9 +51,12 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--from", defaultValue = "earliest", description = "where to start: earliest (default; the only choice)")
     String from;
 
-    @Option(names = "--to", defaultValue = "latest", paramLabel = "latest|TOPIC",
-            description = "latest (default): stop at the end offsets taken at start; any other value: also write the result to that topic")
+    @Option(names = "--to", defaultValue = "latest",
+            description = "where to stop: latest (default; the only choice), the end offsets taken at start")
     String to;
+
+    @Option(names = "--output-topic", paramLabel = "TOPIC", description = "also write the result to this topic, one JSON record per row")
+    String outputTopic;
 
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers")
     String bootstrap;
@@ -75,10 +81,19 @@ public final class ReplayCommand implements Callable<Integer> {
         if (!from.equals("earliest")) {
             throw new IllegalArgumentException("--from: only 'earliest' is supported, got '" + from + "'");
         }
+        if (!to.equals("latest")) {
+            throw new IllegalArgumentException("--to: where the replay stops; only 'latest' is supported, got '" + to
+                    + "' (to write the result to a topic: --output-topic TOPIC)");
+        }
+        CliChecks.topic("--topic", topic);
+        if (outputTopic != null) {
+            CliChecks.topic("--output-topic", outputTopic);
+        }
         if (groupBy.isEmpty() && sum == null) {
             throw new IllegalArgumentException("give --group-by PATH (count per value) or --sum PATH (or both)");
         }
         SpateSettings settings = SpateSettings.create(NodeConfig.load(config, bootstrap, sets));
+        TlsListenerCheck.require(settings);
         Plan plan = plan();
         PrintStream err = System.err;
         BoundedReader reader = new BoundedReader(settings, topic);
@@ -123,10 +138,10 @@ public final class ReplayCommand implements Callable<Integer> {
             }
             out.println(String.join("\t", cells));
         }
-        if (!to.equals("latest")) {
-            KafkaClients.createTopics(settings, List.of(to));
-            KafkaTopics.produce(settings.bootstrapServers(), settings.producerProperties(), to, encode(rows));
-            err.printf("wrote %,d records to %s%n", rows.size(), to);
+        if (outputTopic != null) {
+            KafkaClients.createTopics(settings, List.of(outputTopic));
+            KafkaTopics.produce(settings.bootstrapServers(), settings.producerProperties(), outputTopic, encode(rows));
+            err.printf("wrote %,d records to %s%n", rows.size(), outputTopic);
         }
         return 0;
     }

@@ -68,7 +68,7 @@ class ReplayIT extends EmbeddedBrokerTest {
             expected = "b\t2\na\t1\n";
         }
         assertEquals("0", cli("load", "--topic", "commits", "--partitions", "2", "--bootstrap", broker.bootstrapServers(), file.toString())[0]);
-        String[] r = cli("replay", "--topic", "commits", "--group-by", "commit.committer.name", "--to", "committers",
+        String[] r = cli("replay", "--topic", "commits", "--group-by", "commit.committer.name", "--output-topic", "committers",
                 "--bootstrap", broker.bootstrapServers(), "--progress", "none");
         assertEquals("0", r[0]);
         assertEquals(expected, r[1]);

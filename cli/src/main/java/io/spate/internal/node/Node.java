@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -41,6 +42,7 @@ public final class Node {
     private final ActorSystem<Void> system;
     private final List<RunningPipeline> running = new CopyOnWriteArrayList<>();
     private final List<IdleWatcher> watchers = new ArrayList<>();
+    private final List<String> failures = new CopyOnWriteArrayList<>();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private long startNanos;
@@ -125,11 +127,16 @@ public final class Node {
                 try {
                     r.stop().toCompletableFuture().get(stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
                 } catch (TimeoutException e) {
-                    LOG.error("pipeline {} did not drain within {} s (spate.source.drain-timeout; is Kafka down?): its last batches "
-                            + "were not committed and are read again at the next start", r.pipeline().name(), stopTimeout().toSeconds());
+                    failures.add("pipeline '" + r.pipeline().name() + "' did not drain within " + stopTimeout().toSeconds()
+                            + " s (spate.source.drain-timeout; is Kafka down?): its last batches were not committed and are read "
+                            + "again at the next start");
+                    rc = 1;
+                } catch (ExecutionException e) {
+                    // The runner has logged the failure with its stack trace; this is the line for the user.
+                    failures.add("pipeline '" + r.pipeline().name() + "' failed: " + reason(e));
                     rc = 1;
                 } catch (Exception e) {
-                    LOG.error("pipeline {} did not stop cleanly: {}", r.pipeline().name(), e.getCause() == null ? e : e.getCause());
+                    failures.add("pipeline '" + r.pipeline().name() + "' did not stop cleanly: " + e);
                     LOG.debug("pipeline {} stop failure", r.pipeline().name(), e);
                     rc = 1;
                 }
@@ -143,6 +150,20 @@ public final class Node {
             terminated.countDown();
         }
         return rc;
+    }
+
+    /** One line per pipeline that failed, saying why; filled when the node stops. */
+    public List<String> failures() {
+        return failures;
+    }
+
+    /** The message of the first cause that is not a wrapper of futures. */
+    private static String reason(Throwable e) {
+        Throwable c = e;
+        while ((c instanceof ExecutionException || c instanceof CompletionException) && c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c.getMessage() != null ? c.getMessage() : c.toString();
     }
 
     /** Seconds from {@link #start()} until the node was told to stop or caught up (until now while running). */

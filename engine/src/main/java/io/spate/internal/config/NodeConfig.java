@@ -72,6 +72,9 @@ public final class NodeConfig {
         if (file == null) {
             return ConfigFactory.empty();
         }
+        if (file.isDirectory()) {
+            throw new ConfigException.Generic("config file " + file + " is a directory, not a file");
+        }
         if (!file.isFile()) {
             throw new ConfigException.Generic("config file " + file + " does not exist");
         }

@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import io.spate.BatchSettings;
 import io.spate.Pipeline;
 import io.spate.SpateSettings;
+import io.spate.internal.kafka.TopicNames;
 import io.spate.plan.ClfFormat;
 import io.spate.plan.Classify;
 import io.spate.plan.Inference;
@@ -126,7 +127,8 @@ public final class PipelineConfig {
         int firstBatch = (batch == null ? defaults.batch() : batch).maxRecords();
         InputFormat format = format(p, name, limit -> sample(defaults, topics, limit), firstBatch);
         b.format(format);
-        b.deadLetterTopic(p.string("dead-letter-topic", topics.get(0) + defaults.output().deadLetterSuffix()));
+        String deadLetters = p.string("dead-letter-topic", topics.get(0) + defaults.output().deadLetterSuffix());
+        b.deadLetterTopic(deadLetters);
         List<? extends Config> outputs = p.configs("outputs");
         if (outputs.isEmpty()) {
             throw new ConfigException.BadValue(p.at("outputs"), "needs at least one output");
@@ -134,7 +136,35 @@ public final class PipelineConfig {
         for (int i = 0; i < outputs.size(); i++) {
             output(outputs.get(i), p.at("outputs[" + i + "]"), format, b);
         }
+        checkTopics(p, topics, deadLetters);
         return parse(at, name, x -> b.build());
+    }
+
+    /**
+     * Checks the pipeline's topic names against Kafka's rules, and refuses a topic it both reads and
+     * writes (results or dead letters would be read again and written again, for ever), naming the
+     * key that sets it. The {@link Pipeline} checks the same, without the keys.
+     */
+    private static void checkTopics(Section p, List<String> topics, String deadLetters) {
+        String sources = p.at("source.topics");
+        topics.forEach(t -> parse(sources, t, TopicNames::valid));
+        // An unset dead-letter-topic is the first source topic with the node's suffix.
+        String deadLetterKey = p.has("dead-letter-topic") ? p.at("dead-letter-topic") : "spate.dead-letter-suffix";
+        parse(deadLetterKey, deadLetters, TopicNames::valid);
+        if (topics.contains(deadLetters)) {
+            throw new ConfigException.BadValue(deadLetterKey,
+                    "'" + deadLetters + "' is also a source topic of the pipeline; dead letters would be read again");
+        }
+        List<? extends Config> outputs = p.configs("outputs");
+        for (int i = 0; i < outputs.size(); i++) {
+            String key = p.at("outputs[" + i + "].topic");
+            String topic = outputs.get(i).getString("topic");
+            parse(key, topic, TopicNames::valid);
+            if (topics.contains(topic)) {
+                throw new ConfigException.BadValue(key,
+                        "'" + topic + "' is also a source topic of the pipeline; its results would be read again as input");
+            }
+        }
     }
 
     /** The pipeline's own {@code batch { }}: the keys of the node's {@code spate.batch}, each missing one taken from it. */

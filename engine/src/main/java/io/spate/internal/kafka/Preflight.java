@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import com.typesafe.config.ConfigException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -63,6 +64,12 @@ public final class Preflight {
      * @throws PipelineStartException when the cluster does not answer in time, refuses the client, or a source topic is missing
      */
     public static Preflight check(SpateSettings settings, Pipeline pipeline) {
+        try {
+            // Kafka's clients only retry against a plaintext listener until they time out: ask it first.
+            TlsListenerCheck.require(settings);
+        } catch (ConfigException e) {
+            throw new PipelineStartException(Problem.TLS_HANDSHAKE, e.getMessage(), e);
+        }
         try (Admin admin = admin(settings)) {
             long ms = settings.startupTimeout().toMillis();
             get(settings, admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) ms)).nodes(), "reach the cluster");

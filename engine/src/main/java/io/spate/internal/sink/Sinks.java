@@ -63,7 +63,7 @@ public final class Sinks {
      * node id: stable across restarts, so a restarted node fences its old self.
      */
     public static Sink<OutputBatch, CompletionStage<Done>> transactional(Pipeline pipeline, SpateSettings settings) {
-        TransactionalWriter writer = new TransactionalWriter(settings, pipeline.groupId() + "-" + settings.nodeId());
+        TransactionalWriter writer = new TransactionalWriter(settings, pipeline);
         writer.init();
         return Flow.<OutputBatch>create()
                 .mapAsync(1, writer::write)

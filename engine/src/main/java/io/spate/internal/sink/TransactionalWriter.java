@@ -20,6 +20,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -28,6 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.spate.OutputBatch;
+import io.spate.Pipeline;
 import io.spate.SpateSettings;
 import io.spate.TransactionalOffsets;
 
@@ -40,7 +42,9 @@ import io.spate.TransactionalOffsets;
  * fences its crashed predecessor and aborts whatever transaction it left open.
  *
  * <p>A failed transaction is aborted and fails the stream: the node restarts from the committed
- * offsets, and nothing of the failed batch was made visible.
+ * offsets, and nothing of the failed batch was made visible. A fenced producer fails the stream
+ * with a message that says so and how to fix it: two nodes with one node id (two unnamed nodes on
+ * one host, whose host name stands in for it) share the transactional id and fence each other.
  */
 public final class TransactionalWriter implements AutoCloseable {
 
@@ -49,11 +53,16 @@ public final class TransactionalWriter implements AutoCloseable {
     private final ExecutorService thread;
     private final Map<String, Object> properties;
     private final String transactionalId;
+    private final String fenced;
     private KafkaProducer<byte[], byte[]> producer;
 
-    /** A writer for {@code transactionalId}; the producer is created on first use, on its own thread. */
-    public TransactionalWriter(SpateSettings settings, String transactionalId) {
-        this.transactionalId = transactionalId;
+    /**
+     * The writer of {@code pipeline} on this node: its transactional id is the pipeline's group id
+     * and the node id. The producer is created on first use, on its own thread.
+     */
+    public TransactionalWriter(SpateSettings settings, Pipeline pipeline) {
+        this.transactionalId = pipeline.groupId() + "-" + settings.nodeId();
+        this.fenced = fencedMessage(transactionalId, pipeline.name(), settings);
         this.properties = new HashMap<>(settings.producerProperties());
         properties.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -100,32 +109,72 @@ public final class TransactionalWriter implements AutoCloseable {
                 throw new IllegalStateException("exactly-once needs the batch source (spate.source.mode = batch)");
             }
             producer();
-            producer.beginTransaction();
             try {
-                List<Future<RecordMetadata>> sends = new ArrayList<>(out.records().size());
-                for (ProducerRecord<byte[], byte[]> r : out.records()) {
-                    sends.add(producer.send(r));
-                }
-                if (!offsets.offsets().isEmpty()) {
-                    producer.sendOffsetsToTransaction(offsets.offsets(), offsets.groupMetadata());
-                }
-                producer.commitTransaction();
-                for (Future<RecordMetadata> f : sends) {
-                    f.get();
-                }
-                offsets.written();
-                return Done.getInstance();
-            } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException fatal) {
-                throw new IllegalStateException("transactional producer " + transactionalId + " cannot go on: " + fatal, fatal);
+                transaction(out.records(), offsets);
             } catch (KafkaException | ExecutionException e) {
-                producer.abortTransaction();
-                throw new IllegalStateException("transaction of " + transactionalId + " aborted: " + e, e);
+                throw failed("transaction of " + transactionalId + " aborted: " + e, e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                producer.abortTransaction();
-                throw new IllegalStateException("interrupted in a transaction of " + transactionalId, e);
+                throw failed("interrupted in a transaction of " + transactionalId, e);
             }
+            offsets.written();
+            return Done.getInstance();
         }, thread);
+    }
+
+    private void transaction(List<ProducerRecord<byte[], byte[]>> records, TransactionalOffsets offsets)
+            throws ExecutionException, InterruptedException {
+        producer.beginTransaction();
+        List<Future<RecordMetadata>> sends = new ArrayList<>(records.size());
+        for (ProducerRecord<byte[], byte[]> r : records) {
+            sends.add(producer.send(r));
+        }
+        if (!offsets.offsets().isEmpty()) {
+            producer.sendOffsetsToTransaction(offsets.offsets(), offsets.groupMetadata());
+        }
+        producer.commitTransaction();
+        for (Future<RecordMetadata> f : sends) {
+            f.get();
+        }
+    }
+
+    /** The error that fails the stream after {@code cause}, having aborted the transaction where the producer still can. */
+    private IllegalStateException failed(String message, Exception cause) {
+        if (isFenced(cause)) {
+            // The producer that fenced this one has aborted this one's open transaction already.
+            return new IllegalStateException(fenced, cause);
+        }
+        if (cause instanceof OutOfOrderSequenceException || cause instanceof AuthorizationException) {
+            return new IllegalStateException("transactional producer " + transactionalId + " cannot go on: " + cause, cause);
+        }
+        try {
+            producer.abortTransaction();
+        } catch (KafkaException abortFailed) {
+            cause.addSuppressed(abortFailed);
+            if (isFenced(abortFailed)) {
+                return new IllegalStateException(fenced, cause);
+            }
+        }
+        return new IllegalStateException(message, cause);
+    }
+
+    /** Whether {@code e} or a cause of it says another producer with this transactional id has fenced this one. */
+    private static boolean isFenced(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof ProducerFencedException || c instanceof InvalidProducerEpochException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** What to tell the user when this writer is fenced: by whom (a producer with its transactional id) and the fix. */
+    static String fencedMessage(String transactionalId, String pipeline, SpateSettings settings) {
+        String node = settings.namedNode()
+                ? "spate.node-id '" + settings.nodeId() + "'"
+                : "node id '" + settings.nodeId() + "', the host name, as spate.node-id is not set";
+        return "another node with the same transactional id '" + transactionalId + "' (pipeline '" + pipeline + "', " + node
+                + ") fenced this one; give each node its own spate.node-id";
     }
 
     @Override
