@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.zip.GZIPInputStream;
 
@@ -15,8 +14,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -72,13 +69,9 @@ public final class LoadCommand implements Callable<Integer> {
                 messages.addAll(messages(in.readAllBytes()));
             }
         }
-        if (partitions > 0) {
-            try (Admin admin = KafkaClients.admin(settings)) {
-                if (!admin.listTopics().names().get().contains(topic)) {
-                    admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty()))).all().get();
-                }
-            }
-        }
+        // Reach the cluster and make the topic first, within spate.kafka.startup-timeout: a producer
+        // would otherwise wait max.block.ms (a minute) for each message's metadata.
+        KafkaClients.createTopics(settings, List.of(topic), partitions > 0 ? partitions : settings.output().partitions());
         KafkaTopics.produce(settings.bootstrapServers(), settings.producerProperties(), topic, messages);
         System.err.printf("produced %,d messages to %s%n", messages.size(), topic);
         return 0;

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 import java.util.function.LongFunction;
 
@@ -98,10 +99,19 @@ public final class KafkaTopics {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             List<Future<RecordMetadata>> pending = new ArrayList<>();
             long sent = 0;
+            AtomicReference<Exception> failed = new AtomicReference<>();
             while (records.hasNext()) {
+                if (failed.get() != null) {
+                    // The first failure ends the load: each further send would wait for the same cause.
+                    throw new IllegalStateException("cannot produce to " + topic + ": " + failed.get(), failed.get());
+                }
                 ProducerRecord<byte[], byte[]> r = records.next();
                 topic = r.topic();
-                pending.add(producer.send(r));
+                pending.add(producer.send(r, (metadata, e) -> {
+                    if (e != null) {
+                        failed.compareAndSet(null, e);
+                    }
+                }));
                 if (++sent % 10_000 == 0) {
                     progress.accept(sent);
                 }
