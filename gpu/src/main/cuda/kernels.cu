@@ -14,7 +14,9 @@
 //   starts/lengths: int[strings][n]  string column c of record r at [c * n + r], into data
 //   longs:          long long[numbers][n]  number columns: long values, or double bits (KIND_DOUBLE)
 //   reason:         unsigned char[n], 0 = decoded, else a CLF reason index or a DECODE_* verdict
-//   group tables:   slot_row[cap] (-1 empty), first_row[cap], counts[cap], acc[aggs][cap]
+//   group tables:   slot_row[cap] (-1 empty), first_row[cap], counts[cap], acc[2 * aggs][cap]: each
+//                   aggregate's accumulator, then per aggregate the largest magnitude a long sum or
+//                   mean added to the slot (0 for the others)
 // Kernels never launch with zero blocks: the host skips empty work.
 
 #include "spate_kernels.cuh"
@@ -40,6 +42,16 @@ __device__ static int last_index_of(const unsigned char* d, int from, int to, un
         }
     }
     return -1;
+}
+
+// Whether a CR or LF lies in d[from, to): a record of several log lines.
+__device__ static bool has_line_break(const unsigned char* d, int from, int to) {
+    for (int i = from; i < to; i++) {
+        if (d[i] == '\n' || d[i] == '\r') {
+            return true;
+        }
+    }
+    return false;
 }
 
 // -1: empty or a non-digit; -2: does not fit a long (ByteNumbers.parseUnsigned).
@@ -156,6 +168,7 @@ extern "C" __global__ void clf_parse(const unsigned char* data, const int* bound
         end--;
     }
     if (start == end) { reason[row] = CLF_EMPTY; return; }
+    if (has_line_break(d, start, end)) { reason[row] = CLF_MULTI_LINE; return; }
     int p = start;
     int sp = index_of(d, p, end, ' ');
     if (sp < 0) { reason[row] = CLF_TOO_FEW_FIELDS; return; }
@@ -350,7 +363,11 @@ __device__ static bool same_key(const unsigned char* data, const int* starts, co
 }
 
 // Counts record row into slot pos, whose first record (or entry) becomes first if that is smaller,
-// and folds its aggregate columns into the slot's accumulators.
+// and folds its aggregate columns into the slot's accumulators. A long sum or mean also raises the
+// slot's largest magnitude added (acc row na + a): the device adds in no order, so the host, which
+// knows each group's count and running sum, tells from it whether some order of the adds could
+// leave the long range, and if so runs the batch on the CPU, which rejects, in batch order, the
+// records that would.
 __device__ static void accumulate(unsigned int pos, int first, int row, long long stride, const long long* longs,
                                   const long long* aggs, int na, int cap, int* first_row, unsigned long long* counts, long long* acc) {
     atomicAdd(&counts[pos], 1ULL);
@@ -375,7 +392,13 @@ __device__ static void accumulate(unsigned int pos, int first, int row, long lon
         } else if (fn == AGG_MAX) {
             atomicMax(slot, v);
         } else {
-            // Two's complement addition: wraps like Java's long sum.
+            unsigned long long magnitude = v < 0 ? 0ULL - (unsigned long long) v : (unsigned long long) v;
+            unsigned long long* largest = (unsigned long long*) &acc[(long long) (na + a) * cap + pos];
+            // A plain read first: the atomic is needed only while the group's largest magnitude grows.
+            if (magnitude > *(volatile unsigned long long*) largest) {
+                atomicMax(largest, magnitude);
+            }
+            // Two's complement addition: exact whenever the host's bound holds; else the CPU takes the batch.
             atomicAdd((unsigned long long*) slot, (unsigned long long) v);
         }
     }
@@ -401,6 +424,7 @@ extern "C" __global__ void group_init(int cap, int* slot_row, int* first_row, un
             identity = fn == AGG_MIN ? SPATE_LLONG_MAX : (fn == AGG_MAX ? SPATE_LLONG_MIN : 0LL);
         }
         acc[(long long) a * cap + pos] = identity;
+        acc[(long long) (na + a) * cap + pos] = 0LL;
     }
 }
 
@@ -446,8 +470,9 @@ extern "C" __global__ void group_insert(int n, const unsigned char* data, const 
     accumulate(pos, row, row, stride, longs, aggs, na, cap, first_row, counts, acc);
 }
 
-// One thread per slot: each used slot becomes one packed row of out (stride 2 + nk + na long
-// longs: first row, count, one word per key, one per aggregate) at an index taken from out_count.
+// One thread per slot: each used slot becomes one packed row of out (stride 2 + nk + 2 * na long
+// longs: first row, count, one word per key, one per aggregate, then each aggregate's largest
+// magnitude added) at an index taken from out_count.
 // A string key is written as (start << 32 | length) of the group's first record; a long key as is.
 extern "C" __global__ void group_compact(int cap, int n, const int* slot_row, const int* first_row,
                                          const unsigned long long* counts, const long long* acc,
@@ -458,7 +483,7 @@ extern "C" __global__ void group_compact(int cap, int n, const int* slot_row, co
         return;
     }
     int i = atomicAdd(out_count, 1);
-    long long stride = 2 + nk + na;
+    long long stride = 2 + nk + 2 * na;
     long long* o = out + (long long) i * stride;
     int row = first_row[pos];
     o[0] = row;
@@ -469,7 +494,7 @@ extern "C" __global__ void group_compact(int cap, int n, const int* slot_row, co
         o[2 + k] = kind != KIND_STRING ? longs[col * n + row]
                 : (((long long) starts[col * n + row]) << 32) | (long long) (unsigned int) lengths[col * n + row];
     }
-    for (int a = 0; a < na; a++) {
+    for (int a = 0; a < 2 * na; a++) {
         o[2 + nk + a] = acc[(long long) a * cap + pos];
     }
 }
@@ -530,8 +555,9 @@ extern "C" __global__ void window_insert(int entries, const int* entry_row, cons
     accumulate(pos, e, row, stride, longs, aggs, na, cap, first_entry, counts, acc);
 }
 
-// One thread per slot: used slots become packed rows of out (stride 3 + nk + na: first entry,
-// count, window start, one word per key as group_compact writes them, one per aggregate).
+// One thread per slot: used slots become packed rows of out (stride 3 + nk + 2 * na: first entry,
+// count, window start, one word per key as group_compact writes them, one per aggregate, then
+// each aggregate's largest magnitude added).
 extern "C" __global__ void window_compact(int cap, int n, const int* slot_entry, const int* first_entry,
                                           const unsigned long long* counts, const long long* acc,
                                           const int* entry_row, const long long* entry_start,
@@ -542,7 +568,7 @@ extern "C" __global__ void window_compact(int cap, int n, const int* slot_entry,
         return;
     }
     int i = atomicAdd(out_count, 1);
-    long long stride = 3 + nk + na;
+    long long stride = 3 + nk + 2 * na;
     long long* o = out + (long long) i * stride;
     int first = first_entry[pos];
     int row = entry_row[first];
@@ -555,7 +581,7 @@ extern "C" __global__ void window_compact(int cap, int n, const int* slot_entry,
         o[3 + k] = kind != KIND_STRING ? longs[col * n + row]
                 : (((long long) starts[col * n + row]) << 32) | (long long) (unsigned int) lengths[col * n + row];
     }
-    for (int a = 0; a < na; a++) {
+    for (int a = 0; a < 2 * na; a++) {
         o[3 + nk + a] = acc[(long long) a * cap + pos];
     }
 }

@@ -38,6 +38,7 @@
 #define CLF_BIG_STATUS 13
 #define CLF_BAD_BYTES 14
 #define CLF_BIG_BYTES 15
+#define CLF_MULTI_LINE 16
 
 // Verdicts of the decode kernels of formats whose reasons the host words (delimited, JSON):
 // DECODE_REJECT: malformed, the host asks the CPU decoder why; DECODE_SKIP: a header line, neither

@@ -11,9 +11,12 @@ import static io.spate.testkit.SamplePlans.WINDOWS;
 import static io.spate.testkit.SamplePlans.WORDS;
 import static io.spate.testkit.SampleRecords.batch;
 import static io.spate.testkit.SampleRecords.clf;
+import static io.spate.testkit.SampleRecords.clfAt;
 import static io.spate.testkit.SampleRecords.concat;
 import static io.spate.testkit.SampleRecords.lines;
+import static io.spate.testkit.SampleRecords.partitioned;
 import static io.spate.testkit.SampleRecords.windowBatches;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,7 +68,8 @@ import io.spate.spi.ComputeBackend;
  * <p>Each test gets a new backend and a new CPU reference, and closes both. The cases cover the
  * NASA log as {@link SampleData} finds it (the {@code shared/data} file, else the 50,000 lines
  * this jar bundles), running aggregates, event-time windows (late records, eviction, restored
- * time), malformed records of every kind, huge and colliding keys, a million groups, CSV, TSV and
+ * time), malformed records of every kind, long sums that would leave the long range (the record
+ * that would take one there is a dead letter), huge and colliding keys, a million groups, CSV, TSV and
  * JSON records well and badly formed, word counts, byte-level mutations and the shipped sample
  * configs; the data they need is in this jar.
  *
@@ -289,7 +293,46 @@ public abstract class BackendContract {
                 "a b c [01/Jul/1995:00:00:01 -0400]\"GET /\" 200 1", "a b c [01/Jul/1995:00:00:01 -0400] \"GET /",
                 "a b c [01/Jul/1995:00:00:01 -0400] \"GET /\"200 1", "a b c [01/Jul/1995:00:00:01 -0400] \"GET /\" x 1",
                 "a b c [01/Jul/1995:00:00:01 -0400] \"GET /\" 99999999999999999999 1", "a b c [01/Jul/1995:00:00:01 -0400] \"GET /\" 200 1 2",
-                "a b c [01/Jul/1995:00:00:01 -0400] \"GET /\" 200 99999999999999999999", "a b c [29/Feb/1995:00:00:01 -0400] \"GET /\" 200 1")));
+                "a b c [01/Jul/1995:00:00:01 -0400] \"GET /\" 200 99999999999999999999", "a b c [29/Feb/1995:00:00:01 -0400] \"GET /\" 200 1",
+                clf("a.com", "/x", 200, "1") + "\n" + clf("a.com", "/y", 200, "2"), clf("a.com", "/x", 200, "1") + "\r" + clf("a.com", "/y", 200, "2"),
+                clf("a.com", "/x", 200, "1") + "\r\n")));
+    }
+
+    @Test
+    void shouldDeadLetterTheRecordThatWouldTakeALongSumOutOfRangeAsTheCpu() {
+        String max = Long.toString(Long.MAX_VALUE);
+        BatchResult r = assertSameAsCpu(GOLDEN, batch(lines(clf("a.com", "/x", 200, max), clf("b.com", "/x", 200, "1"), clf("a.com", "/y", 500, max),
+                clf("a.com", "/x", 200, "1"))));
+        assertEquals(2, r.rejectedCount(), "the second and the last a.com records");
+        assertTrue(r.reasons()[0].startsWith("overflow: sum(bytes) "), r.reasons()[0]);
+        // Values that cannot overflow whatever the order of the adds: where the backend means to run them.
+        String quarter = Long.toString(Long.MAX_VALUE / 4);
+        assertSameAsReference(GOLDEN, batch(lines(clf("a.com", "/x", 200, quarter), clf("a.com", "/y", 200, quarter), clf("b.com", "/x", 200, quarter))));
+        Plan means = Plan.of(new ClfFormat(), Query.builder("means").groupBy("host").count("n").mean("bytes", "mean").build());
+        assertEquals(0, assertSameAsCpu(means, batch(lines(clf("a.com", "/x", 200, max), clf("a.com", "/x", 200, max)))).rejectedCount(),
+                "a mean of longs takes its sum exactly");
+    }
+
+    @Test
+    void shouldDeadLetterTheRecordThatWouldTakeARunningSumOutOfRangeAsTheCpu() {
+        Plan plan = Plan.of(new ClfFormat(), Query.builder("hosts").groupBy("host").count("requests").sum("bytes", "bytes").mean("bytes", "mean")
+                .running().build());
+        assertSameAsReference(plan, batch(lines(clf("a.com", "/x", 200, Long.toString(Long.MAX_VALUE - 100)), clf("b.com", "/x", 200, "5"))));
+        BatchResult over = assertSameAsCpu(plan, batch(lines(clf("a.com", "/x", 200, "60"), clf("a.com", "/x", 200, "50"), clf("b.com", "/x", 200, "7"),
+                clf("a.com", "/x", 200, "30"))));
+        assertArrayEquals(new int[] {1}, over.rejected(), "only the record the running sum has no room for");
+        // Exactly the room left: where the backend means to run it, ending on Long.MAX_VALUE.
+        assertSameAsReference(plan, batch(lines(clf("a.com", "/x", 200, "10"), clf("b.com", "/x", 200, "1"))));
+    }
+
+    @Test
+    void shouldLeaveARecordThatWouldOverflowAWindowsSumOutOfItsEventTimeAsTheCpu() {
+        Plan plan = Plan.of(new ClfFormat(), Query.builder("per-minute").groupBy("host").count("requests").sum("bytes", "bytes")
+                .window(Window.hopping("timestamp", Duration.ofMinutes(2), Duration.ofMinutes(1))).running().build());
+        assertSameInTimeAsCpu(plan, partitioned(0, 0, clfAt("a.com", 0, 30, 200, Long.MAX_VALUE - 1000), 1, clfAt("b.com", 0, 1, 200, 1)));
+        BatchResult r = assertSameInTimeAsCpu(plan, partitioned(1, 0, clfAt("a.com", 1, 10, 200, 600), 0, clfAt("a.com", 1, 59, 200, 500),
+                1, clfAt("b.com", 1, 0, 200, Long.MAX_VALUE - 1), 1, clfAt("a.com", 0, 40, 200, 400)));
+        assertArrayEquals(new int[] {1}, r.rejected(), "the record that overflows window 00:00-00:02 of a.com");
     }
 
     @Test

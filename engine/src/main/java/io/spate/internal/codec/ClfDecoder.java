@@ -16,7 +16,9 @@ import io.spate.plan.Field;
  * request runs from the first quote after the time to the last quote of the record, which must be
  * followed by exactly {@code " status bytes"}, where the status is a non-negative integer and the
  * bytes a non-negative integer or {@code -} (read as 0), both fitting a long. Trailing CR and LF
- * bytes are ignored. The method and the path are the first and second single-space-separated
+ * bytes are ignored; any other CR or LF means the record holds more than one line (a producer that
+ * packed several log lines into one message), which is rejected rather than read as one request
+ * made of its first and last lines. The method and the path are the first and second single-space-separated
  * words of the request (a one-word request has an empty path).
  */
 public final class ClfDecoder implements BatchDecoder {
@@ -36,6 +38,8 @@ public final class ClfDecoder implements BatchDecoder {
     public static final String BIG_STATUS = "clf: status is too large";
     public static final String BAD_BYTES = "clf: bytes is not a number or -";
     public static final String BIG_BYTES = "clf: bytes is too large";
+    /** A CR or LF before the trailing ones: several log lines in one record. */
+    public static final String MULTI_LINE = "clf: record holds more than one line";
 
     private final int host;
     private final int ident;
@@ -93,6 +97,11 @@ public final class ClfDecoder implements BatchDecoder {
         }
         if (start == end) {
             return EMPTY;
+        }
+        for (int i = start; i < end; i++) {
+            if (d[i] == '\n' || d[i] == '\r') {
+                return MULTI_LINE;
+            }
         }
         int p = start;
         int sp = indexOf(d, p, end, (byte) ' ');

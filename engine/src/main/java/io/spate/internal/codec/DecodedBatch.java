@@ -181,6 +181,49 @@ public final class DecodedBatch {
         rejectedCount++;
     }
 
+    /**
+     * Moves accepted records {@code rows[0, n)} (ascending, each accepted) to the rejected ones,
+     * with {@code reasons}: records decoding accepted that a later step refuses (a value that would
+     * take a sum out of the long range). Allocates; meant for the rare batch that needs it.
+     */
+    public void rejectAccepted(int[] rows, String[] reasons, int n) {
+        int kept = 0;
+        int j = 0;
+        for (int i = 0; i < acceptedCount; i++) {
+            int row = accepted[i];
+            while (j < n && rows[j] < row) {
+                j++;
+            }
+            if (j < n && rows[j] == row) {
+                continue;
+            }
+            accepted[kept++] = row;
+        }
+        if (acceptedCount - kept != n) {
+            throw new IllegalArgumentException((acceptedCount - kept) + " of the " + n + " records to reject were accepted");
+        }
+        acceptedCount = kept;
+        int total = rejectedCount + n;
+        int[] mergedRows = new int[Math.max(16, total)];
+        String[] mergedReasons = new String[mergedRows.length];
+        int a = 0;
+        int b = 0;
+        for (int k = 0; k < total; k++) {
+            if (b == n || (a < rejectedCount && rejected[a] < rows[b])) {
+                mergedRows[k] = rejected[a];
+                mergedReasons[k] = this.reasons[a];
+                a++;
+            } else {
+                mergedRows[k] = rows[b];
+                mergedReasons[k] = reasons[b];
+                b++;
+            }
+        }
+        rejected = mergedRows;
+        this.reasons = mergedReasons;
+        rejectedCount = total;
+    }
+
     /** The accepted records, ascending; valid up to {@link #acceptedCount()}. Do not modify. */
     public int[] accepted() {
         return accepted;

@@ -1,5 +1,6 @@
 package io.spate.internal.cpu;
 
+import java.util.List;
 import java.util.Objects;
 
 import io.spate.BatchResult;
@@ -58,12 +59,24 @@ public final class CpuBackend implements ComputeBackend {
 
     @Override
     public BatchResult execute(Plan plan, RecordBatch batch) {
+        return execute(plan, batch, null);
+    }
+
+    /**
+     * {@link #execute(Plan, RecordBatch)} for a plan whose running sums are kept elsewhere: query
+     * {@code q}, which has no running state here, continues the long sums of
+     * {@code sumBases.get(q)} (null for none), so that the records whose value would take one of
+     * them out of the long range go to the dead letters, as they would in a running query here;
+     * the state is only read. Internal API: the GPU backend's per-batch twin runs the batches the
+     * device leaves to it this way, the host keeping the running state of both paths.
+     */
+    public BatchResult execute(Plan plan, RecordBatch batch, List<RunningState> sumBases) {
         Objects.requireNonNull(plan, "plan");
         Objects.requireNonNull(batch, "batch");
         if (program == null || !program.runs(plan)) {
             program = new PlanProgram(plan, hashMask, NAME, runners);
         }
-        return program.execute(batch);
+        return program.execute(batch, sumBases);
     }
 
     @Override

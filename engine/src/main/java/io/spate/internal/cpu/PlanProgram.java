@@ -8,11 +8,13 @@ import java.util.TreeMap;
 import io.spate.BatchResult;
 import io.spate.PartitionTime;
 import io.spate.RecordBatch;
+import io.spate.frame.ColumnType;
 import io.spate.frame.Frame;
 import io.spate.internal.codec.BatchDecoder;
 import io.spate.internal.codec.BatchDecoders;
 import io.spate.internal.codec.DecodedBatch;
 import io.spate.internal.model.ModelRunners;
+import io.spate.plan.AggFn;
 import io.spate.plan.Inference;
 import io.spate.plan.Plan;
 import io.spate.plan.Query;
@@ -20,6 +22,16 @@ import io.spate.plan.Query;
 /**
  * A plan made ready to run: its decoder, the reusable decoded columns of the fields it reads, and
  * one kernel per query. Built once per plan and kept while the plan stays the same.
+ *
+ * <p>Overflow: a record whose value would take a long {@code sum} of any query out of the long
+ * range (in batch order, from the running sum where the query runs across batches) goes to the
+ * dead letters and counts in no query and no inference of its batch, as a malformed record does.
+ * So every query first takes the batch in without touching its running state
+ * ({@link QueryKernel#prepare}); if any noted such a record, all of them drop their step, the
+ * event time the windowed ones moved is set back, and the batch is taken in again without those
+ * records, until a pass finds none (leaving out a record can, with values of both signs, make
+ * another one overflow, in another query or the same); then every query merges and finishes. On
+ * sound data that is one pass, and the checks cost one predictable branch per summed value.
  */
 final class PlanProgram {
 
@@ -29,6 +41,9 @@ final class PlanProgram {
     private final List<QueryKernel> kernels = new ArrayList<>();
     private final List<InferenceKernel> inferences = new ArrayList<>();
     private final String backendName;
+    private final Overflows overflows = new Overflows();
+    /** Whether a query sums a long column (and so a pass may overflow and be taken again). */
+    private final boolean sumsLongs;
 
     PlanProgram(Plan plan, int hashMask, String backendName, ModelRunners runners) {
         this.plan = plan;
@@ -41,6 +56,9 @@ final class PlanProgram {
         for (Inference i : plan.inferences()) {
             inferences.add(InferenceKernel.of(i, decoded, runners));
         }
+        sumsLongs = plan.queries().stream().flatMap(q -> q.aggregates().stream())
+                .anyMatch(a -> a.fn() == AggFn.SUM && decoded.columnIndex(a.column()) >= 0
+                        && decoded.type(decoded.columnIndex(a.column())) == ColumnType.LONG);
     }
 
     /** Seeds the running state of query {@code query} (see {@link QueryKernel#restore}). */
@@ -67,14 +85,19 @@ final class PlanProgram {
         return plan == other || plan.equals(other);
     }
 
-    /** Decodes the batch once and runs every query over it. */
-    BatchResult execute(RecordBatch batch) {
+    /**
+     * Decodes the batch once and runs every query over it; a query with no running state of its
+     * own sums from {@code sumBases.get(q)}'s running sums where that list is given and the entry
+     * is not null (see {@link CpuBackend#execute(Plan, RecordBatch, List)}).
+     */
+    BatchResult execute(RecordBatch batch, List<RunningState> sumBases) {
         decoded.reset(batch);
         try {
             decoder.decode(batch, decoded);
+            takeIn(batch, sumBases);
             List<Frame> frames = new ArrayList<>(kernels.size() + inferences.size());
             for (QueryKernel k : kernels) {
-                frames.add(k.run(decoded, batch));
+                frames.add(k.finish());
             }
             if (inferences.isEmpty()) {
                 return result(batch, frames, decoded.rejectedRows(), decoded.rejectedReasons());
@@ -92,7 +115,41 @@ final class PlanProgram {
             return result(batch, frames, rejects.keySet().stream().mapToInt(Integer::intValue).toArray(),
                     rejects.values().toArray(new String[0]));
         } finally {
+            for (QueryKernel k : kernels) {
+                k.abandon();
+            }
             decoded.release();
+        }
+    }
+
+    /** Every query's first step over the decoded batch, again without the records that overflow a sum until none does. */
+    private void takeIn(RecordBatch batch, List<RunningState> sumBases) {
+        while (true) {
+            if (sumsLongs) {
+                markWindows();
+            }
+            overflows.clear();
+            for (int q = 0; q < kernels.size(); q++) {
+                kernels.get(q).prepare(decoded, batch, sumBases == null ? null : sumBases.get(q), overflows);
+            }
+            if (overflows.isEmpty()) {
+                return;
+            }
+            for (QueryKernel k : kernels) {
+                k.abandon();
+                if (k.window() != null) {
+                    k.window().rollBack();
+                }
+            }
+            decoded.rejectAccepted(overflows.rows(), overflows.reasons(), overflows.distinct());
+        }
+    }
+
+    private void markWindows() {
+        for (QueryKernel k : kernels) {
+            if (k.window() != null) {
+                k.window().mark();
+            }
         }
     }
 

@@ -21,9 +21,12 @@ import io.spate.plan.Query;
 import io.spate.plan.Window;
 
 /**
- * Runs one query over a decoded batch: filter the accepted records, give each a group id, compute
- * the aggregates per group, drop the groups {@code having} rejects, and assemble the frame. The
- * working arrays (selection vector, group ids, hash table) are kept for the next batch.
+ * Runs one query over a decoded batch, in two steps: {@link #prepare} filters the accepted
+ * records, gives each a group id and computes the aggregates per group, noting the records that
+ * would overflow a long sum; {@link #finish} merges into the running state, drops the groups
+ * {@code having} rejects, and assembles the frame. Between them the plan may drop the step and
+ * take the batch in again ({@link #abandon}). The working arrays (selection vector, group ids,
+ * hash table) are kept for the next batch.
  */
 final class QueryKernel {
 
@@ -43,6 +46,15 @@ final class QueryKernel {
     private int[] groupOf = new int[0];
     private int[] entryRows = new int[0];
     private int[] entryGroups = new int[0];
+    // The batch between prepare and finish: the (tokenized) decoded batch, each group's records, and the aggregates.
+    private DecodedBatch current;
+    private int groups;
+    private int[] rowsIn;
+    private int[] groupIds;
+    private int rowCount;
+    private int[] keyRowOf;
+    private long[] windowStarts;
+    private Column[] values;
 
     /** The kernel of {@code query}, number {@code queryIndex} of its plan, over the columns of {@code decoded} (the plan's decoded batch). */
     QueryKernel(Query query, int queryIndex, DecodedBatch decoded, int hashMask) {
@@ -51,7 +63,7 @@ final class QueryKernel {
         filters = new FilterKernel(query.filters(), layout);
         keys = new GroupKeys(query.keys(), layout);
         table = new GroupTable(hashMask);
-        aggregates = new AggregateKernel(query.aggregates(), layout);
+        aggregates = new AggregateKernel(query.name(), query.aggregates(), layout);
         having = query.having().orElse(null);
         int index = -1;
         List<Aggregate> aggs = query.aggregates();
@@ -76,19 +88,18 @@ final class QueryKernel {
         return types;
     }
 
-    /** The query's result frame for the accepted records of {@code decoded}, the decoded {@code records}. */
-    Frame run(DecodedBatch decoded, RecordBatch records) {
-        DecodedBatch batch = tokenizer == null ? decoded : tokenizer.run(decoded);
-        try {
-            return runOn(batch, records);
-        } finally {
-            if (tokenizer != null) {
-                batch.release();
-            }
-        }
-    }
-
-    private Frame runOn(DecodedBatch batch, RecordBatch records) {
+    /**
+     * The first step of a batch: filters, groups and aggregates the accepted records of
+     * {@code decoded} (the decoded {@code records}), without touching the running state, and notes
+     * in {@code overflows} the records whose value would take a long sum out of the long range,
+     * counting from the running sums of this query's own state, or else of {@code bases} (for the
+     * GPU backend's per-batch twin: the state its host keeps), if not null. If there are any, the
+     * caller {@link #abandon}s the step and takes the batch in again without them; else it
+     * {@link #finish}es it.
+     */
+    void prepare(DecodedBatch decoded, RecordBatch records, RunningState bases, Overflows overflows) {
+        current = tokenizer == null ? decoded : tokenizer.run(decoded);
+        DecodedBatch batch = current;
         int n = batch.acceptedCount();
         if (sel.length < n) {
             sel = new int[n];
@@ -96,13 +107,13 @@ final class QueryKernel {
         }
         System.arraycopy(batch.accepted(), 0, sel, 0, n);
         n = filters.apply(batch, sel, n);
-        int groups = group(batch, n);
+        groups = group(batch, n);
         // Each group's rows: the records (sel) and group ids (groupOf) the aggregates read, and one record per group for its key.
-        int[] rowsIn = sel;
-        int[] groupIds = groupOf;
-        int rowCount = n;
-        int[] keyRowOf = table.firstRows();
-        long[] windowStarts = null;
+        rowsIn = sel;
+        groupIds = groupOf;
+        rowCount = n;
+        keyRowOf = table.firstRows();
+        windowStarts = null;
         if (window != null) {
             rowCount = windows(records, batch, n);
             rowsIn = entryRows;
@@ -111,9 +122,38 @@ final class QueryKernel {
             keyRowOf = windowGroups.rows();
             windowStarts = windowGroups.starts();
         }
-        Column[] values = aggregates.compute(batch, rowsIn, groupIds, rowCount, groups);
+        values = aggregates.compute(batch, rowsIn, groupIds, rowCount, groups, bases(batch, state != null ? state : bases), overflows);
+    }
+
+    /** Drops the step {@link #prepare} took: the batch runs again. */
+    void abandon() {
+        if (tokenizer != null && current != null) {
+            current.release();
+        }
+        if (keys.size() > 0) {
+            keys.unbind();
+        }
+        current = null;
+        values = null;
+    }
+
+    /**
+     * The query's result frame for the batch {@link #prepare} took in: merges it into the running
+     * state (if the query runs across batches), applies {@code having}, and drops the running
+     * windows every partition's watermark has closed.
+     */
+    Frame finish() {
+        try {
+            return assemble(current);
+        } finally {
+            abandon();
+        }
+    }
+
+    private Frame assemble(DecodedBatch batch) {
+        Column[] values = this.values;
         if (state != null) {
-            values = accumulate(batch, groupIds, rowCount, groups, keyRowOf, windowStarts, values);
+            values = accumulate(batch, values);
         }
         int[] kept = having == null ? null : passing(values[havingIndex], groups);
         int rows = kept == null ? groups : kept.length;
@@ -148,6 +188,55 @@ final class QueryKernel {
             evictClosedWindows();
         }
         return new Frame(columns, columns.size() - values.length, rows);
+    }
+
+    /**
+     * Per aggregate, the running sum each batch group continues from: for the long sums, when
+     * {@code bases} holds any group; else null. Looks each group up by its serialized key, as
+     * {@link #accumulate} does, without adding it.
+     */
+    private long[][] bases(DecodedBatch batch, RunningState bases) {
+        if (bases == null || bases.size() == 0) {
+            return null;
+        }
+        long[][] out = null;
+        for (int a = 0; a < aggregates.size(); a++) {
+            if (aggregates.sumsLongs(a) && bases.sumBound(a) != 0) {
+                if (out == null) {
+                    out = new long[aggregates.size()][];
+                }
+                out[a] = new long[groups];
+            }
+        }
+        if (out == null) {
+            return null;
+        }
+        if (keys.size() > 0) {
+            keys.bind(batch);
+        }
+        for (int g = 0; g < groups; g++) {
+            int length = writeKey(g);
+            int found = bases.find(keyBuffer.bytes(), 0, length);
+            for (int a = 0; a < out.length; a++) {
+                if (out[a] != null && found >= 0) {
+                    out[a][g] = bases.sum(found, a);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Writes into {@link #keyBuffer} the state key of batch group {@code g} (window start and end first); returns its length. */
+    private int writeKey(int g) {
+        keyBuffer.clear();
+        if (windowStarts != null) {
+            GroupKeys.writeLong(keyBuffer, windowStarts[g]);
+            GroupKeys.writeLong(keyBuffer, windowStarts[g] + window.size());
+        }
+        if (keys.size() > 0) {
+            keys.writeKey(keyRowOf[g], keyBuffer);
+        }
+        return keyBuffer.size();
     }
 
     /**
@@ -228,13 +317,12 @@ final class QueryKernel {
 
     /**
      * Merges this batch's groups into the running state; returns their running values. Group
-     * {@code g} has the records whose {@code groupIds} is {@code g}, its keys are those of record
+     * {@code g} has the records whose {@link #groupIds} is {@code g}, its keys are those of record
      * {@code keyRowOf[g]}, and its window starts at {@code windowStarts[g]} (if windowed).
      */
-    private Column[] accumulate(DecodedBatch batch, int[] groupIds, int n, int groups, int[] keyRowOf, long[] windowStarts,
-                                Column[] values) {
+    private Column[] accumulate(DecodedBatch batch, Column[] values) {
         long[] counts = new long[groups];
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < rowCount; i++) {
             counts[groupIds[i]]++;
         }
         int[] stateGroups = new int[groups];
@@ -242,15 +330,8 @@ final class QueryKernel {
             keys.bind(batch);
         }
         for (int g = 0; g < groups; g++) {
-            keyBuffer.clear();
-            if (windowStarts != null) {
-                GroupKeys.writeLong(keyBuffer, windowStarts[g]);
-                GroupKeys.writeLong(keyBuffer, windowStarts[g] + window.size());
-            }
-            if (keys.size() > 0) {
-                keys.writeKey(keyRowOf[g], keyBuffer);
-            }
-            stateGroups[g] = state.findOrAdd(keyBuffer.bytes(), 0, keyBuffer.size());
+            int length = writeKey(g);
+            stateGroups[g] = state.findOrAdd(keyBuffer.bytes(), 0, length);
             state.merge(stateGroups[g], g, counts[g], values);
         }
         return state.values(stateGroups, groups);

@@ -18,6 +18,10 @@ import io.spate.plan.Aggregate;
  * per-group results are merged in, and the groups the batch touched are read back with their
  * running values. {@code count} and {@code sum} add, {@code min}/{@code max} keep the extreme,
  * {@code mean} keeps a double sum and a count (so a running mean is exact to double precision).
+ *
+ * <p>A long {@code sum} never leaves the long range here: the aggregate kernels check each record
+ * against the running sum it continues ({@link #find}, {@link #sum}) and leave out the ones that
+ * would overflow it, so the batch's part, added in two's complement, lands on the exact total.
  */
 public final class RunningState {
 
@@ -31,6 +35,8 @@ public final class RunningState {
     private long[] counts = new long[256];
     private final long[][] longAcc;
     private final double[][] doubleAcc;
+    /** Per long sum, at least the largest magnitude any group's sum has had (0 for other aggregates). */
+    private final long[] sumBound;
     private int[] slots = new int[512];
     private int groups;
 
@@ -42,6 +48,7 @@ public final class RunningState {
         this.outputTypes = outputTypes.clone();
         longAcc = new long[n][];
         doubleAcc = new double[n][];
+        sumBound = new long[n];
         for (int a = 0; a < n; a++) {
             fns[a] = aggregates.get(a).fn();
             aliases[a] = aggregates.get(a).alias();
@@ -60,13 +67,22 @@ public final class RunningState {
 
     /** The state group of the key {@code keyBytes[from, from+length)}; adds an empty one if new. */
     public int findOrAdd(byte[] keyBytes, int from, int length) {
+        return lookUp(keyBytes, from, length, true);
+    }
+
+    /** The state group of the key {@code keyBytes[from, from+length)}, or -1 if there is none. */
+    public int find(byte[] keyBytes, int from, int length) {
+        return lookUp(keyBytes, from, length, false);
+    }
+
+    private int lookUp(byte[] keyBytes, int from, int length, boolean add) {
         int hash = ByteHash.finish(ByteHash.bytes(keyBytes, from, length));
         int mask = slots.length - 1;
         int pos = hash & mask;
         while (true) {
             int slot = slots[pos];
             if (slot == 0) {
-                return add(pos, hash, keyBytes, from, length);
+                return add ? add(pos, hash, keyBytes, from, length) : -1;
             }
             int g = slot - 1;
             if (keyHash[g] == hash && keyLength[g] == length
@@ -146,7 +162,14 @@ public final class RunningState {
                 switch (fns[a]) {
                     case MIN: acc[g] = Math.min(acc[g], v); break;
                     case MAX: acc[g] = Math.max(acc[g], v); break;
-                    default: acc[g] += v; break;
+                    default:
+                        acc[g] += v;
+                        // Unsigned, so that |Long.MIN_VALUE| (Math.abs leaves it negative) counts as the 2^63 it is.
+                        long magnitude = Math.abs(acc[g]);
+                        if (Long.compareUnsigned(magnitude, sumBound[a]) > 0) {
+                            sumBound[a] = magnitude;
+                        }
+                        break;
                 }
             } else {
                 double v = ((DoubleColumn) values[a]).get(b);
@@ -160,6 +183,23 @@ public final class RunningState {
                 }
             }
         }
+    }
+
+    /**
+     * The running value of long aggregate {@code a} (a {@code sum} of a long column) in group
+     * {@code g}: what a batch's sum of that group continues from.
+     */
+    public long sum(int g, int a) {
+        return longAcc[a][g];
+    }
+
+    /**
+     * At least the magnitude of long sum {@code a} in every group, unsigned ({@link Long#MIN_VALUE}
+     * stands for 2^63), kept as the groups merge; lets a caller skip looking up each group's {@link #sum}
+     * when even this much room is enough.
+     */
+    public long sumBound(int a) {
+        return sumBound[a];
     }
 
     /** The long written at byte {@code at} of group {@code g}'s key (see {@link GroupKeys#writeLong}). */

@@ -6,9 +6,12 @@
  * <p>Semantics every backend must match: filters compare numbers numerically ({@link
  * java.lang.Long#compare}, {@link java.lang.Double#compare}) and strings byte-wise unsigned; group
  * keys are equal when their bytes, longs or {@link java.lang.Double#doubleToLongBits} bits are;
- * groups come out in the order of their first record in the batch; {@code sum} over longs is plain
- * (wrapping) long addition; {@code min}/{@code max} over doubles follow {@link
- * java.lang.Math#min(double, double)}; {@code mean} is the sum divided by the count; {@code having}
- * compares the aggregate as a double.
+ * groups come out in the order of their first record in the batch; {@code sum} over longs never
+ * wraps: a record whose value would take its group's sum (from the running sum, where the query
+ * runs across batches) out of the long range, adding in batch order, is a dead letter with reason
+ * {@code overflow: ...} and counts in no query of its batch (see {@code PlanProgram});
+ * {@code min}/{@code max} over doubles follow {@link java.lang.Math#min(double, double)};
+ * {@code mean} is the exact sum divided by the count; {@code having} compares the aggregate as a
+ * double.
  */
 package io.spate.internal.cpu;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -100,6 +101,19 @@ class ClfDecoderTest {
         assertEquals(1, d.acceptedCount());
         assertEquals(77, number(d, "bytes", 0));
         assertEquals("clf: empty record", d.reasonFor(1));
+    }
+
+    @Test
+    void shouldRejectARecordHoldingSeveralLinesRatherThanCountItAsOneRequest() {
+        String line = "h - - [01/Jul/1995:00:00:01 -0400] \"GET / HTTP/1.0\" 200 77";
+        String many = (line + "\n").repeat(999) + line.replace(" 77", " 5");
+        DecodedBatch d = decodeAll(many, line + "\r\n" + line + "\n", line + "\r" + line, line + "\n\n\r\n", "a\nb");
+
+        assertArrayEquals(new int[] {3}, Arrays.copyOf(d.accepted(), d.acceptedCount()), "trailing line ends are still ignored");
+        assertArrayEquals(new int[] {0, 1, 2, 4}, d.rejectedRows());
+        for (int row : d.rejectedRows()) {
+            assertEquals(ClfDecoder.MULTI_LINE, d.reasonFor(row));
+        }
     }
 
     @Test

@@ -17,7 +17,8 @@ final class ClfDeviceDecode extends DeviceDecode {
     /** Reject reasons by the kernel's code (spate_kernels.cuh), 0 being "decoded". */
     static final String[] REASONS = {null, ClfDecoder.EMPTY, ClfDecoder.EMPTY_HOST, ClfDecoder.EMPTY_IDENT, ClfDecoder.EMPTY_AUTHUSER,
         ClfDecoder.TOO_FEW_FIELDS, ClfDecoder.NO_OPEN_BRACKET, ClfDecoder.NO_CLOSE_BRACKET, ClfDecoder.BAD_TIME, ClfDecoder.NO_OPEN_QUOTE,
-        ClfDecoder.NO_CLOSE_QUOTE, ClfDecoder.NO_STATUS, ClfDecoder.BAD_STATUS, ClfDecoder.BIG_STATUS, ClfDecoder.BAD_BYTES, ClfDecoder.BIG_BYTES};
+        ClfDecoder.NO_CLOSE_QUOTE, ClfDecoder.NO_STATUS, ClfDecoder.BAD_STATUS, ClfDecoder.BIG_STATUS, ClfDecoder.BAD_BYTES, ClfDecoder.BIG_BYTES,
+        ClfDecoder.MULTI_LINE};
 
     ClfDeviceDecode() {
         super(new ClfFormat(), new ClfFormat().schema());

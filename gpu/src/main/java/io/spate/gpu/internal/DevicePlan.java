@@ -10,6 +10,7 @@ import io.spate.frame.Column;
 import io.spate.frame.Frame;
 import io.spate.frame.LongColumn;
 import io.spate.internal.cpu.CpuBackend;
+import io.spate.internal.cpu.RunningState;
 import io.spate.internal.cpu.WindowKernel;
 import io.spate.plan.AggFn;
 import io.spate.plan.Aggregate;
@@ -89,9 +90,30 @@ final class DevicePlan {
         finishes.get(query).restore(saved);
     }
 
-    /** The batch's per-batch groups computed by {@code cpu} (a backend kept for this plan's twin). */
+    /**
+     * Whether a long sum of the device's {@code result} may have left the long range in some order
+     * of its records ({@link QueryFinish#mayOverflow}): the batch must run on the CPU twin.
+     */
+    boolean mayOverflow(DeviceRun.Result result) {
+        for (int i = 0; i < finishes.size(); i++) {
+            if (finishes.get(i).mayOverflow(result.groups().get(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The batch's per-batch groups computed by {@code cpu} (a backend kept for this plan's twin),
+     * whose long sums continue the running sums the host keeps, so that it dead-letters the records
+     * that would take one out of the long range as the CPU backend does.
+     */
     DeviceRun.Result onCpu(CpuBackend cpu, RecordBatch batch) {
-        BatchResult r = cpu.execute(perBatch, batch);
+        List<RunningState> sumBases = new ArrayList<>();
+        for (QueryFinish f : finishes) {
+            sumBases.add(f.state());
+        }
+        BatchResult r = cpu.execute(perBatch, batch, sumBases);
         List<DeviceRun.Groups> groups = new ArrayList<>();
         for (int i = 0; i < plan.queries().size(); i++) {
             Frame f = r.frames().get(i);

@@ -63,6 +63,15 @@ final class DeviceQuery {
     }
 
     /**
+     * The accumulator words of each group in the device's tables and packed rows: one per
+     * aggregate, then one per aggregate for the largest magnitude a long sum or mean added to the
+     * group (kernels.cu).
+     */
+    int accumulatorWords() {
+        return 2 * fns.length;
+    }
+
+    /**
      * Why {@code plan} cannot run on the device, or empty when it can: a format the device decodes
      * ({@link DeviceDecode#whyNot}), no inference, and per query either filters/keys/aggregates over
      * decoded fields (long, double and string; all of which the kernels handle), with or without

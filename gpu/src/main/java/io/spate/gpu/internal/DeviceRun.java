@@ -30,9 +30,16 @@ final class DeviceRun {
 
     /**
      * One query's per-batch groups, in the order of their first record: keys then aggregates
-     * (no having, no running values), and the number of records of each group.
+     * (no having, no running values), and the number of records of each group; from the device,
+     * also per aggregate and group the largest magnitude a long sum or mean added, unsigned (0 for
+     * the other aggregates; {@code maxAbs} null where the CPU computed the groups), from which the
+     * host tells whether a sum may have left the long range ({@link QueryFinish#mayOverflow}).
      */
-    record Groups(Frame frame, long[] counts) {
+    record Groups(Frame frame, long[] counts, long[][] maxAbs) {
+
+        Groups(Frame frame, long[] counts) {
+            this(frame, counts, null);
+        }
     }
 
     /**
@@ -220,7 +227,7 @@ final class DeviceRun {
         for (int i = 0; i < queries.size(); i++) {
             DeviceQuery q = queries.get(i);
             long[] r = rows.get(i);
-            int stride = q.wordColumn >= 0 ? 3 : (q.window != null ? 3 : 2) + q.keyCount + q.fns.length;
+            int stride = q.wordColumn >= 0 ? 3 : (q.window != null ? 3 : 2) + q.keyCount + q.accumulatorWords();
             out.add(GroupFrames.of(q, text, r, r.length / stride, stride));
         }
         return new Result(out, verdicts.rejected(), verdicts.reasons(), windowed ? windows.eventTime() : EventTime.NONE);
@@ -245,7 +252,7 @@ final class DeviceRun {
         CUdeviceptr slotRow = memory.device(DeviceMemory.Dev.SLOT_ROW, 4L * cap);
         CUdeviceptr firstRow = memory.device(DeviceMemory.Dev.FIRST_ROW, 4L * cap);
         CUdeviceptr counts = memory.device(DeviceMemory.Dev.COUNTS, 8L * cap);
-        CUdeviceptr acc = memory.device(DeviceMemory.Dev.ACC, 8L * Math.max(1, na) * cap);
+        CUdeviceptr acc = memory.device(DeviceMemory.Dev.ACC, 8L * Math.max(1, q.accumulatorWords()) * cap);
         CUdeviceptr aggs = desc.withByteOffset(8L * (q.filters * DeviceQuery.FILTER_WORDS + q.keyCount * DeviceQuery.KEY_WORDS));
         CUdeviceptr keys = desc.withByteOffset(8L * q.filters * DeviceQuery.FILTER_WORDS);
         device.launch("group_init", cap, 0, Pointer.to(Pointer.to(new int[] {cap}), Pointer.to(slotRow), Pointer.to(firstRow),
@@ -254,7 +261,7 @@ final class DeviceRun {
                 Pointer.to(longs), Pointer.to(reason), Pointer.to(desc), Pointer.to(new int[] {q.filters}), Pointer.to(new int[] {q.keyCount}),
                 Pointer.to(new int[] {na}), Pointer.to(literals), Pointer.to(new long[] {hashMask}), Pointer.to(new int[] {cap}),
                 Pointer.to(slotRow), Pointer.to(firstRow), Pointer.to(counts), Pointer.to(acc)));
-        int stride = 2 + q.keyCount + na;
+        int stride = 2 + q.keyCount + q.accumulatorWords();
         return compact("group_compact", cap, stride, Pointer.to(Pointer.to(new int[] {cap}), Pointer.to(new int[] {n}),
                 Pointer.to(slotRow), Pointer.to(firstRow), Pointer.to(counts), Pointer.to(acc), Pointer.to(starts), Pointer.to(lengths),
                 Pointer.to(longs), Pointer.to(keys), Pointer.to(new int[] {q.keyCount}), Pointer.to(new int[] {na}),

@@ -14,6 +14,7 @@ import io.spate.PartitionTime;
 import io.spate.RecordBatch;
 import io.spate.frame.Frame;
 import io.spate.internal.cpu.CpuBackend;
+import io.spate.internal.cpu.WindowKernel;
 import io.spate.plan.Plan;
 import io.spate.spi.ComputeBackend;
 
@@ -70,6 +71,7 @@ public final class GpuBackend implements ComputeBackend {
     private boolean rerunOnCpu;
     private boolean loggedCapacity;
     private boolean loggedBatchOnCpu;
+    private boolean loggedOverflow;
     private long deviceFaults;
     /** Batches whose copy is queued, by device slot; the newest is the one {@link #prepare} was last told of. */
     private final DeviceRun.Staged[] staged = new DeviceRun.Staged[GpuDevice.SLOTS];
@@ -225,6 +227,20 @@ public final class GpuBackend implements ComputeBackend {
             if (!loggedBatchOnCpu) {
                 loggedBatchOnCpu = true;
                 LOG.info("a batch runs on the CPU: {} (said once)", result.whyCpu());
+            }
+            return program.finish(batch, program.onCpu(perBatchTwin, batch), program.windows(perBatchTwin), CpuBackend.NAME);
+        }
+        if (program.mayOverflow(result)) {
+            if (!loggedOverflow) {
+                loggedOverflow = true;
+                LOG.info("a batch runs on the CPU: a long sum of it may leave the long range, and the CPU dead-letters"
+                        + " the records that would take it there (said once)");
+            }
+            // The device run moved the event time; the twin assigns the batch's windows again from where it was.
+            for (WindowKernel w : program.windows(perBatchTwin)) {
+                if (w != null) {
+                    w.rollBack();
+                }
             }
             return program.finish(batch, program.onCpu(perBatchTwin, batch), program.windows(perBatchTwin), CpuBackend.NAME);
         }

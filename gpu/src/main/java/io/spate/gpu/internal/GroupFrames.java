@@ -16,8 +16,9 @@ import io.spate.plan.Window;
 
 /**
  * The host side of a device group-by: one query's per-batch frame from the packed rows the compact
- * kernel copied back (first record, count, a word per key, a word per aggregate; for windows the
- * first entry, count, window start, then the same), with key strings read from the batch or the
+ * kernel copied back (first record, count, a word per key, a word per aggregate, a word per
+ * aggregate for the largest magnitude a long sum or mean added; for windows the first entry,
+ * count, window start, then the same), with key strings read from the batch or the
  * decode's arena, and double accumulators turned back into doubles. Windowed frames start with
  * the window_start and window_end keys, as the CPU's do.
  */
@@ -63,6 +64,12 @@ final class GroupFrames {
             columns.add(keyColumn(q, k, data, rows, order, stride, lead));
         }
         List<Aggregate> aggs = q.query.aggregates();
+        long[][] maxAbs = new long[aggs.size()][groups];
+        for (int a = 0; a < aggs.size(); a++) {
+            for (int i = 0; i < groups; i++) {
+                maxAbs[a][i] = rows[order[i] * stride + lead + q.keyCount + aggs.size() + a];
+            }
+        }
         for (int a = 0; a < aggs.size(); a++) {
             AggFn fn = aggs.get(a).fn();
             String alias = aggs.get(a).alias();
@@ -86,7 +93,7 @@ final class GroupFrames {
                 columns.add(new LongColumn(alias, acc, groups));
             }
         }
-        return new DeviceRun.Groups(new Frame(columns, columns.size() - aggs.size(), groups), counts);
+        return new DeviceRun.Groups(new Frame(columns, columns.size() - aggs.size(), groups), counts, maxAbs);
     }
 
     /** A double aggregate from its accumulator words: min and max hold order-preserving bits (kernels.cu's ordered()), sums the double bits. */

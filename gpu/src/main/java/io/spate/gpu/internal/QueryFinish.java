@@ -24,6 +24,12 @@ import io.spate.plan.Query;
  * {@code having}, as {@code io.spate.internal.cpu.QueryKernel} does, and drop the running windows
  * every partition's watermark has closed. Keys enter the running state in the CPU's serialized
  * form (numbers as 8 bytes, strings length-prefixed; a window's start and end first).
+ *
+ * <p>Before that, {@link #mayOverflow} checks the device's long sums: the device adds a group's
+ * values in no particular order, while the CPU rejects, in batch order, the record that would take
+ * a sum out of the long range. When even the largest value the batch added, times the group's
+ * count, plus the running sum cannot leave the range, no order of the adds can, so the device's
+ * sums are exact and the CPU would reject nothing; otherwise the batch goes to the CPU twin.
  */
 final class QueryFinish {
 
@@ -41,6 +47,67 @@ final class QueryFinish {
             types[a] = Plan.resultType(agg.fn(), input);
         }
         state = query.running() ? new RunningState(aggs, types) : null;
+    }
+
+    /** The running state, or null when the query runs per batch: the sums the twin's long sums continue. */
+    RunningState state() {
+        return state;
+    }
+
+    /**
+     * Whether a long sum or mean of the device's per-batch groups could have left the long range
+     * in some order of its records (counting from the running sum): then the CPU must take the
+     * batch, which rejects the records that would overflow it. False for groups the CPU computed.
+     */
+    boolean mayOverflow(DeviceRun.Groups groups) {
+        long[][] maxAbs = groups.maxAbs();
+        if (maxAbs == null) {
+            return false;
+        }
+        Frame f = groups.frame();
+        long[] counts = groups.counts();
+        for (int a = 0; a < maxAbs.length; a++) {
+            boolean running = state != null && query.aggregates().get(a).fn() == AggFn.SUM;
+            long bound = running ? state.sumBound(a) : 0;
+            for (int r = 0; r < f.rows(); r++) {
+                if (fitsAround(counts[r], maxAbs[a][r], bound)) {
+                    continue;
+                }
+                if (!running) {
+                    return true;
+                }
+                // No room beside the largest running sum of any group: look up this group's own.
+                int length = writeKey(f, r);
+                int g = state.find(keyBuffer.bytes(), 0, length);
+                if (!fits(counts[r], maxAbs[a][r], g < 0 ? 0 : state.sum(g, a))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether {@code count} values of magnitude at most {@code maxAbs} (unsigned: Long.MIN_VALUE
+     * stands for 2^63, the magnitude of Long.MIN_VALUE itself, which no positive value has), added
+     * in any order to {@code base}, keep the sum in the long range.
+     */
+    static boolean fits(long count, long maxAbs, long base) {
+        if (maxAbs == 0 || count == 0) {
+            return true;
+        }
+        // Unsigned rooms above and below base, each at most 2^64 - 1.
+        long up = Long.MAX_VALUE - base;
+        long down = base - Long.MIN_VALUE;
+        long upStep = maxAbs < 0 ? Long.MAX_VALUE : maxAbs;
+        return Long.compareUnsigned(count, Long.divideUnsigned(up, upStep)) <= 0
+                && Long.compareUnsigned(count, Long.divideUnsigned(down, maxAbs)) <= 0;
+    }
+
+    /** {@link #fits} for every base of magnitude at most {@code bound} (unsigned, as {@link RunningState#sumBound} gives it). */
+    static boolean fitsAround(long count, long maxAbs, long bound) {
+        long highest = bound < 0 ? Long.MAX_VALUE : bound;
+        return fits(count, maxAbs, highest) && fits(count, maxAbs, bound < 0 ? Long.MIN_VALUE : -bound);
     }
 
     /**

@@ -106,13 +106,13 @@ final class WindowGroupBy {
      */
     void reserve(int n) {
         int most = 1;
-        int na = 1;
+        int words = 1;
         int stride = 1;
         for (DeviceQuery q : queries) {
             int per = q.window == null ? 1 : perRecord(q);
             most = Math.max(most, per);
-            na = Math.max(na, q.fns.length);
-            stride = Math.max(stride, 3 + q.keyCount + q.fns.length);
+            words = Math.max(words, q.accumulatorWords());
+            stride = Math.max(stride, 3 + q.keyCount + q.accumulatorWords());
         }
         long pairs = (long) n * most;
         if (pairs > 1 << 29) {
@@ -125,7 +125,7 @@ final class WindowGroupBy {
         memory.device(DeviceMemory.Dev.SLOT_ROW, 4L * cap);
         memory.device(DeviceMemory.Dev.FIRST_ROW, 4L * cap);
         memory.device(DeviceMemory.Dev.COUNTS, 8L * cap);
-        memory.device(DeviceMemory.Dev.ACC, 8L * na * cap);
+        memory.device(DeviceMemory.Dev.ACC, 8L * words * cap);
         memory.device(DeviceMemory.Dev.OUT, 8L * stride * cap);
         memory.pinned(DeviceMemory.Host.SELECTED, n);
         memory.pinned(DeviceMemory.Host.TIMES, 8L * n);
@@ -168,7 +168,7 @@ final class WindowGroupBy {
         CUdeviceptr slotEntry = memory.device(DeviceMemory.Dev.SLOT_ROW, 4L * cap);
         CUdeviceptr firstEntry = memory.device(DeviceMemory.Dev.FIRST_ROW, 4L * cap);
         CUdeviceptr counts = memory.device(DeviceMemory.Dev.COUNTS, 8L * cap);
-        CUdeviceptr acc = memory.device(DeviceMemory.Dev.ACC, 8L * Math.max(1, na) * cap);
+        CUdeviceptr acc = memory.device(DeviceMemory.Dev.ACC, 8L * Math.max(1, q.accumulatorWords()) * cap);
         CUdeviceptr keys = desc.withByteOffset(8L * q.filters * DeviceQuery.FILTER_WORDS);
         CUdeviceptr aggs = keys.withByteOffset(8L * q.keyCount * DeviceQuery.KEY_WORDS);
         device.launch("group_init", cap, 0, Pointer.to(Pointer.to(new int[] {cap}), Pointer.to(slotEntry), Pointer.to(firstEntry),
@@ -177,7 +177,7 @@ final class WindowGroupBy {
                 Pointer.to(new int[] {n}), Pointer.to(data), Pointer.to(starts), Pointer.to(lengths), Pointer.to(longs), Pointer.to(keys),
                 Pointer.to(new int[] {q.keyCount}), Pointer.to(aggs), Pointer.to(new int[] {na}), Pointer.to(new long[] {hashMask}),
                 Pointer.to(new int[] {cap}), Pointer.to(slotEntry), Pointer.to(firstEntry), Pointer.to(counts), Pointer.to(acc)));
-        int stride = 3 + q.keyCount + na;
+        int stride = 3 + q.keyCount + q.accumulatorWords();
         long[] rows = groups.compact("window_compact", cap, stride, Pointer.to(Pointer.to(new int[] {cap}), Pointer.to(new int[] {n}),
                 Pointer.to(slotEntry), Pointer.to(firstEntry), Pointer.to(counts), Pointer.to(acc), Pointer.to(entryRow), Pointer.to(entryStart),
                 Pointer.to(starts), Pointer.to(lengths), Pointer.to(longs), Pointer.to(keys), Pointer.to(new int[] {q.keyCount}),

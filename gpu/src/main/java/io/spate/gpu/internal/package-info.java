@@ -29,7 +29,9 @@
  * inference next to running or windowed queries, word counts with filters, JSON plans reading more than 64 fields or paths
  * deeper than 15 keys, and batches holding a value only the CPU parses exactly (a double beyond
  * the exact fast path, an integer beyond a long read as a double, an escaped JSON key on a wanted
- * path) or a record the device rejected and the CPU accepts.
+ * path) or a record the device rejected and the CPU accepts, and batches where a long sum or mean
+ * could leave the long range in some order of the device's adds ({@code QueryFinish#mayOverflow}:
+ * the CPU dead-letters, in batch order, the record that would take a sum there).
  *
  * <p>The data path of a batch the device runs. (1) The provider offers the batch source a
  * {@code StagingPool}: pinned host buffers ({@code cuMemHostAlloc}, portable, in the device's
