@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +33,29 @@ class BrokerRestartIT {
     @Test
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
     void shouldRecoverFromABrokerRestartWithExactTotals(@TempDir Path dir) throws Exception {
+        runThroughOutage(dir, RECORDS, 1000, Duration.ofSeconds(3), List.of(), null, "broker-restart-test");
+    }
+
+    /**
+     * An outage longer than the producer's delivery timeout fails the pipeline's transaction; the
+     * node starts the pipeline again by itself (spate.node.restart), its restarts failing while
+     * the broker is away, and once it is back the node reads on from the committed offsets: exact
+     * totals, exit 0 on SIGTERM. Small batches keep the node busy when the broker goes.
+     */
+    @Test
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    void shouldRestartAPipelineThatFailedInAnOutageLongerThanTheDeliveryTimeout(@TempDir Path dir) throws Exception {
+        runThroughOutage(dir, 50_000, 50, Duration.ofSeconds(12), List.of(
+                "--set", "spate.kafka.producer-properties.\"delivery.timeout.ms\"=3000",
+                "--set", "spate.kafka.producer-properties.\"request.timeout.ms\"=1000",
+                "--set", "spate.kafka.startup-timeout=2s",
+                "--set", "spate.node.restart.min-backoff=500ms", "--set", "spate.node.restart.max-backoff=2s",
+                "--set", "spate.node.restart.max-restarts=100"),
+                "restarting in", "broker-outage-test");
+    }
+
+    private void runThroughOutage(Path dir, int records, int batchRecords, Duration outage, List<String> nodeArgs, String logLine,
+                                  String name) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -41,16 +66,18 @@ class BrokerRestartIT {
         Process node = null;
         try {
             String bootstrap = NodeProcesses.awaitListening(broker);
-            List<byte[]> input = NodeProcesses.input(RECORDS);
-            int half = RECORDS / 2;
+            List<byte[]> input = NodeProcesses.input(records);
+            int half = records / 2;
             NodeProcesses.createTopic(bootstrap, "weblogs", PARTITIONS);
             KafkaTopics.produce(bootstrap, "weblogs", input.subList(0, half));
             Map<String, Long> expected = NodeProcesses.requestsPerHost(input);
             // Not --until-idle: the node must still be there for the input that comes after the restart,
             // however soon it is through the first half.
-            node = NodeProcesses.spate("run", List.of("--config", "../config/golden-signals.conf", "--bootstrap", bootstrap,
+            List<String> args = new ArrayList<>(List.of("--config", "../config/golden-signals.conf", "--bootstrap", bootstrap,
                     "--set", "spate.delivery=exactly-once", "--set", "spate.node-id=broker-restart",
-                    "--set", "spate.batch.max-records=1000"), dir);
+                    "--set", "spate.batch.max-records=" + batchRecords));
+            args.addAll(nodeArgs);
+            node = NodeProcesses.spate("run", args, dir);
             // Stop the broker once the node has committed its first output.
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
             while (KafkaTopics.readAll(bootstrap, "traffic").isEmpty() && System.nanoTime() < deadline) {
@@ -60,19 +87,22 @@ class BrokerRestartIT {
             broker.destroy();
             assertTrue(broker.waitFor(60, TimeUnit.SECONDS), "the broker stops");
             // The outage: the node's requests fail meanwhile.
-            Thread.sleep(3000);
+            Thread.sleep(outage.toMillis());
+            if (logLine != null) {
+                NodeProcesses.awaitLogLine(dir, "run", logLine);
+            }
             broker = NodeProcesses.spate("broker", brokerArgs, dir);
             assertEquals(bootstrap, NodeProcesses.awaitListening(broker), "the broker comes back where it was");
             KafkaTopics.awaitServed(bootstrap, "weblogs");
-            KafkaTopics.produce(bootstrap, "weblogs", input.subList(half, RECORDS));
-            awaitAllCommitted(bootstrap, node);
+            KafkaTopics.produce(bootstrap, "weblogs", input.subList(half, records));
+            awaitAllCommitted(bootstrap, node, records);
             node.destroy();
             assertTrue(node.waitFor(2, TimeUnit.MINUTES), "the node drains and exits on SIGTERM");
             assertEquals(0, node.exitValue(), "the node recovered without help and exited cleanly");
 
             NodeProcesses.awaitNoOpenTransactions(bootstrap);
             Map<String, Long> actual = NodeProcesses.trafficPerHost(bootstrap);
-            System.out.printf("broker-restart-test: %d records, totals %s%n", RECORDS, expected.equals(actual) ? "exact" : "differ");
+            System.out.printf("%s: %d records, totals %s%n", name, records, expected.equals(actual) ? "exact" : "differ");
             assertEquals(expected, actual);
         } finally {
             if (node != null) {
@@ -84,14 +114,14 @@ class BrokerRestartIT {
     }
 
     /** Waits (up to 5 minutes) until the node's group has committed every input record, failing if the node ends first. */
-    private static void awaitAllCommitted(String bootstrap, Process node) throws Exception {
+    private static void awaitAllCommitted(String bootstrap, Process node, int records) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         long committed;
-        while ((committed = NodeProcesses.committed(bootstrap, GROUP)) < RECORDS) {
+        while ((committed = NodeProcesses.committed(bootstrap, GROUP)) < records) {
             if (!node.isAlive()) {
-                fail("the node ended (exit " + node.exitValue() + ") with " + committed + " of " + RECORDS + " records committed");
+                fail("the node ended (exit " + node.exitValue() + ") with " + committed + " of " + records + " records committed");
             }
-            assertTrue(System.nanoTime() < deadline, "the node committed " + committed + " of " + RECORDS + " records in 5 minutes");
+            assertTrue(System.nanoTime() < deadline, "the node committed " + committed + " of " + records + " records in 5 minutes");
             Thread.sleep(200);
         }
     }

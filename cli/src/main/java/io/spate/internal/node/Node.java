@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.spate.Pipeline;
+import io.spate.PipelineMetrics;
 import io.spate.RunningPipeline;
 import io.spate.SpateSettings;
 import io.spate.internal.config.PipelineConfig;
@@ -29,7 +30,9 @@ import io.spate.javadsl.Spate;
 /**
  * A standalone node: one actor system running the pipelines of a configuration until it is told
  * to stop (SIGTERM, SIGINT), or, with {@code untilIdle}, until every pipeline has caught up. Either
- * way it drains: the batches in flight are computed, produced and committed before it exits.
+ * way it drains: the batches in flight are computed, produced and committed before it exits. A
+ * pipeline that fails while running is started again with backoff ({@code spate.node.restart});
+ * the node ends with it only once it has failed too often in a row.
  */
 public final class Node {
 
@@ -38,6 +41,7 @@ public final class Node {
     private static final Duration STOP_MARGIN = Duration.ofSeconds(5);
 
     private final SpateSettings settings;
+    private final RestartSettings restart;
     private final List<Pipeline> pipelines;
     private final ActorSystem<Void> system;
     private final List<RunningPipeline> running = new CopyOnWriteArrayList<>();
@@ -51,6 +55,7 @@ public final class Node {
     /** A node for {@code config}; fails at once, naming the key, if the settings or pipelines are bad. */
     public Node(Config config) {
         this.settings = SpateSettings.create(config);
+        this.restart = RestartSettings.create(config);
         this.pipelines = PipelineConfig.pipelines(config);
         if (pipelines.isEmpty()) {
             throw new ConfigException.BadValue("spate.pipelines", "no pipeline to run");
@@ -80,7 +85,7 @@ public final class Node {
             if (stopped.get()) {
                 return;
             }
-            running.add(Spate.run(p, settings, system));
+            running.add(RestartingPipeline.start(p, () -> Spate.run(p, settings, system), restart));
         }
     }
 
@@ -176,12 +181,14 @@ public final class Node {
     public void printSummary(PrintStream out) {
         double secs = Math.max(1e-9, elapsedSeconds());
         for (RunningPipeline r : running) {
-            var m = r.metrics();
+            PipelineMetrics m = r.metrics();
             double steady = m.steadyRecordsPerSecond();
-            out.printf("%s: %,d records (%.1f MB) in %,d batches on the %s backend, %,d to %s, %,d result records; %.1f s, %,.0f records/s%s%n",
+            int restarts = r instanceof RestartingPipeline rp ? rp.restarts() : 0;
+            out.printf("%s: %,d records (%.1f MB) in %,d batches on the %s backend, %,d to %s, %,d result records; %.1f s, %,.0f records/s%s%s%n",
                     r.pipeline().name(), m.records(), m.bytes() / 1e6, m.batches(), r.backend(), m.rejected(),
                     r.pipeline().deadLetterTopic(), m.outputRecords(), secs, m.records() / secs,
-                    Double.isNaN(steady) ? "" : String.format(" (steady, first to last batch: %,.0f records/s)", steady));
+                    Double.isNaN(steady) ? "" : String.format(" (steady, first to last batch: %,.0f records/s)", steady),
+                    restarts == 0 ? "" : String.format("; restarted %d times, counts since the last start", restarts));
         }
     }
 }
