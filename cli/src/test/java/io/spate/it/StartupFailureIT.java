@@ -102,6 +102,16 @@ class StartupFailureIT extends EmbeddedBrokerTest {
     }
 
     @Test
+    void shouldSayWhichTopicCannotBeCreated(@TempDir Path dir) throws Exception {
+        createTopic("weblogs-rf", 1);
+        // One broker cannot hold three replicas: the broker refuses to create the outputs.
+        String said = run(3, "run", "--config", config(dir, "weblogs-rf").toString(), "--bootstrap", broker.bootstrapServers(),
+                "--until-idle", "--set", "spate.output.replication-factor=3");
+        assertTrue(said.contains("spate: cannot create topic weblogs-rf"), said);
+        assertTrue(said.contains("replication factor"), said);
+    }
+
+    @Test
     void shouldWaitForAMissingInputTopicWhenAskedTo() throws Exception {
         Pipeline pipeline = Pipeline.builder("await").source("weblogs-later").format(new ClfFormat())
                 .output("weblogs-later-traffic", q -> q.groupBy("host").count("n").running())

@@ -45,13 +45,61 @@ class BrokerRestartIT {
     @Test
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
     void shouldRestartAPipelineThatFailedInAnOutageLongerThanTheDeliveryTimeout(@TempDir Path dir) throws Exception {
-        runThroughOutage(dir, 50_000, 50, Duration.ofSeconds(12), List.of(
+        runThroughOutage(dir, 20_000, 50, Duration.ofSeconds(12), List.of(
                 "--set", "spate.kafka.producer-properties.\"delivery.timeout.ms\"=3000",
                 "--set", "spate.kafka.producer-properties.\"request.timeout.ms\"=1000",
                 "--set", "spate.kafka.startup-timeout=2s",
                 "--set", "spate.node.restart.min-backoff=500ms", "--set", "spate.node.restart.max-backoff=2s",
                 "--set", "spate.node.restart.max-restarts=100"),
                 "restarting in", "broker-outage-test");
+    }
+
+    /**
+     * SIGTERM while the broker is down: the node waits for its batches to drain no longer than
+     * spate.source.drain-timeout (and a few seconds), then exits 1 with one line saying the last
+     * batches were not committed; nothing committed is lost, they are read again at the next start.
+     */
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void shouldStopWithinTheDrainTimeoutWhenSigtermComesWhileTheBrokerIsDown(@TempDir Path dir) throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        List<String> brokerArgs = List.of("--port", Integer.toString(port), "--data-dir", dir.resolve("broker").toString(),
+                "--partitions", Integer.toString(PARTITIONS));
+        Process broker = NodeProcesses.spate("broker", brokerArgs, dir);
+        Process node = null;
+        try {
+            String bootstrap = NodeProcesses.awaitListening(broker);
+            NodeProcesses.createTopic(bootstrap, "weblogs", PARTITIONS);
+            KafkaTopics.produce(bootstrap, "weblogs", NodeProcesses.input(20_000));
+            node = NodeProcesses.spate("run", List.of("--config", "../config/golden-signals.conf", "--bootstrap", bootstrap,
+                    "--set", "spate.batch.max-records=50", "--set", "spate.source.drain-timeout=5s"), dir);
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (KafkaTopics.readAll(bootstrap, "traffic").isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            broker.destroy();
+            assertTrue(broker.waitFor(60, TimeUnit.SECONDS), "the broker stops");
+            long sigterm = System.nanoTime();
+            node.destroy();
+            assertTrue(node.waitFor(90, TimeUnit.SECONDS), "the node ends on SIGTERM although Kafka is away");
+            double seconds = (System.nanoTime() - sigterm) / 1e9;
+            System.out.printf("sigterm-broker-down: exit %d after %.1f s%n", node.exitValue(), seconds);
+            // Whether the last batches had been committed before the broker went is a matter of timing:
+            // a clean drain exits 0, one cut short by the drain timeout exits 1 and says so.
+            if (node.exitValue() != 0) {
+                assertEquals(1, node.exitValue());
+                NodeProcesses.awaitLogLine(dir, "run", "did not drain within 10 s (spate.source.drain-timeout");
+            }
+        } finally {
+            if (node != null) {
+                node.destroyForcibly();
+            }
+            broker.destroy();
+            broker.waitFor(30, TimeUnit.SECONDS);
+        }
     }
 
     private void runThroughOutage(Path dir, int records, int batchRecords, Duration outage, List<String> nodeArgs, String logLine,
