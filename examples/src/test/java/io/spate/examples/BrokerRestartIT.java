@@ -45,7 +45,7 @@ class BrokerRestartIT {
     @Test
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
     void shouldRestartAPipelineThatFailedInAnOutageLongerThanTheDeliveryTimeout(@TempDir Path dir) throws Exception {
-        runThroughOutage(dir, 20_000, 50, Duration.ofSeconds(12), List.of(
+        runThroughOutage(dir, 10_000, 50, Duration.ofSeconds(8), List.of(
                 "--set", "spate.kafka.producer-properties.\"delivery.timeout.ms\"=3000",
                 "--set", "spate.kafka.producer-properties.\"request.timeout.ms\"=1000",
                 "--set", "spate.kafka.startup-timeout=2s",
