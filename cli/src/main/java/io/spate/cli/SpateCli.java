@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import io.spate.PipelineStartException;
 
 /** The {@code spate} command: a standalone node, an embedded broker, and the demo. */
-@Command(name = "spate", mixinStandardHelpOptions = true, version = "spate 0.1.0",
+@Command(name = "spate", mixinStandardHelpOptions = true, versionProvider = SpateVersion.class,
         description = "GPU-accelerated, actor-based stream processing on Kafka.",
         subcommands = {RunCommand.class, ExplainCommand.class, BrokerCommand.class, DemoCommand.class, ReplayCommand.class, LoadCommand.class, TrainMfCommand.class, TrainMlpCommand.class})
 public final class SpateCli implements Callable<Integer> {
@@ -29,6 +29,7 @@ public final class SpateCli implements Callable<Integer> {
         for (CliExtension extension : ServiceLoader.load(CliExtension.class)) {
             cli.addSubcommand(extension.command());
         }
+        SpateVersion.addTo(cli);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             // Configuration mistakes are the user's, not a crash: one clear line, no stack trace.
             if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
