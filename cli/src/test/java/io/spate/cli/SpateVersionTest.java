@@ -40,7 +40,7 @@ class SpateVersionTest {
         // The tests run from target/classes, which have no manifest.
         String top = version("-V");
         assertTrue(top.startsWith("spate development build"), top);
-        for (String command : new String[] {"run", "explain", "demo", "replay", "load"}) {
+        for (String command : new String[] {"run", "validate", "explain", "demo", "replay", "load"}) {
             assertEquals(top, version(command, "-V"), "spate " + command + " -V");
         }
         assertEquals(top, version("--version"));
