@@ -12,9 +12,9 @@ import picocli.CommandLine.Command;
 import io.spate.PipelineStartException;
 
 /** The {@code spate} command: a standalone node, an embedded broker, and the demo. */
-@Command(name = "spate", mixinStandardHelpOptions = true, version = "spate 0.1.0",
+@Command(name = "spate", mixinStandardHelpOptions = true, versionProvider = SpateVersion.class,
         description = "GPU-accelerated, actor-based stream processing on Kafka.",
-        subcommands = {RunCommand.class, ExplainCommand.class, BrokerCommand.class, DemoCommand.class, ReplayCommand.class, LoadCommand.class, TrainMfCommand.class, TrainMlpCommand.class})
+        subcommands = {RunCommand.class, ExplainCommand.class, ValidateCommand.class, BrokerCommand.class, DemoCommand.class, ReplayCommand.class, LoadCommand.class, TrainMfCommand.class, TrainMlpCommand.class})
 public final class SpateCli implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(SpateCli.class);
@@ -34,6 +34,7 @@ public final class SpateCli implements Callable<Integer> {
             cli.addSubcommand(extension.command());
         }
         cli.setParameterExceptionHandler(SpateCli::usageError);
+        SpateVersion.addTo(cli);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             // Mistakes in what the user gave are not a crash: one clear line, the stack trace only at debug level.
             String mistake = mistake(e);

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.IntFunction;
 import java.util.regex.Pattern;
@@ -86,11 +87,26 @@ public final class PipelineConfig {
 
     /** All pipelines of {@code config}. */
     public static List<Pipeline> pipelines(Config config) {
+        return check(config, true).stream().map(c -> c.pipeline().orElseThrow()).toList();
+    }
+
+    /**
+     * Every entry of {@code spate.pipelines}, read as {@link #pipelines(Config)} reads it, for a check
+     * of the file. Without {@code readTopics} no topic is read: an entry whose format types its
+     * columns from the first records of its topics ({@code format.infer-types = true}) is then left
+     * unread, its pipeline empty. Fails as {@link #pipelines(Config)} does on any mistake.
+     */
+    public static List<Checked> check(Config config, boolean readTopics) {
         SpateSettings defaults = SpateSettings.create(config);
         List<? extends Config> entries = config.getConfigList(ROOT);
-        List<Pipeline> out = new ArrayList<>();
+        List<Checked> out = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
-            out.add(pipeline(defaults, entries.get(i), ROOT + "[" + i + "]"));
+            try {
+                Pipeline p = pipeline(defaults, entries.get(i), ROOT + "[" + i + "]", readTopics);
+                out.add(new Checked(p.name(), Optional.of(p)));
+            } catch (TopicsNotRead e) {
+                out.add(new Checked(e.pipeline, Optional.empty()));
+            }
         }
         for (int i = 0; i < out.size(); i++) {
             for (int j = 0; j < i; j++) {
@@ -102,7 +118,27 @@ public final class PipelineConfig {
         return out;
     }
 
-    private static Pipeline pipeline(SpateSettings defaults, Config config, String at) {
+    /**
+     * One entry of {@code spate.pipelines} as {@link #check} read it.
+     *
+     * @param name the pipeline's name
+     * @param pipeline the pipeline, or empty when its column types come from topics that were not read
+     */
+    public record Checked(String name, Optional<Pipeline> pipeline) {
+    }
+
+    /** A pipeline's format needs records from its topics, and the check reads none. */
+    private static final class TopicsNotRead extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final String pipeline;
+
+        TopicsNotRead(String pipeline) {
+            super(null, null, false, false);
+            this.pipeline = pipeline;
+        }
+    }
+
+    private static Pipeline pipeline(SpateSettings defaults, Config config, String at, boolean readTopics) {
         Section p = Section.of(config, at, "name", "source", "format", "dead-letter-topic", "batch", "outputs");
         String name = p.string("name");
         Pipeline.Builder b = Pipeline.builder(name);
@@ -125,7 +161,10 @@ public final class PipelineConfig {
             b.batch(batch);
         }
         int firstBatch = (batch == null ? defaults.batch() : batch).maxRecords();
-        InputFormat format = format(p, name, limit -> sample(defaults, topics, limit), firstBatch);
+        IntFunction<List<byte[]>> sampler = readTopics ? limit -> sample(defaults, topics, limit) : limit -> {
+            throw new TopicsNotRead(name);
+        };
+        InputFormat format = format(p, name, sampler, firstBatch);
         b.format(format);
         String deadLetters = p.string("dead-letter-topic", topics.get(0) + defaults.output().deadLetterSuffix());
         b.deadLetterTopic(deadLetters);

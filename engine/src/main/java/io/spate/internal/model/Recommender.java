@@ -10,7 +10,7 @@ import java.util.Arrays;
  *
  * <p><b>Score.</b> {@code score(u, i) = dot(user_factors[u], item_factors[i])}, nothing else: a
  * trainer that fits biases folds them into extra factor columns, so that serving is one plain
- * matrix product. {@link AlsTrainer} stores {@code [p_u, mu + b_u, 1]} for users and
+ * matrix product. The CLI's {@code AlsTrainer} stores {@code [p_u, mu + b_u, 1]} for users and
  * {@code [q_i, 1, b_i]} for items, which makes the score its predicted rating
  * {@code mu + b_u + b_i + p_u . q_i}.
  *

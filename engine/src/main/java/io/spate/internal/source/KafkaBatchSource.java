@@ -29,7 +29,7 @@ import scala.Tuple2;
  * connector's committable source plus the batcher do, without a stream element and a message
  * object per record, which is where a per-record source spends its time.
  *
- * <p>Its materialized {@link Control} stops it (the open batch is emitted, then the source
+ * <p>Its materialized {@link BatchSourceControl} stops it (the open batch is emitted, then the source
  * completes, while commits keep being served) and, once the stream has finished, shuts the
  * consumer down.
  */

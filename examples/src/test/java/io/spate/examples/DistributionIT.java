@@ -1,0 +1,196 @@
+package io.spate.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.spate.broker.BrokerSettings;
+import io.spate.broker.EmbeddedKafkaBroker;
+import io.spate.testkit.KafkaTopics;
+
+/**
+ * The node distribution as an operator installs it: the {@code spate-VERSION.tar.gz} that
+ * {@code mvn package} left in {@code target/}, unpacked into an empty directory and run through its
+ * {@code bin/spate} with nothing but a Java runtime on the PATH (no Maven, no repository), against
+ * an embedded broker. Builds nothing itself; failsafe runs it after {@code package}.
+ */
+@Tag("process")
+class DistributionIT {
+
+    private static final Pattern TARBALL = Pattern.compile("spate-(.+)\\.tar\\.gz");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A few NASA-style log lines: three hosts, one 5xx, one size of "-". */
+    private static final List<String> LOG = List.of(
+            "199.72.81.55 - - [01/Jul/1995:00:00:01 -0400] \"GET /history/apollo/ HTTP/1.0\" 200 6245",
+            "unicomp6.unicomp.net - - [01/Jul/1995:00:00:06 -0400] \"GET /shuttle/countdown/ HTTP/1.0\" 200 3985",
+            "199.72.81.55 - - [01/Jul/1995:00:00:09 -0400] \"GET /shuttle/missions/sts-73/mission-sts-73.html HTTP/1.0\" 200 4085",
+            "burger.letters.com - - [01/Jul/1995:00:00:11 -0400] \"GET /shuttle/countdown/liftoff.html HTTP/1.0\" 304 0",
+            "199.72.81.55 - - [01/Jul/1995:00:00:12 -0400] \"GET /images/NASA-logosmall.gif HTTP/1.0\" 304 -",
+            "unicomp6.unicomp.net - - [01/Jul/1995:00:00:14 -0400] \"GET /cgi-bin/imagemap/countdown HTTP/1.0\" 503 0",
+            "burger.letters.com - - [01/Jul/1995:00:00:12 -0400] \"GET /images/NASA-logosmall.gif HTTP/1.0\" 304 0");
+    private static final Map<String, Long> REQUESTS = Map.of("199.72.81.55", 3L, "unicomp6.unicomp.net", 2L, "burger.letters.com", 2L);
+
+    @TempDir
+    static Path installDir;
+
+    private static Path home;
+    private static String version;
+
+    @BeforeAll
+    static void unpackTheTarball() throws Exception {
+        Path tarball;
+        try (Stream<Path> files = Files.list(Path.of("target"))) {
+            List<Path> found = files.filter(f -> TARBALL.matcher(f.getFileName().toString()).matches()).toList();
+            assertEquals(1, found.size(), "one spate-VERSION.tar.gz in " + Path.of("target").toAbsolutePath() + " (run mvn package): " + found);
+            tarball = found.get(0);
+        }
+        Matcher m = TARBALL.matcher(tarball.getFileName().toString());
+        assertTrue(m.matches());
+        version = m.group(1);
+        Process tar = new ProcessBuilder("tar", "xzf", tarball.toAbsolutePath().toString(), "-C", installDir.toString())
+                .redirectErrorStream(true).start();
+        assertTrue(tar.waitFor(2, TimeUnit.MINUTES), "tar did not finish");
+        assertEquals(0, tar.exitValue(), new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        home = installDir.resolve("spate-" + version);
+        for (String part : List.of("bin/spate", "LICENSE", "README.md", "config/golden-signals.conf", "config/logback.xml")) {
+            assertTrue(Files.isRegularFile(home.resolve(part)), "no " + part + " in " + tarball);
+        }
+        assertTrue(Files.isExecutable(home.resolve("bin/spate")), "bin/spate is not executable");
+    }
+
+    @Test
+    void shouldShipTheNodesJarsEachNamingItsModuleAndVersion() throws IOException {
+        for (String module : List.of("engine", "testkit", "cli", "gpu", "examples")) {
+            Path jar = home.resolve("lib/spate-" + module + "-" + version + ".jar");
+            assertTrue(Files.isRegularFile(jar), "no " + home.relativize(jar));
+            try (JarFile file = new JarFile(jar.toFile())) {
+                Manifest manifest = file.getManifest();
+                assertEquals("io.spate." + module, manifest.getMainAttributes().getValue("Automatic-Module-Name"), jar + " Automatic-Module-Name");
+                assertEquals(version, manifest.getMainAttributes().getValue("Implementation-Version"), jar + " Implementation-Version");
+            }
+        }
+        try (Stream<Path> lib = Files.list(home.resolve("lib"))) {
+            assertFalse(lib.anyMatch(j -> j.getFileName().toString().startsWith("junit-")), "JUnit in lib/");
+        }
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void shouldPrintTheVersionOfTheJars() throws Exception {
+        Ran ran = spate(Duration.ofSeconds(60), "-V");
+        assertEquals(0, ran.exitCode(), ran.toString());
+        assertTrue(ran.out().startsWith("spate " + version + "\n"), ran.toString());
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void shouldValidateTheShippedConfigWithoutABroker() throws Exception {
+        Ran ran = spate(Duration.ofSeconds(60), "validate", "--config", "config/golden-signals.conf");
+        assertEquals(0, ran.exitCode(), ran.toString());
+        assertEquals("golden-signals: clf from weblogs -> traffic, errors, mb-sent", ran.out().strip(), ran.toString());
+    }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void shouldRunTheShippedGoldenSignalsUntilIdle() throws Exception {
+        try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(BrokerSettings.create().withPort(0)).start()) {
+            String bootstrap = broker.bootstrapServers();
+            broker.createTopic("weblogs", 2);
+            KafkaTopics.produce(bootstrap, "weblogs", LOG.stream().map(l -> l.getBytes(StandardCharsets.ISO_8859_1)).toList());
+
+            Ran ran = spate(Duration.ofMinutes(3), "run", "--config", "config/golden-signals.conf", "--bootstrap", bootstrap, "--until-idle");
+            assertEquals(0, ran.exitCode(), ran.toString());
+            assertEquals(REQUESTS, sum(KafkaTopics.readAll(bootstrap, "traffic"), "requests", "host"), "requests per host on traffic");
+            assertEquals(Map.of("unicomp6.unicomp.net|503", 1L), sum(KafkaTopics.readAll(bootstrap, "errors"), "errors", "host", "response"),
+                    "5xx per host and status on errors");
+        }
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void shouldRunTheDemo() throws Exception {
+        // Its own embedded broker and the 50,000-line sample bundled in the jars: some 15 s.
+        Ran ran = spate(Duration.ofMinutes(2), "demo");
+        assertEquals(0, ran.exitCode(), ran.toString());
+        assertTrue(ran.out().contains("traffic   50,000 requests from"), ran.toString());
+    }
+
+    /** {@code field} summed over the records of a topic, per the values of {@code keys} joined with "|". */
+    private static Map<String, Long> sum(List<ConsumerRecord<byte[], byte[]>> records, String field, String... keys) throws IOException {
+        Map<String, Long> sums = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            JsonNode v = JSON.readTree(r.value());
+            List<String> key = new ArrayList<>();
+            for (String k : keys) {
+                key.add(v.get(k).asText());
+            }
+            sums.merge(String.join("|", key), v.get(field).asLong(), Long::sum);
+        }
+        return sums;
+    }
+
+    /** What a run of {@code bin/spate} exited with and wrote. */
+    private record Ran(int exitCode, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n---- stdout ----\n" + out + "\n---- stderr ----\n" + err;
+        }
+    }
+
+    /**
+     * Runs {@code bin/spate ARGS} in the install directory with an environment of its own: only
+     * PATH, holding only this JVM's {@code bin} (so no Maven and no other tool is there to lean on).
+     */
+    private static Ran spate(Duration limit, String... args) throws Exception {
+        Path javaBin = Path.of(System.getProperty("java.home"), "bin");
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/spate").toString()));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(installDir, "spate-", ".out");
+        Path err = Files.createTempFile(installDir, "spate-", ".err");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().clear();
+        builder.environment().put("PATH", javaBin.toString());
+        for (String dir : builder.environment().get("PATH").split(File.pathSeparator)) {
+            assertFalse(Files.exists(Path.of(dir, "mvn")), "mvn on the PATH of the test's spate: " + dir);
+        }
+        Process process = builder.start();
+        if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            fail("bin/spate " + String.join(" ", args) + " did not exit within " + limit + "\n" + read(out) + "\n" + read(err));
+        }
+        return new Ran(process.exitValue(), read(out), read(err));
+    }
+
+    private static String read(Path file) throws IOException {
+        return Files.readString(file, StandardCharsets.ISO_8859_1);
+    }
+}
