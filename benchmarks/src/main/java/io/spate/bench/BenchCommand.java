@@ -22,6 +22,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 import com.sun.management.OperatingSystemMXBean;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -109,7 +111,7 @@ public final class BenchCommand implements Callable<Integer> {
             List<Integer> batches = variant.equals("spate-cpu") ? batchSizes : variant.startsWith("spate") ? List.of(compareBatch) : List.of(0);
             for (int batch : batches) {
                 if (variant.equals("spate-gpu") && !gpuAvailable()) {
-                    System.out.println("spate-gpu: skipped, no GPU backend on the class path (the GPU issue adds it)");
+                    System.out.println("spate-gpu: skipped, no GPU backend answers here (none on the class path, or no device)");
                     break;
                 }
                 String prefix = "b" + size + "-" + variant + (batch > 0 ? "-" + batch : "") + "-";
@@ -217,8 +219,10 @@ public final class BenchCommand implements Callable<Integer> {
         return difference == null ? "exact" : "WRONG: " + difference;
     }
 
+    /** Whether a GPU backend is on the class path and a device answers (the provider's own check, as {@code auto} makes it). */
     private static boolean gpuAvailable() {
-        return Backends.providers().stream().anyMatch(p -> p.name().equals("gpu"));
+        Config config = ConfigFactory.load();
+        return Backends.providers().stream().anyMatch(p -> p.name().equals("gpu") && p.canRun(config));
     }
 
     private List<byte[]> lines() throws IOException {

@@ -29,8 +29,17 @@ public final class VariantMain {
     private VariantMain() {
     }
 
-    /** Runs one variant; see the class documentation for the arguments. */
-    public static void main(String[] args) throws Exception {
+    /** Runs one variant; see the class documentation for the arguments. Exits 1 when it fails, whatever threads are left. */
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Throwable e) {
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         String variant = args[0];
         String bootstrap = args[1];
         String input = args[2];

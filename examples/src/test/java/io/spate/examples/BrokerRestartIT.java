@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,12 +63,7 @@ class BrokerRestartIT {
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void shouldStopWithinTheDrainTimeoutWhenSigtermComesWhileTheBrokerIsDown(@TempDir Path dir) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        List<String> brokerArgs = List.of("--port", Integer.toString(port), "--data-dir", dir.resolve("broker").toString(),
-                "--partitions", Integer.toString(PARTITIONS));
+        List<String> brokerArgs = brokerArgs(dir);
         Process broker = NodeProcesses.spate("broker", brokerArgs, dir);
         Process node = null;
         try {
@@ -102,14 +98,19 @@ class BrokerRestartIT {
         }
     }
 
-    private void runThroughOutage(Path dir, int records, int batchRecords, Duration outage, List<String> nodeArgs, String logLine,
-                                  String name) throws Exception {
+    /** Arguments of a standalone broker on a free port with its data in {@code dir}, the same at each start. */
+    private static List<String> brokerArgs(Path dir) throws IOException {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        List<String> brokerArgs = List.of("--port", Integer.toString(port), "--data-dir", dir.resolve("broker").toString(),
+        return List.of("--port", Integer.toString(port), "--data-dir", dir.resolve("broker").toString(),
                 "--partitions", Integer.toString(PARTITIONS));
+    }
+
+    private void runThroughOutage(Path dir, int records, int batchRecords, Duration outage, List<String> nodeArgs, String logLine,
+                                  String name) throws Exception {
+        List<String> brokerArgs = brokerArgs(dir);
         Process broker = NodeProcesses.spate("broker", brokerArgs, dir);
         Process node = null;
         try {

@@ -163,7 +163,7 @@ public final class Node {
     }
 
     /** The message of the first cause that is not a wrapper of futures. */
-    private static String reason(Throwable e) {
+    static String reason(Throwable e) {
         Throwable c = e;
         while ((c instanceof ExecutionException || c instanceof CompletionException) && c.getCause() != null) {
             c = c.getCause();

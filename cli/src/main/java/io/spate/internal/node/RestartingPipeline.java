@@ -2,9 +2,7 @@ package io.spate.internal.node;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -73,12 +71,12 @@ final class RestartingPipeline implements RunningPipeline {
         failuresInARow++;
         if (failuresInARow > restart.maxRestarts()) {
             LOG.error("pipeline {} failed {} times in a row, giving up (spate.node.restart.max-restarts = {}): {}", pipeline.name(),
-                    failuresInARow, restart.maxRestarts(), reason(error));
+                    failuresInARow, restart.maxRestarts(), Node.reason(error));
             ended.completeExceptionally(error);
             return;
         }
         Duration backoff = restart.backoff(failuresInARow);
-        LOG.warn("pipeline {} failed: {}; restarting in {} ms ({} of {} in a row)", pipeline.name(), reason(error), backoff.toMillis(),
+        LOG.warn("pipeline {} failed: {}; restarting in {} ms ({} of {} in a row)", pipeline.name(), Node.reason(error), backoff.toMillis(),
                 failuresInARow, restart.maxRestarts());
         LOG.debug("pipeline {} failure", pipeline.name(), error);
         CompletableFuture.delayedExecutor(backoff.toMillis(), TimeUnit.MILLISECONDS).execute(this::again);
@@ -111,14 +109,6 @@ final class RestartingPipeline implements RunningPipeline {
     /** How many times the pipeline was started again. */
     synchronized int restarts() {
         return restarts;
-    }
-
-    private static String reason(Throwable e) {
-        Throwable c = e;
-        while ((c instanceof ExecutionException || c instanceof CompletionException) && c.getCause() != null) {
-            c = c.getCause();
-        }
-        return c.getMessage() != null ? c.getMessage() : c.toString();
     }
 
     @Override

@@ -63,6 +63,15 @@ public final class KafkaClients {
                 .withProperties(new HashMap<>(settings.producerProperties()));
     }
 
+    /** An admin client that gives up after {@code spate.kafka.startup-timeout} rather than Kafka's default minute. */
+    static Admin startupAdmin(SpateSettings settings) {
+        Map<String, Object> props = new HashMap<>(settings.clientProperties());
+        int ms = (int) Math.min(Integer.MAX_VALUE, settings.startupTimeout().toMillis());
+        props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
+        props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
+        return Admin.create(props);
+    }
+
     /** An admin client for the node's cluster. */
     public static Admin admin(SpateSettings settings) {
         return Admin.create(new HashMap<>(settings.clientProperties()));
@@ -165,11 +174,7 @@ public final class KafkaClients {
     private static void createTopics(SpateSettings settings, List<String> wanted, Set<String> compacted, int partitions,
                                      Map<String, String> configs) {
         int replication = settings.output().replicationFactor();
-        Map<String, Object> props = new HashMap<>(settings.clientProperties());
-        int ms = (int) Math.min(Integer.MAX_VALUE, settings.startupTimeout().toMillis());
-        props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
-        props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
-        try (Admin admin = Admin.create(props)) {
+        try (Admin admin = startupAdmin(settings)) {
             Set<String> existing = Preflight.get(settings, admin.listTopics().names(), "list topics");
             List<String> absent = wanted.stream().distinct().filter(t -> !existing.contains(t)).toList();
             if (absent.isEmpty()) {

@@ -1,7 +1,6 @@
 package io.spate.internal.kafka;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -9,7 +8,6 @@ import java.util.concurrent.TimeUnit;
 
 import com.typesafe.config.ConfigException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -70,7 +68,7 @@ public final class Preflight {
         } catch (ConfigException e) {
             throw new PipelineStartException(Problem.TLS_HANDSHAKE, e.getMessage(), e);
         }
-        try (Admin admin = admin(settings)) {
+        try (Admin admin = KafkaClients.startupAdmin(settings)) {
             long ms = settings.startupTimeout().toMillis();
             get(settings, admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) ms)).nodes(), "reach the cluster");
             List<String> missing = new ArrayList<>();
@@ -111,15 +109,6 @@ public final class Preflight {
         }
     }
 
-    /** An admin client that gives up after the startup timeout rather than Kafka's default minute. */
-    private static Admin admin(SpateSettings settings) {
-        Map<String, Object> props = new HashMap<>(settings.clientProperties());
-        int ms = (int) Math.min(Integer.MAX_VALUE, settings.startupTimeout().toMillis());
-        props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
-        props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
-        return Admin.create(props);
-    }
-
     /** The largest record a source topic of the pipeline may hold (its {@code max.message.bytes}, the most of them). */
     public int largestInput() {
         return largestInput;
@@ -151,7 +140,7 @@ public final class Preflight {
     public int deadLetterMaxBytes(SpateSettings settings, Pipeline pipeline) {
         ConfigResource dlq = new ConfigResource(ConfigResource.Type.TOPIC, pipeline.deadLetterTopic());
         int topicLimit;
-        try (Admin admin = admin(settings)) {
+        try (Admin admin = KafkaClients.startupAdmin(settings)) {
             Config c = get(settings, admin.describeConfigs(List.of(dlq)).all(), "read the dead-letter topic's config").get(dlq);
             topicLimit = intValue(c, TopicConfig.MAX_MESSAGE_BYTES_CONFIG, KAFKA_DEFAULT_MESSAGE_BYTES);
         } catch (PipelineStartException e) {
