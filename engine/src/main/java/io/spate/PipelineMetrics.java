@@ -129,7 +129,9 @@ public final class PipelineMetrics implements MeterBinder {
 
     /**
      * Binds the pipeline's meters to {@code registry}: they show there (with their counts so far)
-     * until {@link #unbindFrom(MeterRegistry)}.
+     * until {@link #unbindFrom(MeterRegistry)}. Micrometer warns once per JVM that recordings made
+     * before a registry was added are missing from it: true of the distributions (batch size,
+     * compute time, latency) only, as the counts are kept here.
      */
     @Override
     public void bindTo(MeterRegistry registry) {
