@@ -13,21 +13,30 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import com.typesafe.config.ConfigFactory;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.spate.Pipeline;
+import io.spate.PipelineState;
+import io.spate.RunningPipeline;
+import io.spate.SourceSettings;
+import io.spate.SpateSettings;
 import io.spate.broker.BrokerSettings;
 import io.spate.broker.EmbeddedKafkaBroker;
 import io.spate.internal.config.NodeConfig;
 import io.spate.internal.node.Node;
+import io.spate.javadsl.Spate;
+import io.spate.plan.ClfFormat;
 import io.spate.testkit.KafkaTopics;
 
 /**
  * {@code /ready} follows the cluster: 200 once the pipeline has joined its group, 503 within
  * seconds of the broker going down (the pipeline's consumer has no connection left), 200 again
  * once the broker is back on the same port and data; {@code /alive} stays 200 throughout, as the
- * node itself is fine and waits for Kafka.
+ * node itself is fine and waits for Kafka. And a pipeline's own state, with either source.
  */
 class NodeReadinessIT {
 
@@ -70,6 +79,38 @@ class NodeReadinessIT {
                 node.stop();
             }
             broker.close();
+        }
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void shouldTellStartingFromRunningAndStoppedWithEitherSource() throws Exception {
+        try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(BrokerSettings.create().withPort(0)).start()) {
+            broker.createTopic("weblogs-modes", 2);
+            List<byte[]> lines = NasaLog.lines().subList(0, 5_000);
+            KafkaTopics.produce(broker.bootstrapServers(), "weblogs-modes", lines);
+            for (SourceSettings.Mode mode : SourceSettings.Mode.values()) {
+                SpateSettings settings = SpateSettings.create(ConfigFactory.load()).withBootstrapServers(broker.bootstrapServers());
+                settings = settings.withSource(settings.source().withMode(mode));
+                Pipeline pipeline = Pipeline.builder("modes-" + mode).source("weblogs-modes").groupId("modes-" + mode)
+                        .format(new ClfFormat()).output("modes-out-" + mode, q -> q.groupBy("status").count("n")).build();
+                ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "modes");
+                try {
+                    RunningPipeline running = Spate.run(pipeline, settings, system);
+                    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+                    while (running.metrics().records() < lines.size() && System.nanoTime() < deadline) {
+                        Thread.sleep(50);
+                    }
+                    assertEquals(lines.size(), running.metrics().records(), mode + ": read everything");
+                    assertEquals(PipelineState.RUNNING, running.state(), mode.toString());
+                    assertTrue(running.metrics().consumerConnections() > 0, mode + ": its consumer's connections are counted");
+                    running.stop().toCompletableFuture().get(1, TimeUnit.MINUTES);
+                    assertEquals(PipelineState.STOPPED, running.state(), mode.toString());
+                    assertTrue(running.metrics().latency().count() > 0, mode + ": end-to-end latency recorded once committed");
+                } finally {
+                    system.terminate();
+                }
+            }
         }
     }
 
