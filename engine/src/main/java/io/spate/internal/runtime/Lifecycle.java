@@ -12,7 +12,7 @@ import io.spate.internal.source.AssignmentListener;
  * The {@link PipelineState} of one running pipeline (stage), moved on by what the runner sees: the
  * source's consumer joining its group with its state restored, a stop, the stream's end.
  */
-final class Lifecycle {
+public final class Lifecycle {
 
     private final AtomicReference<PipelineState> state = new AtomicReference<>(PipelineState.STARTING);
 
@@ -36,8 +36,8 @@ final class Lifecycle {
         };
     }
 
-    /** Batches flow (a no-op unless starting). */
-    void running() {
+    /** Batches flow (a no-op unless starting); public for the stream's serializable lambda that calls it. */
+    public void running() {
         state.compareAndSet(PipelineState.STARTING, PipelineState.RUNNING);
     }
 
