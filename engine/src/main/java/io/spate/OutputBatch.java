@@ -12,12 +12,20 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *
  * @param records the records, in order
  * @param offsets the batch's source offsets
+ * @param oldestTimestamp the oldest Kafka timestamp of the batch's input records (epoch
+ *        milliseconds), or {@link RecordBatch#NO_TIMESTAMP}: the sink measures the batch's
+ *        end-to-end latency from it once the batch is written
  */
-public record OutputBatch(List<ProducerRecord<byte[], byte[]>> records, SourceOffsets offsets) {
+public record OutputBatch(List<ProducerRecord<byte[], byte[]>> records, SourceOffsets offsets, long oldestTimestamp) {
 
     /** Copies the list. */
     public OutputBatch {
         records = List.copyOf(records);
         Objects.requireNonNull(offsets, "offsets");
+    }
+
+    /** An output batch whose input had no timestamps. */
+    public OutputBatch(List<ProducerRecord<byte[], byte[]>> records, SourceOffsets offsets) {
+        this(records, offsets, RecordBatch.NO_TIMESTAMP);
     }
 }

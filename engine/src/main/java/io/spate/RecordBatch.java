@@ -31,10 +31,11 @@ public final class RecordBatch {
     /**
      * Keys, timestamps and headers of the records, in arrays: keys and header values are slices of
      * {@code bytes} (length -1 for null); record {@code i}'s headers are entries
-     * {@code [headerEnds[i-1], headerEnds[i])}, their names indexes into {@code names}.
+     * {@code [headerEnds[i-1], headerEnds[i])}, their names indexes into {@code names};
+     * {@code oldestTimestamp} is the smallest timestamp, or {@link #NO_TIMESTAMP} when none has one.
      */
     record Metadata(long[] timestamps, int[] keyStarts, int[] keyLengths, byte[] bytes, int[] headerEnds, int[] headerNames,
-                    int[] headerStarts, int[] headerLengths, List<String> names) {
+                    int[] headerStarts, int[] headerLengths, List<String> names, long oldestTimestamp) {
 
         Metadata {
             names = List.copyOf(names);
@@ -211,6 +212,14 @@ public final class RecordBatch {
     /** The Kafka timestamp of record {@code i} (epoch milliseconds), or {@link #NO_TIMESTAMP}. */
     public long timestamp(int i) {
         return metadata.timestamps[i];
+    }
+
+    /**
+     * The oldest Kafka timestamp of the batch's records (epoch milliseconds), or
+     * {@link #NO_TIMESTAMP} when none has one: where the batch's end-to-end latency starts.
+     */
+    public long oldestTimestamp() {
+        return metadata.oldestTimestamp;
     }
 
     /** Copy of the key of record {@code i}, or {@code null} when it has none. */

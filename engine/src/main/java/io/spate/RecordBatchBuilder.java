@@ -39,6 +39,7 @@ public final class RecordBatchBuilder {
     private final List<String> topics = new ArrayList<>(1);
     private String lastTopic;
     private int lastTopicIndex = -1;
+    private long oldestTimestamp = RecordBatch.NO_TIMESTAMP;
     private int count;
     private int size;
     private boolean built;
@@ -108,6 +109,9 @@ public final class RecordBatchBuilder {
         offsets[count] = offset;
         topicIndexes[count] = topicIndex(topic);
         timestamps[count] = timestamp;
+        if (timestamp != RecordBatch.NO_TIMESTAMP && (oldestTimestamp == RecordBatch.NO_TIMESTAMP || timestamp < oldestTimestamp)) {
+            oldestTimestamp = timestamp;
+        }
         if (key == null) {
             keyStarts[count] = 0;
             keyLengths[count] = -1;
@@ -205,7 +209,7 @@ public final class RecordBatchBuilder {
     public RecordBatch build(SourceOffsets sourceOffsets, long sequence) {
         built = true;
         RecordBatch.Metadata metadata = new RecordBatch.Metadata(timestamps, keyStarts, keyLengths, meta, headerEnds, headerNames,
-                headerStarts, headerLengths, names);
+                headerStarts, headerLengths, names, oldestTimestamp);
         return new RecordBatch(data, staged, staged == null ? null : buffers, bounds, count, partitions, offsets, topicIndexes, topics,
                 metadata, sourceOffsets, sequence);
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -72,5 +73,15 @@ class RecordBatchMetadataTest {
     void shouldRefuseAHeaderBeforeAnyRecord() {
         RecordBatchBuilder b = RecordBatch.builder(16, 1);
         assertThrows(IllegalStateException.class, () -> b.header("h", utf8("x")));
+    }
+
+    @Test
+    void shouldKnowTheOldestTimestampOfItsRecords() {
+        RecordBatchBuilder b = RecordBatch.builder(16, 1);
+        b.append(utf8("a"), 0, 1, "t", 0, 0, 5_000L, null);
+        b.append(utf8("b"), 0, 1, "t", 1, 0, RecordBatch.NO_TIMESTAMP, null);
+        b.append(utf8("c"), 0, 1, "t", 2, 0, 4_000L, null);
+        assertEquals(4_000L, b.build(SourceOffsets.NONE, 0).oldestTimestamp());
+        assertEquals(RecordBatch.NO_TIMESTAMP, RecordBatch.of("t", List.of(utf8("x"))).oldestTimestamp());
     }
 }

@@ -121,6 +121,18 @@ class BadArgumentsTest {
     }
 
     @Test
+    void shouldNameTheKeyWhenTheNodesHttpPortIsInUse(@TempDir Path dir) throws IOException {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            String conf = clf(dir, "source { topics = [logs] }, outputs = [{ topic = o, aggregates = [count] }]");
+            String said = mistake("run", "--config", conf, "--bootstrap", NOWHERE, "--set", "spate.http.host=127.0.0.1",
+                    "--set", "spate.http.port=" + taken.getLocalPort());
+            assertSays("spate.http.port", said);
+            assertSays("127.0.0.1:" + taken.getLocalPort() + " is in use", said);
+        }
+    }
+
+    @Test
     void shouldPutAUsageMistakeOnOneLine() {
         assertSays("'x' is not an int", mistake("broker", "--port", "x"));
         assertSays("Missing required option: '--topic=<topic>' (see 'spate replay --help')", mistake("replay", "--sum", "."));

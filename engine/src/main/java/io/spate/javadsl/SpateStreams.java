@@ -22,6 +22,8 @@ import io.spate.RecordBatch;
 import io.spate.SpateSettings;
 import io.spate.internal.compute.Backends;
 import io.spate.internal.compute.ComputeFlow;
+import io.spate.internal.compute.ComputeListener;
+import io.spate.internal.kafka.ClientListener;
 import io.spate.internal.sink.Sinks;
 import io.spate.internal.source.AssignmentListener;
 import io.spate.internal.source.ConnectorSource;
@@ -88,6 +90,15 @@ public final class SpateStreams {
         return new ComputeRef(ComputeFlow.spawn(system, name, settings, faults));
     }
 
+    /**
+     * As {@link #spawnComputeActor(ClassicActorSystemProvider, String, SpateSettings)}, recording each
+     * batch's compute time and re-runs in {@code metrics}.
+     */
+    public static ComputeRef spawnComputeActor(ClassicActorSystemProvider system, String name, SpateSettings settings,
+                                               PipelineMetrics metrics) {
+        return new ComputeRef(ComputeFlow.spawn(system, name, settings, ComputeListener.of(metrics)));
+    }
+
     /** Asks the compute actor to run {@code plan} on each batch, the settings' in-flight batches at a time, in order. */
     public static Flow<RecordBatch, BatchResult, NotUsed> compute(Plan plan, ComputeRef actor, SpateSettings settings) {
         return ComputeFlow.flow(plan, actor.actor(), settings);
@@ -104,6 +115,11 @@ public final class SpateStreams {
      */
     public static Sink<OutputBatch, CompletionStage<Done>> sink(SpateSettings settings) {
         return Sinks.atLeastOnce(settings);
+    }
+
+    /** {@link #sink(SpateSettings)}, recording each batch's end-to-end latency in {@code metrics} once committed. */
+    public static Sink<OutputBatch, CompletionStage<Done>> sink(SpateSettings settings, PipelineMetrics metrics) {
+        return Sinks.atLeastOnce(settings, metrics, ClientListener.NONE);
     }
 
     /**

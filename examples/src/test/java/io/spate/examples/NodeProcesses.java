@@ -56,6 +56,8 @@ final class NodeProcesses {
                 "io.spate.cli.SpateCli", command));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        // Nodes side by side (and beside other builds on this machine): each HTTP server takes a free port.
+        pb.environment().put("CONFIG_FORCE_spate_http_port", "0");
         if (!command.equals("broker")) {
             pb.redirectOutput(dir.resolve(String.format("%s-%03d.log", command, LAUNCHES.incrementAndGet())).toFile());
         }

@@ -395,6 +395,8 @@ class SpateLauncherIT {
         Path out = LOGS.resolve(name + ".out.log");
         Path err = LOGS.resolve(name + ".err.log");
         ProcessBuilder builder = new ProcessBuilder(command);
+        // Nodes side by side (and beside other builds on this machine): each HTTP server takes a free port.
+        builder.environment().put("CONFIG_FORCE_spate_http_port", "0");
         builder.environment().putAll(env);
         Process process = builder
                 .directory(REPO.toFile())

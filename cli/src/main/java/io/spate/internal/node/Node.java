@@ -44,6 +44,8 @@ public final class Node {
     private final RestartSettings restart;
     private final List<Pipeline> pipelines;
     private final ActorSystem<Void> system;
+    private final NodeSettings nodeSettings;
+    private volatile NodeMonitor monitor;
     private final List<RunningPipeline> running = new CopyOnWriteArrayList<>();
     private final List<IdleWatcher> watchers = new ArrayList<>();
     private final List<String> failures = new CopyOnWriteArrayList<>();
@@ -60,6 +62,7 @@ public final class Node {
         if (pipelines.isEmpty()) {
             throw new ConfigException.BadValue("spate.pipelines", "no pipeline to run");
         }
+        this.nodeSettings = NodeSettings.create(config);
         this.system = ActorSystem.create(Behaviors.empty(), "spate", config);
     }
 
@@ -81,6 +84,9 @@ public final class Node {
     /** Starts every pipeline. */
     public void start() {
         startNanos = System.nanoTime();
+        // Serving from the start: /alive and /ready answer while the pipelines start.
+        monitor = NodeMonitor.start(nodeSettings, pipelines, () -> running,
+                () -> !system.getWhenTerminated().toCompletableFuture().isDone());
         for (Pipeline p : pipelines) {
             if (stopped.get()) {
                 return;
@@ -152,9 +158,18 @@ public final class Node {
             LOG.error("actor system did not terminate cleanly", e);
             rc = 1;
         } finally {
+            if (monitor != null) {
+                monitor.close();
+            }
             terminated.countDown();
         }
         return rc;
+    }
+
+    /** The port of the node's HTTP server (metrics, health, status page), or -1 before it starts or when {@code spate.http.enabled} is off. */
+    public int httpPort() {
+        NodeMonitor m = monitor;
+        return m == null ? -1 : m.port();
     }
 
     /** One line per pipeline that failed, saying why; filled when the node stops. */

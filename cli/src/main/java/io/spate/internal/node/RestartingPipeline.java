@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import io.spate.Pipeline;
 import io.spate.PipelineMetrics;
+import io.spate.PipelineState;
 import io.spate.RunningPipeline;
 
 /**
@@ -120,6 +121,19 @@ final class RestartingPipeline implements RunningPipeline {
     @Override
     public PipelineMetrics metrics() {
         return current.metrics();
+    }
+
+    /** Failed once it gave up; starting again while it waits to restart; else the current run's state. */
+    @Override
+    public PipelineState state() {
+        if (ended.isCompletedExceptionally()) {
+            return PipelineState.FAILED;
+        }
+        RunningPipeline run = current;
+        if (!stopping && !ended.isDone() && run.completion().toCompletableFuture().isCompletedExceptionally()) {
+            return PipelineState.STARTING;
+        }
+        return run.state();
     }
 
     @Override

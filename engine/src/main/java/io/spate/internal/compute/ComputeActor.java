@@ -100,21 +100,21 @@ public final class ComputeActor extends AbstractBehavior<ComputeActor.Command> {
     }
 
     private final ComputeBackend backend;
-    private final AtomicLong faults;
+    private final ComputeListener listener;
     private final ArrayDeque<Execute> queued = new ArrayDeque<>();
     private Execute prepared;
     private boolean runNextSent;
 
-    private ComputeActor(ActorContext<Command> context, ComputeBackend backend, AtomicLong faults) {
+    private ComputeActor(ActorContext<Command> context, ComputeBackend backend, ComputeListener listener) {
         super(context);
         this.backend = backend;
-        this.faults = faults;
+        this.listener = listener;
         LOG.info("compute actor {} runs the {} backend", context.getSelf().path().name(), backend.name());
     }
 
     /** The actor's behaviour; {@code backends} is called once, in setup, on the actor's thread. */
     public static Behavior<Command> create(Supplier<ComputeBackend> backends) {
-        return create(backends, 0, new AtomicLong());
+        return create(backends, 0, ComputeListener.NONE);
     }
 
     /**
@@ -122,9 +122,18 @@ public final class ComputeActor extends AbstractBehavior<ComputeActor.Command> {
      * (a test hook), and counting the batches it had to run again in {@code faults}.
      */
     public static Behavior<Command> create(Supplier<ComputeBackend> backends, int injectFaultEvery, AtomicLong faults) {
+        return create(backends, injectFaultEvery, ComputeListener.counting(faults));
+    }
+
+    /**
+     * The actor's behaviour, failing every {@code injectFaultEvery}-th batch when that is positive
+     * (a test hook), telling {@code listener} how long each batch took and which it ran again.
+     */
+    public static Behavior<Command> create(Supplier<ComputeBackend> backends, int injectFaultEvery, ComputeListener listener) {
         return Behaviors.setup(context -> {
             ComputeBackend backend = backends.get();
-            return new ComputeActor(context, injectFaultEvery > 0 ? new FaultInjectingBackend(backend, injectFaultEvery) : backend, faults);
+            return new ComputeActor(context, injectFaultEvery > 0 ? new FaultInjectingBackend(backend, injectFaultEvery) : backend,
+                    listener);
         });
     }
 
@@ -195,13 +204,13 @@ public final class ComputeActor extends AbstractBehavior<ComputeActor.Command> {
     private void run(Execute msg) {
         StatusReply<BatchResult> reply;
         try {
-            reply = StatusReply.success(backend.execute(msg.plan(), msg.batch()));
+            reply = StatusReply.success(timed(msg));
         } catch (RuntimeException first) {
             // A backend that throws leaves its state as it was (the SPI's contract): run the batch again.
-            faults.incrementAndGet();
+            listener.ranAgain();
             LOG.warn("{} backend failed on {}, running it again: {}", backend.name(), msg.batch(), first.toString());
             try {
-                reply = StatusReply.success(backend.execute(msg.plan(), msg.batch()));
+                reply = StatusReply.success(timed(msg));
             } catch (RuntimeException second) {
                 LOG.error("{} backend failed twice on {}", backend.name(), msg.batch(), second);
                 second.addSuppressed(first);
@@ -209,6 +218,13 @@ public final class ComputeActor extends AbstractBehavior<ComputeActor.Command> {
             }
         }
         msg.replyTo().tell(reply);
+    }
+
+    private BatchResult timed(Execute msg) {
+        long start = System.nanoTime();
+        BatchResult result = backend.execute(msg.plan(), msg.batch());
+        listener.computed(result.backend(), System.nanoTime() - start);
+        return result;
     }
 
     /** Seeds running state (public only for the receive builder's serializable method reference). */

@@ -30,10 +30,19 @@ public final class ComputeFlow {
      */
     public static ActorRef<ComputeActor.Command> spawn(ClassicActorSystemProvider system, String name, SpateSettings settings,
                                                        AtomicLong faults) {
+        return spawn(system, name, settings, ComputeListener.counting(faults));
+    }
+
+    /**
+     * Starts a compute actor on the {@code spate.compute.dispatcher} thread with the backend the
+     * settings select, telling {@code listener} how long each batch took and which it ran again.
+     */
+    public static ActorRef<ComputeActor.Command> spawn(ClassicActorSystemProvider system, String name, SpateSettings settings,
+                                                       ComputeListener listener) {
         String actorName = "spate-compute-" + name.replaceAll("[^A-Za-z0-9_-]", "_") + "-" + ACTOR_IDS.incrementAndGet();
         // A system actor, because a typed system with its own guardian refuses new top-level user actors.
         return Adapter.toTyped(system.classicSystem()).systemActorOf(ComputeActor.create(() -> Backends.create(settings),
-                        settings.compute().injectFaultEvery(), faults),
+                        settings.compute().injectFaultEvery(), listener),
                 actorName, DispatcherSelector.fromConfig("spate.compute.dispatcher"));
     }
 

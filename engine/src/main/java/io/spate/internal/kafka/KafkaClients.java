@@ -17,7 +17,10 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -27,6 +30,7 @@ import org.apache.pekko.kafka.ConsumerSettings;
 import org.apache.pekko.kafka.ProducerSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Function1;
 
 import io.spate.Pipeline;
 import io.spate.PipelineStartException;
@@ -43,9 +47,14 @@ public final class KafkaClients {
 
     /** Consumer settings for {@code pipeline}: byte[] keys and values, its group, its starting offset. */
     public static ConsumerSettings<byte[], byte[]> consumer(SpateSettings settings, Pipeline pipeline) {
+        return consumer(settings, pipeline, ClientListener.NONE);
+    }
+
+    /** {@link #consumer(SpateSettings, Pipeline)}, telling {@code clients} of each consumer the connector makes with them. */
+    public static ConsumerSettings<byte[], byte[]> consumer(SpateSettings settings, Pipeline pipeline, ClientListener clients) {
         Map<String, String> props = new HashMap<>(settings.consumerProperties());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, pipeline.startingOffset().name().toLowerCase(Locale.ROOT));
-        return ConsumerSettings.create(settings.config().getConfig("pekko.kafka.consumer"),
+        ConsumerSettings<byte[], byte[]> connector = ConsumerSettings.create(settings.config().getConfig("pekko.kafka.consumer"),
                         new ByteArrayDeserializer(), new ByteArrayDeserializer())
                 .withBootstrapServers(settings.bootstrapServers())
                 .withGroupId(pipeline.groupId())
@@ -53,14 +62,36 @@ public final class KafkaClients {
                 // The stream stops through DrainingControl, which already waits for the last commits;
                 // the connector's default 30 s delay would only hold up shutdown.
                 .withStopTimeout(Duration.ZERO);
+        if (clients == ClientListener.NONE) {
+            return connector;
+        }
+        Function1<ConsumerSettings<byte[], byte[]>, Consumer<byte[], byte[]>> make = connector.consumerFactory();
+        return connector.withConsumerFactory(s -> {
+            Consumer<byte[], byte[]> consumer = make.apply(s);
+            clients.consumerOpened(consumer);
+            return consumer;
+        });
     }
 
     /** Producer settings: byte[] keys and values. */
     public static ProducerSettings<byte[], byte[]> producer(SpateSettings settings) {
-        return ProducerSettings.create(settings.config().getConfig("pekko.kafka.producer"),
+        return producer(settings, ClientListener.NONE);
+    }
+
+    /** {@link #producer(SpateSettings)}, telling {@code clients} of each producer the connector makes with them. */
+    public static ProducerSettings<byte[], byte[]> producer(SpateSettings settings, ClientListener clients) {
+        ProducerSettings<byte[], byte[]> connector = ProducerSettings.create(settings.config().getConfig("pekko.kafka.producer"),
                         new ByteArraySerializer(), new ByteArraySerializer())
                 .withBootstrapServers(settings.bootstrapServers())
                 .withProperties(new HashMap<>(settings.producerProperties()));
+        if (clients == ClientListener.NONE) {
+            return connector;
+        }
+        return connector.withProducerFactory(s -> {
+            Producer<byte[], byte[]> producer = new KafkaProducer<>(s.getProperties(), new ByteArraySerializer(), new ByteArraySerializer());
+            clients.producerOpened(producer);
+            return producer;
+        });
     }
 
     /** An admin client that gives up after {@code spate.kafka.startup-timeout} rather than Kafka's default minute. */

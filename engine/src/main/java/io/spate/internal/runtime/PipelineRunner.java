@@ -27,12 +27,15 @@ import io.spate.BatchSourceControl;
 import io.spate.OutputBatch;
 import io.spate.Pipeline;
 import io.spate.PipelineMetrics;
+import io.spate.PipelineState;
 import io.spate.RunningPipeline;
 import io.spate.SourceSettings;
 import io.spate.SpateSettings;
 import io.spate.internal.compute.Backends;
 import io.spate.internal.compute.ComputeActor;
 import io.spate.internal.compute.ComputeFlow;
+import io.spate.internal.compute.ComputeListener;
+import io.spate.internal.kafka.ClientMeters;
 import io.spate.internal.kafka.KafkaClients;
 import io.spate.internal.kafka.Preflight;
 import io.spate.internal.sink.Sinks;
@@ -106,20 +109,27 @@ public final class PipelineRunner {
     private RunningPipeline runStage(Pipeline pipeline, SpateSettings writing, int deadLetterMaxBytes,
                                      Function<ActorRef<ComputeActor.Command>, AssignmentListener> state) {
         BatchSettings batch = pipeline.batch().orElse(settings.batch());
-        PipelineMetrics metrics = new PipelineMetrics();
+        PipelineMetrics metrics = new PipelineMetrics(pipeline);
         // Resolve the backend here, without building it, so that a bad choice fails in the caller, not in the actor.
         String backend = Backends.resolve(settings);
-        ActorRef<ComputeActor.Command> actor = ComputeFlow.spawn(system, pipeline.name(), settings, metrics.faultCounter());
-        AssignmentListener assignments = state.apply(actor);
+        ActorRef<ComputeActor.Command> actor = ComputeFlow.spawn(system, pipeline.name(), settings, ComputeListener.of(metrics));
+        Lifecycle lifecycle = new Lifecycle();
+        AssignmentListener assignments = lifecycle.tracking(state.apply(actor));
+        ClientMeters clients = new ClientMeters(metrics);
         Materializer materializer = Materializer.matFromSystem(system);
         CompletionStage<Done> completion;
         Supplier<CompletionStage<Done>> stopper;
         if (settings.source().mode() == SourceSettings.Mode.CONNECTOR) {
-            Consumer.DrainingControl<Done> control = ConnectorSource.source(pipeline, settings)
+            Consumer.DrainingControl<Done> control = ConnectorSource.source(pipeline, settings, clients)
                     .via(ConnectorSource.batcher(batch))
                     .via(ComputeFlow.flow(pipeline.plan(), actor, settings))
+                    .map(result -> {
+                        // The connector does not say when its group is joined: running from the first batch.
+                        lifecycle.running();
+                        return result;
+                    })
                     .via(Sinks.encoder(pipeline, metrics, deadLetterMaxBytes))
-                    .toMat(Sinks.atLeastOnce(writing), Consumer::createDrainingControl)
+                    .toMat(Sinks.atLeastOnce(writing, metrics, clients), Consumer::createDrainingControl)
                     .run(materializer);
             completion = control.streamCompletion();
             stopper = () -> control.drainAndShutdown(system.classicSystem().dispatcher());
@@ -127,9 +137,9 @@ public final class PipelineRunner {
             // The backend lends its staging buffers (pinned memory on a GPU) to the source that fills the batches.
             BatchSettings staged = batch.withBuffers(Backends.stagingBuffers(settings, pipeline.plan()));
             Sink<OutputBatch, CompletionStage<Done>> sink = settings.exactlyOnce()
-                    ? Sinks.transactional(pipeline, writing) : Sinks.atLeastOnce(writing);
+                    ? Sinks.transactional(pipeline, writing, metrics, clients) : Sinks.atLeastOnce(writing, metrics, clients);
             Pair<BatchSourceControl, CompletionStage<Done>> control = Source.fromGraph(
-                            KafkaBatchSource.of(settings, pipeline, staged, assignments))
+                            KafkaBatchSource.of(settings, pipeline, staged, assignments, clients))
                     .via(ComputeFlow.flow(pipeline.plan(), actor, settings))
                     .via(Sinks.encoder(pipeline, metrics, deadLetterMaxBytes))
                     .toMat(sink, Keep.both())
@@ -146,13 +156,18 @@ public final class PipelineRunner {
                 pipeline.outputTopics(), backend, settings.source().mode(), settings.delivery(), batch);
         completion.whenComplete((done, error) -> {
             ComputeFlow.stop(actor);
+            clients.close();
+            lifecycle.ended(error);
             if (error != null) {
                 LOG.error("pipeline {} failed after {}", pipeline.name(), metrics, error);
             } else {
                 LOG.info("pipeline {} stopped after {}", pipeline.name(), metrics);
             }
         });
-        return new Running(pipeline, metrics, backend, completion, stopper);
+        return new Running(pipeline, metrics, backend, completion, () -> {
+            lifecycle.stopping();
+            return stopper.get();
+        }, lifecycle);
     }
 
     /** A pipeline run as stages (see {@link ScaleOut}): it is its stages together; its metrics are the input stage's. */
@@ -193,6 +208,11 @@ public final class PipelineRunner {
         }
 
         @Override
+        public PipelineState state() {
+            return Lifecycle.combined(stages.stream().map(RunningPipeline::state).toList());
+        }
+
+        @Override
         public CompletionStage<Done> completion() {
             return completion;
         }
@@ -215,9 +235,11 @@ public final class PipelineRunner {
         private final CompletionStage<Done> completion;
         private final Supplier<CompletionStage<Done>> stopper;
         private final AtomicReference<CompletionStage<Done>> stopping = new AtomicReference<>();
+        private final Lifecycle lifecycle;
 
         Running(Pipeline pipeline, PipelineMetrics metrics, String backend, CompletionStage<Done> completion,
-                Supplier<CompletionStage<Done>> stopper) {
+                Supplier<CompletionStage<Done>> stopper, Lifecycle lifecycle) {
+            this.lifecycle = lifecycle;
             this.pipeline = pipeline;
             this.metrics = metrics;
             this.backend = backend;
@@ -238,6 +260,11 @@ public final class PipelineRunner {
         @Override
         public String backend() {
             return backend;
+        }
+
+        @Override
+        public PipelineState state() {
+            return lifecycle.state();
         }
 
         @Override

@@ -102,8 +102,9 @@ public final class ResultEncoder {
             records.add(StateRecords.eventTime(pipeline, t));
         }
         SourceOffsets offsets = batch.sourceOffsets();
+        long oldest = batch.oldestTimestamp();
         batch.release();
-        return new OutputBatch(records, offsets);
+        return new OutputBatch(records, offsets, oldest);
     }
 
     /**

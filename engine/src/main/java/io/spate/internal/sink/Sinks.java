@@ -16,8 +16,8 @@ import io.spate.BatchResult;
 import io.spate.OutputBatch;
 import io.spate.Pipeline;
 import io.spate.PipelineMetrics;
-import io.spate.SourceOffsets;
 import io.spate.SpateSettings;
+import io.spate.internal.kafka.ClientListener;
 import io.spate.internal.kafka.KafkaClients;
 
 /** The stream stages after compute: encoding results as records, and writing them with their offsets. */
@@ -45,13 +45,25 @@ public final class Sinks {
      * cheap and keeps the committed offsets close behind the output.
      */
     public static Sink<OutputBatch, CompletionStage<Done>> atLeastOnce(SpateSettings settings) {
+        return atLeastOnce(settings, new PipelineMetrics(), ClientListener.NONE);
+    }
+
+    /**
+     * {@link #atLeastOnce(SpateSettings)}, recording each batch's end-to-end latency in
+     * {@code metrics} once its offsets are committed, and telling {@code clients} of the producer.
+     */
+    public static Sink<OutputBatch, CompletionStage<Done>> atLeastOnce(SpateSettings settings, PipelineMetrics metrics,
+                                                                      ClientListener clients) {
         return Flow.<OutputBatch>create()
                 .map(out -> out.records().isEmpty()
-                        ? ProducerMessage.<byte[], byte[], SourceOffsets>passThrough(out.offsets())
-                        : ProducerMessage.<byte[], byte[], SourceOffsets>multi(out.records(), out.offsets()))
-                .via(Producer.<byte[], byte[], SourceOffsets>flexiFlow(KafkaClients.producer(settings)))
+                        ? ProducerMessage.<byte[], byte[], OutputBatch>passThrough(out)
+                        : ProducerMessage.<byte[], byte[], OutputBatch>multi(out.records(), out))
+                .via(Producer.<byte[], byte[], OutputBatch>flexiFlow(KafkaClients.producer(settings, clients)))
                 .map(ProducerMessage.Results::passThrough)
-                .mapAsync(1, SourceOffsets::commit)
+                .mapAsync(1, out -> out.offsets().commit().thenApply(done -> {
+                    metrics.batchWritten(out.oldestTimestamp());
+                    return done;
+                }))
                 .toMat(Sink.ignore(), Keep.right());
     }
 
@@ -63,10 +75,22 @@ public final class Sinks {
      * node id: stable across restarts, so a restarted node fences its old self.
      */
     public static Sink<OutputBatch, CompletionStage<Done>> transactional(Pipeline pipeline, SpateSettings settings) {
-        TransactionalWriter writer = new TransactionalWriter(settings, pipeline);
+        return transactional(pipeline, settings, new PipelineMetrics(pipeline), ClientListener.NONE);
+    }
+
+    /**
+     * {@link #transactional(Pipeline, SpateSettings)}, recording each batch's end-to-end latency in
+     * {@code metrics} once its transaction has committed, and telling {@code clients} of the producer.
+     */
+    public static Sink<OutputBatch, CompletionStage<Done>> transactional(Pipeline pipeline, SpateSettings settings,
+                                                                        PipelineMetrics metrics, ClientListener clients) {
+        TransactionalWriter writer = new TransactionalWriter(settings, pipeline, clients);
         writer.init();
         return Flow.<OutputBatch>create()
-                .mapAsync(1, writer::write)
+                .mapAsync(1, out -> writer.write(out).thenApply(done -> {
+                    metrics.batchWritten(out.oldestTimestamp());
+                    return done;
+                }))
                 .toMat(Sink.ignore(), Keep.right())
                 .mapMaterializedValue(done -> done.whenComplete((d, e) -> writer.close()));
     }

@@ -32,6 +32,7 @@ import io.spate.OutputBatch;
 import io.spate.Pipeline;
 import io.spate.SpateSettings;
 import io.spate.TransactionalOffsets;
+import io.spate.internal.kafka.ClientListener;
 
 /**
  * Exactly-once output: one Kafka transaction per batch holding the batch's output records, its
@@ -54,6 +55,7 @@ public final class TransactionalWriter implements AutoCloseable {
     private final Map<String, Object> properties;
     private final String transactionalId;
     private final String fenced;
+    private final ClientListener clients;
     private KafkaProducer<byte[], byte[]> producer;
 
     /**
@@ -61,6 +63,12 @@ public final class TransactionalWriter implements AutoCloseable {
      * and the node id. The producer is created on first use, on its own thread.
      */
     public TransactionalWriter(SpateSettings settings, Pipeline pipeline) {
+        this(settings, pipeline, ClientListener.NONE);
+    }
+
+    /** {@link #TransactionalWriter(SpateSettings, Pipeline)}, telling {@code clients} of its producer. */
+    public TransactionalWriter(SpateSettings settings, Pipeline pipeline, ClientListener clients) {
+        this.clients = clients;
         this.transactionalId = pipeline.groupId() + "-" + settings.nodeId();
         this.fenced = fencedMessage(transactionalId, pipeline.name(), settings);
         this.properties = new HashMap<>(settings.producerProperties());
@@ -95,6 +103,7 @@ public final class TransactionalWriter implements AutoCloseable {
     private KafkaProducer<byte[], byte[]> producer() {
         if (producer == null) {
             producer = new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
+            clients.producerOpened(producer);
             // Fences an earlier producer with this id and aborts the transaction it left open.
             producer.initTransactions();
             LOG.info("transactional producer {} ready", transactionalId);
@@ -181,6 +190,7 @@ public final class TransactionalWriter implements AutoCloseable {
     public void close() {
         thread.execute(() -> {
             if (producer != null) {
+                clients.closing(producer);
                 producer.close(Duration.ofSeconds(10));
             }
         });

@@ -19,4 +19,11 @@ public interface AssignmentListener {
     /** The consumer now owns {@code assignment} (all its partitions, not only the new ones). */
     default void assigned(Set<TopicPartition> assignment) {
     }
+
+    /**
+     * A rebalance has ended for this consumer: it holds {@code assignment} (possibly none) and
+     * {@link #assigned} has returned for it, so the state that goes with it is restored.
+     */
+    default void joined(Set<TopicPartition> assignment) {
+    }
 }

@@ -14,6 +14,7 @@ import io.spate.Pipeline;
 import io.spate.RecordBatch;
 import io.spate.RecordBatchBuilder;
 import io.spate.SpateSettings;
+import io.spate.internal.kafka.ClientListener;
 import io.spate.internal.kafka.KafkaClients;
 
 /**
@@ -29,7 +30,14 @@ public final class ConnectorSource {
     /** The pipeline's committable Kafka source, byte[] values, no String per record. */
     public static Source<ConsumerMessage.CommittableMessage<byte[], byte[]>, Consumer.Control> source(Pipeline pipeline,
                                                                                                        SpateSettings settings) {
-        return Consumer.committableSource(KafkaClients.consumer(settings, pipeline),
+        return source(pipeline, settings, ClientListener.NONE);
+    }
+
+    /** {@link #source(Pipeline, SpateSettings)}, telling {@code clients} of its consumer. */
+    public static Source<ConsumerMessage.CommittableMessage<byte[], byte[]>, Consumer.Control> source(Pipeline pipeline,
+                                                                                                       SpateSettings settings,
+                                                                                                       ClientListener clients) {
+        return Consumer.committableSource(KafkaClients.consumer(settings, pipeline, clients),
                 Subscriptions.topics(pipeline.topics().toArray(new String[0])));
     }
 

@@ -21,6 +21,7 @@ import io.spate.BatchSourceControl;
 import io.spate.Pipeline;
 import io.spate.RecordBatch;
 import io.spate.SpateSettings;
+import io.spate.internal.kafka.ClientListener;
 import scala.Tuple2;
 
 /**
@@ -41,12 +42,14 @@ public final class KafkaBatchSource extends GraphStageWithMaterializedValue<Sour
     private final String name;
     private final Duration drainTimeout;
     private final AssignmentListener assignments;
+    private final ClientListener clients;
     private final Outlet<RecordBatch> out = Outlet.create("KafkaBatchSource.out");
     private final SourceShape<RecordBatch> shape = SourceShape.of(out);
 
     private KafkaBatchSource(Map<String, Object> properties, List<String> topics, BatchSettings limits, String name,
-                             Duration drainTimeout, AssignmentListener assignments) {
+                             Duration drainTimeout, AssignmentListener assignments, ClientListener clients) {
         this.properties = properties;
+        this.clients = clients;
         this.drainTimeout = drainTimeout;
         this.assignments = assignments;
         this.topics = topics;
@@ -60,6 +63,12 @@ public final class KafkaBatchSource extends GraphStageWithMaterializedValue<Sour
      * buffers there); {@code assignments} told when the group moves partitions.
      */
     public static KafkaBatchSource of(SpateSettings settings, Pipeline pipeline, BatchSettings limits, AssignmentListener assignments) {
+        return of(settings, pipeline, limits, assignments, ClientListener.NONE);
+    }
+
+    /** {@link #of(SpateSettings, Pipeline, BatchSettings, AssignmentListener)}, telling {@code clients} of its consumer. */
+    public static KafkaBatchSource of(SpateSettings settings, Pipeline pipeline, BatchSettings limits, AssignmentListener assignments,
+                                      ClientListener clients) {
         Map<String, Object> props = new HashMap<>(settings.consumerProperties());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, pipeline.groupId());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -73,7 +82,7 @@ public final class KafkaBatchSource extends GraphStageWithMaterializedValue<Sour
             // Read only committed input, so a chain of exactly-once pipelines stays exactly-once.
             props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         }
-        return new KafkaBatchSource(props, pipeline.topics(), limits, pipeline.name(), settings.source().drainTimeout(), assignments);
+        return new KafkaBatchSource(props, pipeline.topics(), limits, pipeline.name(), settings.source().drainTimeout(), assignments, clients);
     }
 
     @Override
@@ -92,7 +101,7 @@ public final class KafkaBatchSource extends GraphStageWithMaterializedValue<Sour
         private final AsyncCallback<RecordBatch> onBatch = createAsyncCallback(this::emit);
         private final AsyncCallback<Boolean> onComplete = createAsyncCallback(this::complete);
         private final AsyncCallback<Throwable> onFailure = createAsyncCallback(this::failStage);
-        private final PollLoop loop = new PollLoop(properties, topics, limits, drainTimeout, assignments, new PollLoop.Output() {
+        private final PollLoop loop = new PollLoop(properties, topics, limits, drainTimeout, assignments, clients, new PollLoop.Output() {
             @Override
             public void deliver(RecordBatch batch) {
                 onBatch.invoke(batch);

@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 
 import io.spate.BatchSettings;
 import io.spate.RecordBatch;
+import io.spate.internal.kafka.ClientListener;
 
 /**
  * The thread that owns a {@link KafkaConsumer} for {@link KafkaBatchSource}: it polls, copies each
@@ -84,11 +85,13 @@ final class PollLoop implements Runnable {
     private final AtomicLong settled = new AtomicLong();
     private final Duration drainTimeout;
     private final AssignmentListener assignments;
+    private final ClientListener clients;
     private boolean completed;
 
     PollLoop(Map<String, Object> properties, List<String> topics, BatchSettings limits, Duration drainTimeout,
-             AssignmentListener assignments, Output output) {
+             AssignmentListener assignments, ClientListener clients, Output output) {
         this.properties = properties;
+        this.clients = clients;
         this.drainTimeout = drainTimeout;
         this.assignments = assignments;
         this.topics = topics;
@@ -132,6 +135,7 @@ final class PollLoop implements Runnable {
     public void run() {
         try {
             consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            clients.consumerOpened(consumer);
             consumer.subscribe(topics, new Rebalance());
             while (!closing) {
                 runTasks();
@@ -148,6 +152,7 @@ final class PollLoop implements Runnable {
         } finally {
             try {
                 if (consumer != null) {
+                    clients.closing(consumer);
                     consumer.close(Duration.ofSeconds(10));
                 }
             } catch (RuntimeException e) {
@@ -333,6 +338,7 @@ final class PollLoop implements Runnable {
                 consumer.committed(new HashSet<>(partitions), Duration.ofMinutes(2));
                 assignments.assigned(consumer.assignment());
             }
+            assignments.joined(consumer.assignment());
         }
     }
 }

@@ -1,0 +1,46 @@
+package io.spate.internal.compute;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.spate.PipelineMetrics;
+
+/** What the compute actor reports, on its own thread: how long each batch took and where, and each batch it ran again. */
+public interface ComputeListener {
+
+    /** Hears nothing. */
+    ComputeListener NONE = new ComputeListener() {
+    };
+
+    /** A batch was computed by {@code backend} in {@code nanos} (a batch run again: its second run). */
+    default void computed(String backend, long nanos) {
+    }
+
+    /** The backend failed on a batch, which runs again. */
+    default void ranAgain() {
+    }
+
+    /** Reports to {@code metrics}: compute time by backend, and re-runs in its fault counter. */
+    static ComputeListener of(PipelineMetrics metrics) {
+        return new ComputeListener() {
+            @Override
+            public void computed(String backend, long nanos) {
+                metrics.batchComputeTime(backend, nanos);
+            }
+
+            @Override
+            public void ranAgain() {
+                metrics.faultCounter().incrementAndGet();
+            }
+        };
+    }
+
+    /** Counts re-runs in {@code faults}, nothing else. */
+    static ComputeListener counting(AtomicLong faults) {
+        return new ComputeListener() {
+            @Override
+            public void ranAgain() {
+                faults.incrementAndGet();
+            }
+        };
+    }
+}
