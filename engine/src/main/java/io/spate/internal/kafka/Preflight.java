@@ -111,8 +111,11 @@ public final class Preflight {
         }
     }
 
-    /** An admin client that gives up after the startup timeout rather than Kafka's default minute. */
-    private static Admin admin(SpateSettings settings) {
+    /**
+     * An admin client that gives up after the startup timeout rather than Kafka's default minute;
+     * public for the CLI's {@code spate status}, which asks the cluster within the same bound.
+     */
+    public static Admin admin(SpateSettings settings) {
         Map<String, Object> props = new HashMap<>(settings.clientProperties());
         int ms = (int) Math.min(Integer.MAX_VALUE, settings.startupTimeout().toMillis());
         props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
@@ -173,8 +176,11 @@ public final class Preflight {
         }
     }
 
-    /** The value of {@code future}, or the start failure that says in one line why there is none. */
-    static <T> T get(SpateSettings settings, KafkaFuture<T> future, String what) {
+    /**
+     * The value of {@code future}, or the start failure that says in one line why there is none;
+     * public so that other one-shot Kafka requests (the CLI's {@code spate status}) fail the same way.
+     */
+    public static <T> T get(SpateSettings settings, KafkaFuture<T> future, String what) {
         long ms = settings.startupTimeout().toMillis();
         try {
             return future.get(ms + 1000, TimeUnit.MILLISECONDS);
