@@ -15,8 +15,11 @@ final class NodeShutdown {
     private NodeShutdown() {
     }
 
-    /** Starts {@code node} with the SIGTERM hook already in place, so a stop during start-up drains too. */
-    static int startAndRun(Node node, boolean untilIdle, PrintStream out) throws InterruptedException {
+    /**
+     * Starts {@code node} with the SIGTERM hook already in place, so a stop during start-up drains too;
+     * {@code progress} (a progress bar) is closed before the summary is printed.
+     */
+    static int startAndRun(Node node, boolean untilIdle, PrintStream out, AutoCloseable progress) throws InterruptedException {
         AtomicBoolean finished = new AtomicBoolean();
         Thread hook = new Thread(() -> {
             if (finished.get()) {
@@ -25,7 +28,7 @@ final class NodeShutdown {
             int rc = 1;
             try {
                 rc = node.stop();
-                report(node, out);
+                report(node, out, progress);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
@@ -41,13 +44,14 @@ final class NodeShutdown {
             finished.set(true);
             Runtime.getRuntime().removeShutdownHook(hook);
             node.stop();
+            endProgress(progress);
             throw e;
         }
         int rc = node.awaitAndStop(untilIdle);
         finished.set(true);
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
-            report(node, out);
+            report(node, out, progress);
         } catch (IllegalStateException alreadyShuttingDown) {
             // The hook is running: it prints the summary and ends the process.
         }
@@ -55,10 +59,22 @@ final class NodeShutdown {
     }
 
     /** The run summary on {@code out}, then a line on stderr for each pipeline that failed. */
-    private static void report(Node node, PrintStream out) {
+    private static void report(Node node, PrintStream out, AutoCloseable progress) {
+        endProgress(progress);
         node.printSummary(out);
         out.flush();
         node.failures().forEach(f -> System.err.println("spate: " + f));
         System.err.flush();
+    }
+
+    /** Ends the progress bar's line; a bar that cannot be drawn is no reason to fail the run. */
+    private static void endProgress(AutoCloseable progress) {
+        try {
+            progress.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // Nothing to tell: the bar is decoration.
+        }
     }
 }

@@ -9,6 +9,7 @@ import com.typesafe.config.Config;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import io.spate.SpateSettings;
 import io.spate.internal.node.Node;
 import io.spate.internal.config.NodeConfig;
 
@@ -26,12 +27,16 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override any config key, e.g. --set spate.batch.max-records=10000")
     List<String> sets = new ArrayList<>();
 
-    @Option(names = "--until-idle", description = "stop cleanly once every input partition is caught up and committed")
+    @Option(names = "--until-idle", description = "stop cleanly once every input partition is caught up and committed; "
+            + "on a terminal, a progress bar on stderr shows the records read of the lag at the start")
     boolean untilIdle;
 
     @Override
     public Integer call() throws Exception {
         Config cfg = NodeConfig.load(config, bootstrap, sets);
-        return NodeShutdown.startAndRun(new Node(cfg), untilIdle, System.out);
+        Node node = new Node(cfg);
+        // On a terminal, the records read of the lag there was at the start, as spate demo shows them.
+        AutoCloseable progress = untilIdle ? RunProgress.forNode(node, SpateSettings.create(cfg)) : () -> { };
+        return NodeShutdown.startAndRun(node, untilIdle, System.out, progress);
     }
 }

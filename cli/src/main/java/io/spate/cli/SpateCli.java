@@ -14,7 +14,7 @@ import io.spate.PipelineStartException;
 /** The {@code spate} command: a standalone node, an embedded broker, and the demo. */
 @Command(name = "spate", mixinStandardHelpOptions = true, versionProvider = SpateVersion.class,
         description = "GPU-accelerated, actor-based stream processing on Kafka.",
-        subcommands = {RunCommand.class, ExplainCommand.class, ValidateCommand.class, BrokerCommand.class, DemoCommand.class, ReplayCommand.class, LoadCommand.class, TrainMfCommand.class, TrainMlpCommand.class})
+        subcommands = {RunCommand.class, StatusCommand.class, ExplainCommand.class, ValidateCommand.class, BrokerCommand.class, DemoCommand.class, ReplayCommand.class, LoadCommand.class, TrainMfCommand.class, TrainMlpCommand.class})
 public final class SpateCli implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(SpateCli.class);

@@ -56,6 +56,11 @@ class DistributionIT {
             "199.72.81.55 - - [01/Jul/1995:00:00:12 -0400] \"GET /images/NASA-logosmall.gif HTTP/1.0\" 304 -",
             "unicomp6.unicomp.net - - [01/Jul/1995:00:00:14 -0400] \"GET /cgi-bin/imagemap/countdown HTTP/1.0\" 503 0",
             "burger.letters.com - - [01/Jul/1995:00:00:12 -0400] \"GET /images/NASA-logosmall.gif HTTP/1.0\" 304 0");
+    /**
+     * A command that logs without a broker: {@code spate status} against a closed port, whose Kafka
+     * client logs a WARN per failed connection until the startup timeout ends it with exit 3.
+     */
+    private static final String[] UNREACHABLE = {"status", "--bootstrap", "127.0.0.1:1", "--set", "spate.kafka.startup-timeout=2s"};
     private static final Map<String, Long> REQUESTS = Map.of("199.72.81.55", 3L, "unicomp6.unicomp.net", 2L, "burger.letters.com", 2L);
 
     @TempDir
@@ -80,7 +85,8 @@ class DistributionIT {
         assertTrue(tar.waitFor(2, TimeUnit.MINUTES), "tar did not finish");
         assertEquals(0, tar.exitValue(), new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
         home = installDir.resolve("spate-" + version);
-        for (String part : List.of("bin/spate", "LICENSE", "README.md", "config/golden-signals.conf", "config/logback.xml")) {
+        for (String part : List.of("bin/spate", "LICENSE", "README.md", "config/golden-signals.conf", "config/logback.xml",
+                "config/logback-json.xml")) {
             assertTrue(Files.isRegularFile(home.resolve(part)), "no " + part + " in " + tarball);
         }
         assertTrue(Files.isExecutable(home.resolve("bin/spate")), "bin/spate is not executable");
@@ -143,6 +149,56 @@ class DistributionIT {
         assertTrue(ran.out().contains("traffic   50,000 requests from"), ran.toString());
     }
 
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void shouldLogOneJsonObjectALineWithSpateLogFormatJson() throws Exception {
+        Ran ran = spate(Duration.ofSeconds(60), Map.of("SPATE_LOG_FORMAT", "json"), UNREACHABLE);
+        assertEquals(3, ran.exitCode(), ran.toString());
+        List<String> logged = logLines(ran);
+        assertFalse(logged.isEmpty(), "the Kafka client logs its failed connections: " + ran);
+        for (String line : logged) {
+            JsonNode record = JSON.readTree(line);
+            assertEquals("WARN", record.path("level").asText(), line);
+            assertTrue(record.path("loggerName").asText().startsWith("org.apache.kafka."), line);
+            assertTrue(record.hasNonNull("message") && record.hasNonNull("formattedMessage"), line);
+        }
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void shouldLetTheUsersLogbackConfigWinOverTheLaunchersInEitherFormat() throws Exception {
+        Path mine = Files.writeString(installDir.resolve("my-logback.xml"), """
+                <configuration>
+                  <appender name="ERR" class="ch.qos.logback.core.ConsoleAppender">
+                    <target>System.err</target>
+                    <encoder><pattern>MINE %level %logger - %msg%n</pattern></encoder>
+                  </appender>
+                  <root level="WARN"><appender-ref ref="ERR"/></root>
+                </configuration>
+                """);
+        for (String format : List.of("text", "json")) {
+            Ran ran = spate(Duration.ofSeconds(60), Map.of("SPATE_LOG_FORMAT", format, "SPATE_JAVA_OPTS", "-Dlogback.configurationFile=" + mine),
+                    UNREACHABLE);
+            assertEquals(3, ran.exitCode(), ran.toString());
+            List<String> logged = logLines(ran);
+            assertFalse(logged.isEmpty(), ran.toString());
+            assertTrue(logged.stream().allMatch(l -> l.startsWith("MINE WARN org.apache.kafka.")), format + ": " + ran);
+        }
+    }
+
+    @Test
+    @Timeout(value = 1, unit = TimeUnit.MINUTES)
+    void shouldRefuseAnUnknownLogFormatBeforeStartingJava() throws Exception {
+        Ran ran = spate(Duration.ofSeconds(30), Map.of("SPATE_LOG_FORMAT", "yaml"), "-V");
+        assertEquals(2, ran.exitCode(), ran.toString());
+        assertEquals("spate: SPATE_LOG_FORMAT must be text or json, was 'yaml'", ran.err().strip(), ran.toString());
+    }
+
+    /** What the log says on stderr: every line but the CLI's own verdict ({@code spate: ...}). */
+    private static List<String> logLines(Ran ran) {
+        return ran.err().lines().filter(l -> !l.isBlank() && !l.startsWith("spate: ")).toList();
+    }
+
     /** {@code field} summed over the records of a topic, per the values of {@code keys} joined with "|". */
     private static Map<String, Long> sum(List<ConsumerRecord<byte[], byte[]>> records, String field, String... keys) throws IOException {
         Map<String, Long> sums = new HashMap<>();
@@ -170,6 +226,11 @@ class DistributionIT {
      * PATH, holding only this JVM's {@code bin} (so no Maven and no other tool is there to lean on).
      */
     private static Ran spate(Duration limit, String... args) throws Exception {
+        return spate(limit, Map.of(), args);
+    }
+
+    /** {@link #spate(Duration, String...)} with {@code env} besides PATH. */
+    private static Ran spate(Duration limit, Map<String, String> env, String... args) throws Exception {
         Path javaBin = Path.of(System.getProperty("java.home"), "bin");
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/spate").toString()));
         command.addAll(List.of(args));
@@ -179,6 +240,7 @@ class DistributionIT {
                 .redirectOutput(out.toFile()).redirectError(err.toFile());
         builder.environment().clear();
         builder.environment().put("PATH", javaBin.toString());
+        builder.environment().putAll(env);
         for (String dir : builder.environment().get("PATH").split(File.pathSeparator)) {
             assertFalse(Files.exists(Path.of(dir, "mvn")), "mvn on the PATH of the test's spate: " + dir);
         }

@@ -317,6 +317,25 @@ class SpateLauncherIT {
         assertTrue(logging.output().contains("USER-LOGBACK org.apache.kafka"), "the user's logback.xml logs:\n" + logging.output());
     }
 
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void shouldLogOneJsonObjectALineWithSpateLogFormatJsonAndRefuseAnUnknownFormat() throws Exception {
+        // No broker at port 1: the Kafka client logs a WARN per failed connection until the startup timeout (exit 3).
+        Launched json = launch(testName, "json", Map.of("SPATE_LOG_FORMAT", "json"),
+                "status", "--bootstrap", "127.0.0.1:1", "--set", "spate.kafka.startup-timeout=2s");
+        assertEquals(3, json.awaitExit(Duration.ofSeconds(60)), "exit code of spate status with no broker");
+        List<String> logged = json.stderr().lines().filter(l -> !l.isBlank() && !l.startsWith("spate: ")).toList();
+        assertFalse(logged.isEmpty(), "no log lines:\n" + json.output());
+        for (String line : logged) {
+            JsonNode record = JSON.readTree(line);
+            assertTrue(record.hasNonNull("level") && record.hasNonNull("message"), "not a log record: " + line);
+        }
+
+        Launched unknown = launch(testName, "yaml", Map.of("SPATE_LOG_FORMAT", "yaml"), "--version");
+        assertEquals(2, unknown.awaitExit(Duration.ofSeconds(30)), "exit code with SPATE_LOG_FORMAT=yaml");
+        assertTrue(unknown.stderr().contains("spate: SPATE_LOG_FORMAT must be text or json, was 'yaml'"), unknown.output());
+    }
+
     // ---- processes ----
 
     /** A launched {@code spate} process and where its output goes. */

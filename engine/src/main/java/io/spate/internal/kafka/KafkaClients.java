@@ -94,8 +94,11 @@ public final class KafkaClients {
         });
     }
 
-    /** An admin client that gives up after {@code spate.kafka.startup-timeout} rather than Kafka's default minute. */
-    static Admin startupAdmin(SpateSettings settings) {
+    /**
+     * An admin client that gives up after {@code spate.kafka.startup-timeout} rather than Kafka's
+     * default minute: for the start checks, and for {@code spate status}, which asks within the same bound.
+     */
+    public static Admin startupAdmin(SpateSettings settings) {
         Map<String, Object> props = new HashMap<>(settings.clientProperties());
         int ms = (int) Math.min(Integer.MAX_VALUE, settings.startupTimeout().toMillis());
         props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);

@@ -162,8 +162,11 @@ public final class Preflight {
         }
     }
 
-    /** The value of {@code future}, or the start failure that says in one line why there is none. */
-    static <T> T get(SpateSettings settings, KafkaFuture<T> future, String what) {
+    /**
+     * The value of {@code future}, or the start failure that says in one line why there is none;
+     * public so that other one-shot Kafka requests (the CLI's {@code spate status}) fail the same way.
+     */
+    public static <T> T get(SpateSettings settings, KafkaFuture<T> future, String what) {
         long ms = settings.startupTimeout().toMillis();
         try {
             return future.get(ms + 1000, TimeUnit.MILLISECONDS);
