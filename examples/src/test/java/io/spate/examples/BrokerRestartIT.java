@@ -49,6 +49,8 @@ class BrokerRestartIT {
         runThroughOutage(dir, 10_000, 50, Duration.ofSeconds(8), List.of(
                 "--set", "spate.kafka.producer-properties.\"delivery.timeout.ms\"=3000",
                 "--set", "spate.kafka.producer-properties.\"request.timeout.ms\"=1000",
+                // A transactional producer blocks this long on a coordinator that is away (Kafka's default: a minute).
+                "--set", "spate.kafka.producer-properties.\"max.block.ms\"=3000",
                 "--set", "spate.kafka.startup-timeout=2s",
                 "--set", "spate.node.restart.min-backoff=500ms", "--set", "spate.node.restart.max-backoff=2s",
                 "--set", "spate.node.restart.max-restarts=100"),

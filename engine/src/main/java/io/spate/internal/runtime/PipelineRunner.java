@@ -159,7 +159,9 @@ public final class PipelineRunner {
             clients.close();
             lifecycle.ended(error);
             if (error != null) {
-                LOG.error("pipeline {} failed after {}", pipeline.name(), metrics, error);
+                // One line for the operator; the stack trace at debug level.
+                LOG.error("pipeline {} failed after {}: {}", pipeline.name(), metrics, rootMessage(error));
+                LOG.debug("pipeline {} failure", pipeline.name(), error);
             } else {
                 LOG.info("pipeline {} stopped after {}", pipeline.name(), metrics);
             }
@@ -276,5 +278,14 @@ public final class PipelineRunner {
         public CompletionStage<Done> stop() {
             return stopping.updateAndGet(s -> s != null ? s : stopper.get());
         }
+    }
+
+    /** The message of the innermost cause, or its class when it has none. */
+    private static String rootMessage(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 }
