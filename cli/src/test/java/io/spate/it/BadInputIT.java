@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -122,7 +123,7 @@ class BadInputIT extends EmbeddedBrokerTest {
                 if (i % 7_000 == 5) {
                     // Now and then a huge line: a 200 KB host name and nothing else.
                     byte[] huge = new byte[200_000];
-                    java.util.Arrays.fill(huge, (byte) 'x');
+                    Arrays.fill(huge, (byte) 'x');
                     return huge;
                 }
                 // Tabs where the format has spaces.

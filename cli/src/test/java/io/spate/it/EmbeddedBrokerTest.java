@@ -1,7 +1,11 @@
 package io.spate.it;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,7 +45,7 @@ abstract class EmbeddedBrokerTest {
     }
 
     /** Waits (up to 2 minutes) until {@code condition} holds. */
-    static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    static void waitFor(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -52,9 +56,9 @@ abstract class EmbeddedBrokerTest {
     }
 
     /** Whether consumer group {@code group} has two members and each holds partitions. */
-    static boolean bothMembersHoldPartitions(org.apache.kafka.clients.admin.Admin admin, String group) {
+    static boolean bothMembersHoldPartitions(Admin admin, String group) {
         try {
-            org.apache.kafka.clients.admin.ConsumerGroupDescription d = admin.describeConsumerGroups(java.util.List.of(group)).all().get().get(group);
+            ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
             return d.members().size() == 2 && d.members().stream().allMatch(m -> !m.assignment().topicPartitions().isEmpty());
         } catch (Exception e) {
             return false;

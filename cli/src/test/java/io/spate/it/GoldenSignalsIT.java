@@ -8,12 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -120,7 +123,7 @@ class GoldenSignalsIT extends EmbeddedBrokerTest {
         }
         assertEquals(bad.size(), byOffset.size(), "each dead letter names a distinct source record");
         for (byte[] b : bad) {
-            assertTrue(dlq.stream().anyMatch(r -> java.util.Arrays.equals(r.value(), b)), "dead-lettered as it came: " + new String(b, StandardCharsets.ISO_8859_1));
+            assertTrue(dlq.stream().anyMatch(r -> Arrays.equals(r.value(), b)), "dead-lettered as it came: " + new String(b, StandardCharsets.ISO_8859_1));
         }
     }
 
@@ -150,7 +153,7 @@ class GoldenSignalsIT extends EmbeddedBrokerTest {
         createTopic("weblogs-f", 2);
         KafkaTopics.produce(broker.bootstrapServers(), "weblogs-f", log);
         SpateSettings faulty = SpateSettings.create(ConfigFactory.load()
-                        .withValue("spate.compute.inject-fault-every", com.typesafe.config.ConfigValueFactory.fromAnyRef(3)))
+                        .withValue("spate.compute.inject-fault-every", ConfigValueFactory.fromAnyRef(3)))
                 .withBootstrapServers(broker.bootstrapServers());
         RunningPipeline running = runUntilIdle(pipeline("f"), faulty, system);
         assertTrue(running.metrics().faults() > 0, "faults were injected and the batches run again: " + running.metrics());
@@ -174,7 +177,7 @@ class GoldenSignalsIT extends EmbeddedBrokerTest {
                 .build();
         runUntilIdle(p);
         List<ConsumerRecord<byte[], byte[]>> out = KafkaTopics.readAll(broker.bootstrapServers(), "busy-c");
-        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var json = new ObjectMapper();
         assertFalse(out.isEmpty());
         for (ConsumerRecord<byte[], byte[]> r : out) {
             assertTrue(json.readTree(r.value()).get("requests").asLong() > 50, "only busy hosts pass");

@@ -10,9 +10,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -86,10 +89,10 @@ class WindowedGoldenSignalsIT extends EmbeddedBrokerTest {
     /** Equal maps, or a failure listing the first differences. */
     private static void assertSame(Map<List<Object>, Long> expected, Map<List<Object>, Long> actual, String what) {
         List<String> differences = new ArrayList<>();
-        java.util.Set<List<Object>> keys = new java.util.HashSet<>(expected.keySet());
+        Set<List<Object>> keys = new HashSet<>(expected.keySet());
         keys.addAll(actual.keySet());
         for (List<Object> k : keys) {
-            if (!java.util.Objects.equals(expected.get(k), actual.get(k))) {
+            if (!Objects.equals(expected.get(k), actual.get(k))) {
                 differences.add(k + ": expected " + expected.get(k) + ", output " + actual.get(k));
             }
         }

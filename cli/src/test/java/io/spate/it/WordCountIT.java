@@ -5,24 +5,39 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.Config;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.spate.Pipeline;
+import io.spate.SpateSettings;
+import io.spate.frame.ColumnType;
 import io.spate.internal.SharedData;
 import io.spate.internal.node.Node;
 import io.spate.internal.config.NodeConfig;
+import io.spate.plan.Field;
+import io.spate.plan.JsonFormat;
 import io.spate.testkit.KafkaTopics;
 
 /** The shipped word-count pipeline, end to end on the embedded broker. */
@@ -41,9 +56,9 @@ class WordCountIT extends EmbeddedBrokerTest {
         createTopic("texts-r", 2);
         int half = messages.size() / 2;
         List<String> sets = List.of("spate.delivery=exactly-once", "spate.node-id=restart-test", "spate.batch.max-records=3000");
-        io.spate.Pipeline pipeline = io.spate.Pipeline.builder("word-count-r")
+        Pipeline pipeline = Pipeline.builder("word-count-r")
                 .source("texts-r")
-                .format(new io.spate.plan.JsonFormat(List.of(new io.spate.plan.Field("text", io.spate.frame.ColumnType.UTF8))))
+                .format(new JsonFormat(List.of(new Field("text", ColumnType.UTF8))))
                 .output("word-counts-r", q -> q.tokenize("text", "word", true).groupBy("word").count("count").running())
                 .build();
         for (List<byte[]> part : List.of(messages.subList(0, half), messages.subList(half, messages.size()))) {
@@ -56,19 +71,19 @@ class WordCountIT extends EmbeddedBrokerTest {
             last.put(value.get("word").asText(), value.get("count").asLong());
         }
         assertEquals(count(texts), last, "the second run continued the counts of the first");
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+        try (Admin admin = Admin.create(
                 Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            var topic = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, "word-counts-r");
+            var topic = new ConfigResource(ConfigResource.Type.TOPIC, "word-counts-r");
             assertEquals("compact", admin.describeConfigs(List.of(topic)).all().get().get(topic).get("cleanup.policy").value(),
                     "a running output is its state's changelog: compacted");
         }
     }
 
     /** Runs {@code pipeline} on an actor system of its own (its own config) until it has caught up, then stops it. */
-    private static void runInOwnSystemUntilIdle(io.spate.Pipeline pipeline, List<String> sets) throws Exception {
-        com.typesafe.config.Config config = NodeConfig.load((File) null, broker.bootstrapServers(), sets);
-        var settings = io.spate.SpateSettings.create(config);
-        var system = org.apache.pekko.actor.typed.ActorSystem.create(org.apache.pekko.actor.typed.javadsl.Behaviors.empty(), "restart", config);
+    private static void runInOwnSystemUntilIdle(Pipeline pipeline, List<String> sets) throws Exception {
+        Config config = NodeConfig.load((File) null, broker.bootstrapServers(), sets);
+        var settings = SpateSettings.create(config);
+        var system = ActorSystem.create(Behaviors.empty(), "restart", config);
         try {
             runUntilIdle(pipeline, settings, system);
         } finally {
@@ -80,7 +95,7 @@ class WordCountIT extends EmbeddedBrokerTest {
     /** Commit messages of the GitHub sample when present, plus generated text with case, punctuation and non-ASCII words. */
     static List<String> texts() throws Exception {
         List<String> texts = new ArrayList<>();
-        Optional<java.nio.file.Path> commits = SharedData.find(SharedData.GITHUB);
+        Optional<Path> commits = SharedData.find(SharedData.GITHUB);
         if (commits.isPresent()) {
             for (JsonNode c : JSON.readTree(commits.get().toFile())) {
                 texts.add(c.path("commit").path("message").asText());
@@ -140,11 +155,11 @@ class WordCountIT extends EmbeddedBrokerTest {
             assertTrue(before == null || before < count, "running counts only grow: " + word);
         }
         Map<String, Long> expected = count(texts);
-        Map<String, String> differences = new java.util.TreeMap<>();
-        java.util.Set<String> words = new java.util.HashSet<>(expected.keySet());
+        Map<String, String> differences = new TreeMap<>();
+        Set<String> words = new HashSet<>(expected.keySet());
         words.addAll(last.keySet());
         for (String w : words) {
-            if (!java.util.Objects.equals(expected.get(w), last.get(w))) {
+            if (!Objects.equals(expected.get(w), last.get(w))) {
                 differences.put(w, "expected " + expected.get(w) + ", last record " + last.get(w));
             }
         }

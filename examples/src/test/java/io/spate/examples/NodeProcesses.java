@@ -17,12 +17,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -109,9 +112,9 @@ final class NodeProcesses {
     /** Requests per host summed over the per-batch records of the golden-signals {@code traffic} output (read_committed). */
     static Map<String, Long> trafficPerHost(String bootstrap) throws IOException {
         Map<String, Long> actual = new HashMap<>();
-        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        for (org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> r : io.spate.testkit.KafkaTopics.readAll(bootstrap, "traffic")) {
-            com.fasterxml.jackson.databind.JsonNode v = json.readTree(r.value());
+        ObjectMapper json = new ObjectMapper();
+        for (ConsumerRecord<byte[], byte[]> r : KafkaTopics.readAll(bootstrap, "traffic")) {
+            JsonNode v = json.readTree(r.value());
             actual.merge(v.get("host").asText(), v.get("requests").asLong(), Long::sum);
         }
         return actual;

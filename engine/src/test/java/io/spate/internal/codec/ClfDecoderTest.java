@@ -19,6 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import io.spate.RecordBatch;
+import io.spate.frame.ColumnType;
 import io.spate.internal.SharedData;
 import io.spate.plan.ClfFormat;
 import io.spate.plan.Field;
@@ -204,7 +205,7 @@ class ClfDecoderTest {
                 "h - - [01/Jul/1995:00:00:01 -0400] \"GET /\" 200 1",
                 "h - - [01/Jul/1995:00:00:01 -0400] \"GET /\" x 1",
                 "h - - [99/Jul/1995:00:00:01 -0400] \"GET /\" 200 1");
-        List<Field> hostOnly = List.of(new Field("host", io.spate.frame.ColumnType.UTF8));
+        List<Field> hostOnly = List.of(new Field("host", ColumnType.UTF8));
 
         DecodedBatch d = decode(hostOnly, batch);
 

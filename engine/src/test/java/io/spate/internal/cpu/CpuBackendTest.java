@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import org.apache.pekko.kafka.ConsumerMessage;
@@ -24,8 +25,10 @@ import com.typesafe.config.ConfigFactory;
 import io.spate.BatchResult;
 import io.spate.RecordBatch;
 import io.spate.RecordBatchBuilder;
+import io.spate.SourceOffsets;
 import io.spate.frame.ColumnType;
 import io.spate.frame.Frame;
+import io.spate.frame.LongColumn;
 import io.spate.frame.Utf8Column;
 import io.spate.internal.SharedData;
 import io.spate.internal.codec.JsonRecords;
@@ -67,7 +70,7 @@ class CpuBackendTest {
     }
 
     private static Map<Object, Long> countBy(List<NasaLog.Hit> hits, Predicate<NasaLog.Hit> where,
-                                             java.util.function.Function<NasaLog.Hit, Object> key) {
+                                             Function<NasaLog.Hit, Object> key) {
         Map<Object, Long> out = new LinkedHashMap<>();
         for (NasaLog.Hit h : hits) {
             if (where.test(h)) {
@@ -298,14 +301,14 @@ class CpuBackendTest {
             int n = keyRecord(record, key);
             builder.append(record, 0, n, "t", 0, i);
         }
-        RecordBatch batch = builder.build(io.spate.SourceOffsets.NONE, 0);
+        RecordBatch batch = builder.build(SourceOffsets.NONE, 0);
 
         Frame frame = backend.execute(KV_SUMS, batch).frames().get(0);
 
         assertEquals(distinct, frame.rows());
         Utf8Column keys = (Utf8Column) frame.column("k");
-        long[] counts = ((io.spate.frame.LongColumn) frame.column("n")).values();
-        long[] sums = ((io.spate.frame.LongColumn) frame.column("v")).values();
+        long[] counts = ((LongColumn) frame.column("n")).values();
+        long[] sums = ((LongColumn) frame.column("v")).values();
         for (int i = 0; i < distinct; i++) {
             int n = keyRecord(record, i) - 2;
             assertTrue(Arrays.equals(record, 0, n, keys.bytes(), keys.start(i), keys.start(i) + keys.length(i)), "key " + i);

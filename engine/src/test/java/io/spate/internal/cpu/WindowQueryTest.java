@@ -26,6 +26,8 @@ import io.spate.SourceOffsets;
 import io.spate.frame.Column;
 import io.spate.frame.ColumnType;
 import io.spate.frame.Frame;
+import io.spate.frame.LongColumn;
+import io.spate.frame.Utf8Column;
 import io.spate.plan.ClfFormat;
 import io.spate.plan.DelimitedFormat;
 import io.spate.plan.Field;
@@ -360,9 +362,9 @@ class WindowQueryTest {
                 requests[i] = (Long) rows.get(i).getValue().get(0);
                 bytes[i] = (Long) rows.get(i).getValue().get(1);
             }
-            return new Frame(List.of(new io.spate.frame.LongColumn("window_start", start, n), new io.spate.frame.LongColumn("window_end", end, n),
-                    io.spate.frame.Utf8Column.ofBytes("host", host), new io.spate.frame.LongColumn("requests", requests, n),
-                    new io.spate.frame.LongColumn("bytes", bytes, n)), 3, n);
+            return new Frame(List.of(new LongColumn("window_start", start, n), new LongColumn("window_end", end, n),
+                    Utf8Column.ofBytes("host", host), new LongColumn("requests", requests, n),
+                    new LongColumn("bytes", bytes, n)), 3, n);
         }
     }
 
