@@ -20,6 +20,7 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import io.spate.frame.Frame;
+import io.spate.spi.BackendStats;
 
 /**
  * Running counts and meters of one pipeline, updated per batch (never per record) and safe to
@@ -66,6 +67,14 @@ public final class PipelineMetrics implements MeterBinder {
     public static final String CONSUMER_LAG = "spate.consumer.lag";
     /** Gauge of the connections the pipeline's consumer holds to the cluster. */
     public static final String CONSUMER_CONNECTIONS = "spate.consumer.connections";
+    /** Groups held by the pipeline's running outputs (gauge; absent until the backend says). */
+    public static final String STATE_GROUPS = "spate.state.groups";
+    /** Bytes copied from host to device (counter; 0 without a device). */
+    public static final String DEVICE_COPIED_BYTES = "spate.device.copied";
+    /** Time of the device's work: copies and kernels, timed around each batch's device run (counter). */
+    public static final String DEVICE_TIME = "spate.device.time";
+    /** Device memory the backend holds (gauge; 0 without a device). */
+    public static final String DEVICE_MEMORY = "spate.device.memory";
 
     private static final double[] PERCENTILES = {0.5, 0.99};
 
@@ -83,6 +92,7 @@ public final class PipelineMetrics implements MeterBinder {
     private final Map<String, LongAdder> deadLetters = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> late = new ConcurrentHashMap<>();
     private final Map<String, Timer> computeTimes = new ConcurrentHashMap<>();
+    private volatile BackendStats backendStats = BackendStats.NONE;
     private final DistributionSummary batchSize;
     private final Timer latency;
     private volatile long firstBatchNanos;
@@ -116,6 +126,14 @@ public final class PipelineMetrics implements MeterBinder {
             FunctionCounter.builder(OUTPUT_RECORDS, perOutput[q], LongAdder::doubleValue).tag(OUTPUT_TAG, this.outputs.get(q))
                     .description("result records produced").register(meters);
         }
+        Gauge.builder(STATE_GROUPS, this, m -> m.backendStats.stateGroups() < 0 ? Double.NaN : m.backendStats.stateGroups())
+                .description("groups held by the running outputs").register(meters);
+        FunctionCounter.builder(DEVICE_COPIED_BYTES, this, m -> m.backendStats.deviceCopiedBytes()).baseUnit("bytes")
+                .description("bytes copied from host to device").register(meters);
+        FunctionCounter.builder(DEVICE_TIME, this, m -> m.backendStats.deviceNanos() / 1e9).baseUnit("seconds")
+                .description("device work (copies and kernels) timed around each batch's device run").register(meters);
+        Gauge.builder(DEVICE_MEMORY, this, m -> m.backendStats.deviceMemoryBytes()).baseUnit("bytes")
+                .description("device memory the backend holds").register(meters);
         batchSize = DistributionSummary.builder(BATCH_SIZE).baseUnit("records").publishPercentiles(PERCENTILES)
                 .description("records per batch").register(meters);
         latency = Timer.builder(LATENCY).publishPercentiles(PERCENTILES)
@@ -203,6 +221,16 @@ public final class PipelineMetrics implements MeterBinder {
             String output = query < outputs.size() ? outputs.get(query) : "output-" + (query + 1);
             counter(late, LATE_RECORDS, OUTPUT_TAG, output, "records too late for every window of an output").add(k);
         });
+    }
+
+    /** Keeps what the backend holds and has spent, said after a batch (called by the compute actor). */
+    public void backendStats(BackendStats stats) {
+        backendStats = stats;
+    }
+
+    /** What the backend said after its last batch ({@link BackendStats#NONE} before the first). */
+    public BackendStats backendStats() {
+        return backendStats;
     }
 
     /** Records how long the compute actor took over one batch, on {@code backend} (called by the compute actor). */

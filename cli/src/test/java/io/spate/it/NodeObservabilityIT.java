@@ -155,6 +155,11 @@ class NodeObservabilityIT extends EmbeddedBrokerTest {
             assertTrue(samples(text, "spate_compute_time_seconds_count", p).values().stream().allMatch(v -> v > 0), p);
             assertTrue(!samples(text, "kafka_consumer_fetch_manager_records_lag", p).isEmpty(), p + " lag per partition");
             assertEquals(0.0, sum(samples(text, "spate_consumer_lag", p)), p + " caught up");
+            // No running outputs here: the backend holds no groups; the CPU copies nothing to a device.
+            assertEquals((double) r.metrics().backendStats().stateGroups(), sum(samples(text, "spate_state_groups", p)), p);
+            assertEquals(0.0, sum(samples(text, "spate_state_groups", p)), p);
+            assertEquals(0.0, sum(samples(text, "spate_device_copied_bytes_total", p)), p);
+            assertEquals(1, samples(text, "spate_device_time_seconds_total", p).size(), p);
         }
         assertTrue(samples(text, "spate_dead_letters_total", "reason=\"clf\"").size() == 2, "by reason kind: " + text.lines()
                 .filter(l -> l.startsWith("spate_dead_letters_total")).toList());

@@ -66,6 +66,14 @@ public interface ComputeBackend extends AutoCloseable {
     }
 
     /** Releases what the backend holds. */
+    /**
+     * What the backend holds and has spent so far ({@link BackendStats}), read on the compute
+     * actor's thread after each batch. The default says nothing.
+     */
+    default BackendStats stats() {
+        return BackendStats.NONE;
+    }
+
     @Override
     default void close() {
     }

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 
 import io.spate.PipelineMetrics;
 import io.spate.RunningPipeline;
+import io.spate.spi.BackendStats;
 
 /**
  * What the node says of its pipelines: the figures of each (counts, lag, latency and compute-time
@@ -40,6 +41,11 @@ final class StatusReport {
         p.put("deadLettersByReason", m.deadLetters());
         p.put("outputRecords", m.outputRecords());
         p.put("faults", m.faults());
+        BackendStats stats = m.backendStats();
+        p.put("stateGroups", stats.stateGroups() < 0 ? null : stats.stateGroups());
+        p.put("deviceCopiedBytes", stats.deviceCopiedBytes());
+        p.put("deviceSeconds", stats.deviceNanos() / 1e9);
+        p.put("deviceMemoryBytes", stats.deviceMemoryBytes());
         p.put("lag", finite(m.consumerLag()));
         p.put("latencyMs", percentiles(m.latency().takeSnapshot()));
         Timer compute = busiest(m.computeTimes());

@@ -224,6 +224,7 @@ public final class ComputeActor extends AbstractBehavior<ComputeActor.Command> {
         long start = System.nanoTime();
         BatchResult result = backend.execute(msg.plan(), msg.batch());
         listener.computed(result.backend(), System.nanoTime() - start);
+        listener.stats(backend.stats());
         return result;
     }
 

@@ -3,6 +3,7 @@ package io.spate.internal.compute;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.spate.PipelineMetrics;
+import io.spate.spi.BackendStats;
 
 /** What the compute actor reports, on its own thread: how long each batch took and where, and each batch it ran again. */
 public interface ComputeListener {
@@ -19,6 +20,10 @@ public interface ComputeListener {
     default void ranAgain() {
     }
 
+    /** What the backend holds and has spent, after a batch. */
+    default void stats(BackendStats stats) {
+    }
+
     /** Reports to {@code metrics}: compute time by backend, and re-runs in its fault counter. */
     static ComputeListener of(PipelineMetrics metrics) {
         return new ComputeListener() {
@@ -30,6 +35,11 @@ public interface ComputeListener {
             @Override
             public void ranAgain() {
                 metrics.faultCounter().incrementAndGet();
+            }
+
+            @Override
+            public void stats(BackendStats stats) {
+                metrics.backendStats(stats);
             }
         };
     }

@@ -9,6 +9,7 @@ import io.spate.RecordBatch;
 import io.spate.frame.Frame;
 import io.spate.internal.model.ModelRunners;
 import io.spate.plan.Plan;
+import io.spate.spi.BackendStats;
 import io.spate.spi.ComputeBackend;
 
 /**
@@ -50,6 +51,13 @@ public final class CpuBackend implements ComputeBackend {
     private CpuBackend(int hashMask, ModelRunners runners) {
         this.hashMask = hashMask;
         this.runners = Objects.requireNonNull(runners, "runners");
+    }
+
+    /** The groups the running outputs of the current plan hold; nothing on a device. */
+    @Override
+    public BackendStats stats() {
+        PlanProgram p = program;
+        return p == null ? BackendStats.NONE : new BackendStats(p.heldGroups(), 0, 0, 0);
     }
 
     @Override

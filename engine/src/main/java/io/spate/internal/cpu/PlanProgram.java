@@ -80,6 +80,15 @@ final class PlanProgram {
         return kernels.get(query).window();
     }
 
+    /** Groups held by the running state of every query. */
+    long heldGroups() {
+        long n = 0;
+        for (QueryKernel k : kernels) {
+            n += k.heldGroups();
+        }
+        return n;
+    }
+
     /** Whether this program runs {@code other}. */
     boolean runs(Plan other) {
         return plan == other || plan.equals(other);

@@ -88,6 +88,11 @@ final class QueryKernel {
         return types;
     }
 
+    /** Groups the query's running state holds (0 for a query without one). */
+    int heldGroups() {
+        return state == null ? 0 : state.size();
+    }
+
     /**
      * The first step of a batch: filters, groups and aggregates the accepted records of
      * {@code decoded} (the decoded {@code records}), without touching the running state, and notes

@@ -67,6 +67,11 @@ final class DeviceMemory implements AutoCloseable {
         this.maxPinned = maxPinned;
     }
 
+    /** Device memory held now: the role buffers and the buffers callers own. */
+    long deviceBytes() {
+        return deviceTotal;
+    }
+
     /** Device buffer {@code role} of at least {@code bytes}. */
     CUdeviceptr device(Dev role, long bytes) {
         long have = deviceSize.getOrDefault(role, 0L);

@@ -85,6 +85,15 @@ final class DevicePlan {
         return out;
     }
 
+    /** Groups held by the host's running state of every query. */
+    long heldGroups() {
+        long n = 0;
+        for (QueryFinish f : finishes) {
+            n += f.state() == null ? 0 : f.state().size();
+        }
+        return n;
+    }
+
     /** Seeds the running state of query {@code query}. */
     void restore(int query, Frame saved) {
         finishes.get(query).restore(saved);

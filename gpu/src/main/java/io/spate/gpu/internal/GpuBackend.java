@@ -16,6 +16,7 @@ import io.spate.frame.Frame;
 import io.spate.internal.cpu.CpuBackend;
 import io.spate.internal.cpu.WindowKernel;
 import io.spate.plan.Plan;
+import io.spate.spi.BackendStats;
 import io.spate.spi.ComputeBackend;
 
 import jcuda.CudaException;
@@ -73,6 +74,8 @@ public final class GpuBackend implements ComputeBackend {
     private boolean loggedBatchOnCpu;
     private boolean loggedOverflow;
     private long deviceFaults;
+    private long copiedBytes;
+    private long deviceNanos;
     /** Batches whose copy is queued, by device slot; the newest is the one {@link #prepare} was last told of. */
     private final DeviceRun.Staged[] staged = new DeviceRun.Staged[GpuDevice.SLOTS];
     private int newest = -1;
@@ -160,6 +163,19 @@ public final class GpuBackend implements ComputeBackend {
         }
     }
 
+    /**
+     * The groups the running outputs hold (on the host, for device and CPU-run plans alike), and
+     * the device's work so far: the bytes of the batches it was given (payload and record bounds)
+     * the host-timed wall time of their device runs (copies waited for, kernels, results back),
+     * and the device memory its buffers and models hold now.
+     */
+    @Override
+    public BackendStats stats() {
+        long groups = program == null ? 0 : program.heldGroups();
+        long cpuGroups = cpuPlans.stats().stateGroups();
+        return new BackendStats(groups + Math.max(0, cpuGroups), copiedBytes, deviceNanos, memory == null ? 0 : memory.deviceBytes());
+    }
+
     @Override
     public BatchResult execute(Plan plan, RecordBatch batch) {
         Objects.requireNonNull(plan, "plan");
@@ -205,8 +221,12 @@ public final class GpuBackend implements ComputeBackend {
                 mine = take(stage(batch, plan).batch());
             }
             try {
+                long start = System.nanoTime();
                 result = new DeviceRun(device, memory, program.decode(), program.queries(), program.windows(perBatchTwin), windowEntries,
                         hashMask).run(mine);
+                deviceNanos += System.nanoTime() - start;
+                // The batch's bytes and its record bounds: what each batch copies (plan descriptors are a few bytes more).
+                copiedBytes += mine.batch().byteSize() + 4L * (mine.batch().count() + 1);
             } catch (GpuCapacityException e) {
                 device.awaitCopy(mine.slot());
                 throw e;
