@@ -100,21 +100,29 @@ public record Plan(InputFormat format, List<Query> queries, List<Inference> infe
      */
     public List<Field> referencedFields() {
         Set<String> used = usedNames();
-        List<Field> fields = new ArrayList<>(decodedFields());
-        used.stream().sorted().map(format::field).flatMap(Optional::stream)
-                .filter(f -> RecordMetadata.isMetadata(format, f)).forEach(fields::add);
+        List<Field> fields = new ArrayList<>(decodedFields(used));
+        fields.addAll(metadataFields(used));
         return List.copyOf(fields);
     }
 
     /** The format's own fields some output reads, in schema order: what the format's decoder fills. */
     public List<Field> decodedFields() {
-        Set<String> used = usedNames();
+        return decodedFields(usedNames());
+    }
+
+    /** Whether some output reads a record metadata column (asked per batch by a backend choosing where to run it). */
+    public boolean readsMetadata() {
+        return !metadataFields(usedNames()).isEmpty();
+    }
+
+    private List<Field> decodedFields(Set<String> used) {
         return format.schema().stream().filter(f -> used.contains(f.name())).toList();
     }
 
-    /** Whether some output reads a record metadata column. */
-    public boolean readsMetadata() {
-        return referencedFields().size() > decodedFields().size();
+    /** The record metadata columns among {@code used}, by name. */
+    private List<Field> metadataFields(Set<String> used) {
+        return used.stream().sorted().map(format::field).flatMap(Optional::stream)
+                .filter(f -> RecordMetadata.isMetadata(format, f)).toList();
     }
 
     private Set<String> usedNames() {
