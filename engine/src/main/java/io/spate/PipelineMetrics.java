@@ -81,6 +81,11 @@ public final class PipelineMetrics implements MeterBinder {
     private final String pipeline;
     private final List<String> outputs;
     private final CompositeMeterRegistry meters = new CompositeMeterRegistry();
+    /**
+     * The pipeline's own child of {@link #meters}: it has seen every recording. Distributions are
+     * read here, since a composite answers from one child, which may be a registry bound later.
+     */
+    private final SimpleMeterRegistry own = new SimpleMeterRegistry();
     private final LongAdder records = new LongAdder();
     private final LongAdder bytes = new LongAdder();
     private final LongAdder batches = new LongAdder();
@@ -113,7 +118,7 @@ public final class PipelineMetrics implements MeterBinder {
         this.pipeline = pipeline;
         this.outputs = List.copyOf(outputs);
         // The pipeline's own copy of every meter, so that the distributions read the same bound or not.
-        meters.add(new SimpleMeterRegistry());
+        meters.add(own);
         meters.config().commonTags(PIPELINE_TAG, pipeline);
         FunctionCounter.builder(RECORDS_IN, records, LongAdder::doubleValue).description("records read and computed").register(meters);
         FunctionCounter.builder(BYTES_IN, bytes, LongAdder::doubleValue).baseUnit("bytes").description("payload bytes read and computed")
@@ -324,22 +329,24 @@ public final class PipelineMetrics implements MeterBinder {
 
     /** Records per batch. */
     public DistributionSummary batchSize() {
-        return batchSize;
+        return own.get(BATCH_SIZE).summary();
     }
 
     /** End-to-end latency per batch: from its oldest record's Kafka timestamp to its output acked and offsets committed. */
     public Timer latency() {
-        return latency;
+        return own.get(LATENCY).timer();
     }
 
     /** Compute time per batch on {@code backend}, or null before the first batch it computed. */
     public Timer computeTime(String backend) {
-        return computeTimes.get(backend);
+        return computeTimes.containsKey(backend) ? own.get(COMPUTE_TIME).tag(BACKEND_TAG, backend).timer() : null;
     }
 
     /** Compute time per batch, by backend. */
     public Map<String, Timer> computeTimes() {
-        return new TreeMap<>(computeTimes);
+        Map<String, Timer> byBackend = new TreeMap<>();
+        computeTimes.keySet().forEach(b -> byBackend.put(b, computeTime(b)));
+        return byBackend;
     }
 
     /** Records the pipeline's consumer is behind the ends of its partitions (as of its last fetch), or NaN before it knows. */
