@@ -121,9 +121,11 @@ class PoisonPillIT extends EmbeddedBrokerTest {
 
         List<ConsumerRecord<byte[], byte[]>> whole2 = KafkaTopics.readAll(bs, "big-input.dlq");
         assertEquals(2, whole2.size());
-        assertEquals(5 * MB, whole2.get(0).value().length, "written whole");
-        assertEquals(12 * MB, whole2.get(1).value().length);
-        assertNull(whole2.get(0).headers().lastHeader(ResultEncoder.TRUNCATED_HEADER));
+        // The dead-letter topic Spate made may have several partitions: compare sizes, not order.
+        assertEquals(List.of(5 * MB, 12 * MB), whole2.stream().map(r -> r.value().length).sorted().toList(), "written whole");
+        for (ConsumerRecord<byte[], byte[]> r : whole2) {
+            assertNull(r.headers().lastHeader(ResultEncoder.TRUNCATED_HEADER));
+        }
 
         List<ConsumerRecord<byte[], byte[]>> small = KafkaTopics.readAll(bs, "small.dlq");
         assertEquals(2, small.size());
