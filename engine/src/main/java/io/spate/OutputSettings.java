@@ -14,9 +14,10 @@ import com.typesafe.config.Config;
  * @param replicationFactor replication factor of a created topic, or -1 for the broker's default
  * @param deadLetterSuffix what a pipeline's first input topic is suffixed with to name its default dead-letter topic
  * @param idleCheckInterval how often a bounded run ({@code --until-idle}) checks whether everything is read and committed
+ * @param batchesInFlight at-least-once: how many batches may be produced and waiting for acks at once
  */
 public record OutputSettings(boolean createTopics, int partitions, int replicationFactor, String deadLetterSuffix,
-                             Duration idleCheckInterval) {
+                             Duration idleCheckInterval, int batchesInFlight) {
 
     /** Checks the values. */
     public OutputSettings {
@@ -27,37 +28,43 @@ public record OutputSettings(boolean createTopics, int partitions, int replicati
                 "must be positive or -1 (the broker's default), was " + replicationFactor);
         SettingsChecks.require(idleCheckInterval.compareTo(Duration.ZERO) > 0, "spate.idle-check-interval",
                 "must be positive, was " + idleCheckInterval);
+        SettingsChecks.require(batchesInFlight > 0, "spate.output.batches-in-flight", "must be positive, was " + batchesInFlight);
     }
 
     /** Reads the keys; a bad value fails naming its key. */
     static OutputSettings create(Config config) {
         return new OutputSettings(config.getBoolean("spate.output.create-topics"), config.getInt("spate.output.partitions"),
                 config.getInt("spate.output.replication-factor"), config.getString("spate.dead-letter-suffix"),
-                config.getDuration("spate.idle-check-interval"));
+                config.getDuration("spate.idle-check-interval"), config.getInt("spate.output.batches-in-flight"));
     }
 
     /** A copy that creates missing topics, or not. */
     public OutputSettings withCreateTopics(boolean value) {
-        return new OutputSettings(value, partitions, replicationFactor, deadLetterSuffix, idleCheckInterval);
+        return new OutputSettings(value, partitions, replicationFactor, deadLetterSuffix, idleCheckInterval, batchesInFlight);
     }
 
     /** A copy with another partition count for created topics. */
     public OutputSettings withPartitions(int value) {
-        return new OutputSettings(createTopics, value, replicationFactor, deadLetterSuffix, idleCheckInterval);
+        return new OutputSettings(createTopics, value, replicationFactor, deadLetterSuffix, idleCheckInterval, batchesInFlight);
     }
 
     /** A copy with another replication factor for created topics. */
     public OutputSettings withReplicationFactor(int value) {
-        return new OutputSettings(createTopics, partitions, value, deadLetterSuffix, idleCheckInterval);
+        return new OutputSettings(createTopics, partitions, value, deadLetterSuffix, idleCheckInterval, batchesInFlight);
     }
 
     /** A copy with another dead-letter suffix. */
     public OutputSettings withDeadLetterSuffix(String value) {
-        return new OutputSettings(createTopics, partitions, replicationFactor, value, idleCheckInterval);
+        return new OutputSettings(createTopics, partitions, replicationFactor, value, idleCheckInterval, batchesInFlight);
     }
 
     /** A copy with another idle check interval. */
     public OutputSettings withIdleCheckInterval(Duration value) {
-        return new OutputSettings(createTopics, partitions, replicationFactor, deadLetterSuffix, value);
+        return new OutputSettings(createTopics, partitions, replicationFactor, deadLetterSuffix, value, batchesInFlight);
+    }
+
+    /** A copy that lets {@code value} batches be produced at once (at-least-once). */
+    public OutputSettings withBatchesInFlight(int value) {
+        return new OutputSettings(createTopics, partitions, replicationFactor, deadLetterSuffix, idleCheckInterval, value);
     }
 }

@@ -43,7 +43,7 @@ class SpateSettingsTest {
         assertTrue(s.namedNode());
         assertEquals(new SourceSettings(SourceSettings.Mode.BATCH, Duration.ofSeconds(5), Pipeline.StartingOffset.LATEST, false), s.source());
         assertEquals(new StateSettings(false, true), s.state());
-        assertEquals(new OutputSettings(false, 6, 3, "-bad", Duration.ofSeconds(2)), s.output());
+        assertEquals(new OutputSettings(false, 6, 3, "-bad", Duration.ofSeconds(2), 2), s.output());
         assertEquals(new ComputeSettings("cpu", 4, Duration.ofMinutes(1), 9), s.compute());
         assertEquals(4, s.inFlight());
     }

@@ -26,14 +26,14 @@ import io.spate.OutputBatch;
 import io.spate.Pipeline;
 import io.spate.SpateSettings;
 import io.spate.TransactionalOffsets;
-import io.spate.internal.sink.TransactionalWriter;
+import io.spate.internal.sink.BatchWriter;
 import io.spate.plan.ClfFormat;
 
 /**
  * Two exactly-once nodes of one pipeline without {@code spate.node-id} on one host share a
  * transactional id (the group id and the host name), so the second fences the first. The first
  * fails with a message that says so and names the fix. The nodes are the two writers a node's
- * sink makes (TransactionalWriter, as Sinks.transactional builds it): two whole nodes would only add
+ * sink makes (BatchWriter, as Sinks.transactional builds it): two whole nodes would only add
  * a consumer group, which has no part in the fencing, and a rebalance to wait for.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -73,10 +73,10 @@ class FencedNodeIT extends EmbeddedBrokerTest {
                 .withDelivery(Delivery.EXACTLY_ONCE);
         // Bounds how long a fenced producer may wait for an answer that will not come (Kafka's default: 60 s).
         unnamed = unnamed.withProducerProperties(Map.of("max.block.ms", "15000"));
-        try (TransactionalWriter first = new TransactionalWriter(unnamed, pipeline)) {
+        try (BatchWriter first = BatchWriter.exactlyOnce(unnamed, pipeline)) {
             first.init();
             first.write(batch("fenced-out", "first")).toCompletableFuture().get(1, TimeUnit.MINUTES);
-            try (TransactionalWriter second = new TransactionalWriter(unnamed, pipeline)) {
+            try (BatchWriter second = BatchWriter.exactlyOnce(unnamed, pipeline)) {
                 second.init();
                 ExecutionException e = assertThrows(ExecutionException.class,
                         () -> first.write(batch("fenced-out", "fenced")).toCompletableFuture().get(1, TimeUnit.MINUTES));
@@ -88,8 +88,8 @@ class FencedNodeIT extends EmbeddedBrokerTest {
             }
         }
         SpateSettings named = unnamed.withNodeId("node-a");
-        try (TransactionalWriter first = new TransactionalWriter(named, pipeline);
-             TransactionalWriter second = new TransactionalWriter(named, pipeline)) {
+        try (BatchWriter first = BatchWriter.exactlyOnce(named, pipeline);
+             BatchWriter second = BatchWriter.exactlyOnce(named, pipeline)) {
             first.init();
             second.init();
             ExecutionException e = assertThrows(ExecutionException.class,

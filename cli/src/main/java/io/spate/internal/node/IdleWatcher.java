@@ -35,7 +35,8 @@ import io.spate.internal.state.ScaleOut;
  * (scale-out) is caught up when each stage is, checked in order in one go. Where a committed offset
  * is short of the end, the rest may be only transaction markers (an input written exactly-once
  * ends with a commit marker): a read_committed consumer then finds no record there, and that
- * counts as caught up.
+ * counts as caught up. That read is made only when no committed offset moved since the last check,
+ * so a pipeline at work is not slowed by it.
  */
 public final class IdleWatcher implements AutoCloseable {
 
@@ -49,6 +50,8 @@ public final class IdleWatcher implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final CompletableFuture<Void> idle = new CompletableFuture<>();
     private final Duration interval;
+    /** The committed (or start) offset of each partition at the last check. */
+    private final Map<TopicPartition, Long> lastSeen = new HashMap<>();
 
     /** Starts watching {@code pipeline}'s group every {@code spate.idle-check-interval}. */
     public IdleWatcher(SpateSettings settings, Pipeline pipeline) {
@@ -109,11 +112,28 @@ public final class IdleWatcher implements AutoCloseable {
         Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts = admin.listOffsets(earliest).all().get(timeout, TimeUnit.MILLISECONDS);
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(pipeline.groupId())
                 .partitionsToOffsetAndMetadata().get(timeout, TimeUnit.MILLISECONDS);
+        Map<TopicPartition, Long> behind = new HashMap<>();
+        boolean moved = false;
         for (TopicPartition tp : List.copyOf(latest.keySet())) {
             long end = ends.get(tp).offset();
             OffsetAndMetadata c = committed.get(tp);
             long from = c != null ? c.offset() : starts.get(tp).offset();
-            if (from < end && !onlyMarkers(tp, from, end)) {
+            Long before = lastSeen.put(tp, from);
+            if (from < end) {
+                behind.put(tp, end);
+                moved |= before == null || before != from;
+            }
+        }
+        if (behind.isEmpty()) {
+            return true;
+        }
+        if (moved) {
+            // Still committing: not caught up, and no reason to read what is left (that would read
+            // the records the pipeline is working through, every check, on the pipeline's CPU).
+            return false;
+        }
+        for (Map.Entry<TopicPartition, Long> e : behind.entrySet()) {
+            if (!onlyMarkers(e.getKey(), lastSeen.get(e.getKey()), e.getValue())) {
                 return false;
             }
         }
@@ -129,6 +149,10 @@ public final class IdleWatcher implements AutoCloseable {
             props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
             props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            // One record is enough to say no: fetch little (the broker still sends a larger first batch whole).
+            props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+            props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024);
+            props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 64 * 1024);
             markers = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                     new ByteArrayDeserializer());
         }

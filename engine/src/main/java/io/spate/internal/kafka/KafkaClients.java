@@ -19,15 +19,11 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.pekko.kafka.ConsumerSettings;
-import org.apache.pekko.kafka.ProducerSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Function1;
@@ -70,27 +66,6 @@ public final class KafkaClients {
             Consumer<byte[], byte[]> consumer = make.apply(s);
             clients.consumerOpened(consumer);
             return consumer;
-        });
-    }
-
-    /** Producer settings: byte[] keys and values. */
-    public static ProducerSettings<byte[], byte[]> producer(SpateSettings settings) {
-        return producer(settings, ClientListener.NONE);
-    }
-
-    /** {@link #producer(SpateSettings)}, telling {@code clients} of each producer the connector makes with them. */
-    public static ProducerSettings<byte[], byte[]> producer(SpateSettings settings, ClientListener clients) {
-        ProducerSettings<byte[], byte[]> connector = ProducerSettings.create(settings.config().getConfig("pekko.kafka.producer"),
-                        new ByteArraySerializer(), new ByteArraySerializer())
-                .withBootstrapServers(settings.bootstrapServers())
-                .withProperties(new HashMap<>(settings.producerProperties()));
-        if (clients == ClientListener.NONE) {
-            return connector;
-        }
-        return connector.withProducerFactory(s -> {
-            Producer<byte[], byte[]> producer = new KafkaProducer<>(s.getProperties(), new ByteArraySerializer(), new ByteArraySerializer());
-            clients.producerOpened(producer);
-            return producer;
         });
     }
 

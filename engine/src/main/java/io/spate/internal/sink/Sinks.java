@@ -40,9 +40,11 @@ public final class Sinks {
     }
 
     /**
-     * Produces the records, then commits each batch's offsets once all its records are acked
+     * Produces each batch's records, then commits its offsets once all of them are acked
      * (at-least-once), in batch order. Batches hold thousands of records, so a commit per batch is
-     * cheap and keeps the committed offsets close behind the output.
+     * cheap and keeps the committed offsets close behind the output. At most
+     * {@code spate.output.batches-in-flight} batches are being produced at once, which bounds both
+     * the memory held for acks and what a crash may write twice.
      */
     public static Sink<OutputBatch, CompletionStage<Done>> atLeastOnce(SpateSettings settings) {
         return atLeastOnce(settings, new PipelineMetrics(), ClientListener.NONE);
@@ -51,20 +53,21 @@ public final class Sinks {
     /**
      * {@link #atLeastOnce(SpateSettings)}, recording each batch's end-to-end latency in
      * {@code metrics} once its offsets are committed, and telling {@code clients} of the producer.
+     * Each materialization has a producer of its own, closed when its stream ends.
      */
     public static Sink<OutputBatch, CompletionStage<Done>> atLeastOnce(SpateSettings settings, PipelineMetrics metrics,
                                                                       ClientListener clients) {
-        return Flow.<OutputBatch>create()
-                .map(out -> out.records().isEmpty()
-                        ? ProducerMessage.<byte[], byte[], OutputBatch>passThrough(out)
-                        : ProducerMessage.<byte[], byte[], OutputBatch>multi(out.records(), out))
-                .via(Producer.<byte[], byte[], OutputBatch>flexiFlow(KafkaClients.producer(settings, clients)))
-                .map(ProducerMessage.Results::passThrough)
-                .mapAsync(1, out -> out.offsets().commit().thenApply(done -> {
-                    metrics.batchWritten(out.oldestTimestamp());
-                    return done;
-                }))
-                .toMat(Sink.ignore(), Keep.right());
+        return Sink.<OutputBatch, CompletionStage<Done>>fromMaterializer((materializer, attributes) -> {
+            BatchWriter writer = BatchWriter.atLeastOnce(settings, metrics.pipeline(), clients);
+            return Flow.<OutputBatch>create()
+                    .mapAsync(settings.output().batchesInFlight(), out -> writer.write(out).thenApply(acked -> out))
+                    .mapAsync(1, out -> out.offsets().commit().thenApply(done -> {
+                        metrics.batchWritten(out.oldestTimestamp());
+                        return done;
+                    }))
+                    .toMat(Sink.ignore(), Keep.right())
+                    .mapMaterializedValue(done -> done.whenComplete((d, e) -> writer.close()));
+        }).mapMaterializedValue(done -> done.thenCompose(inner -> inner));
     }
 
     /**
@@ -84,7 +87,7 @@ public final class Sinks {
      */
     public static Sink<OutputBatch, CompletionStage<Done>> transactional(Pipeline pipeline, SpateSettings settings,
                                                                         PipelineMetrics metrics, ClientListener clients) {
-        TransactionalWriter writer = new TransactionalWriter(settings, pipeline, clients);
+        BatchWriter writer = BatchWriter.exactlyOnce(settings, pipeline, clients);
         writer.init();
         return Flow.<OutputBatch>create()
                 .mapAsync(1, out -> writer.write(out).thenApply(done -> {
