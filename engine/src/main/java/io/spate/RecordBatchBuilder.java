@@ -76,6 +76,41 @@ public final class RecordBatchBuilder {
      * follow with {@link #header}.
      */
     public void append(byte[] value, int from, int length, String topic, int partition, long offset, long timestamp, byte[] key) {
+        int at = reserve(length);
+        if (staged != null) {
+            staged.put(at, value, from, length);
+        } else {
+            System.arraycopy(value, from, data, at, length);
+        }
+        finish(length, topic, partition, offset, timestamp, key == null ? -1 : appendMeta(key), key == null ? -1 : key.length);
+    }
+
+    /**
+     * Appends the remaining bytes of {@code value} as one record, like
+     * {@link #append(byte[], int, int, String, int, long, long, byte[])}: the bytes are copied
+     * straight from the buffer (a view of the consumer's fetched bytes, say), whose position is left
+     * as it was. {@code key} is copied the same way; {@code null} for none.
+     */
+    public void append(ByteBuffer value, String topic, int partition, long offset, long timestamp, ByteBuffer key) {
+        int length = value.remaining();
+        int at = reserve(length);
+        if (staged != null) {
+            staged.put(at, value, value.position(), length);
+        } else {
+            value.get(value.position(), data, at, length);
+        }
+        int keyAt = -1;
+        int keyLength = -1;
+        if (key != null) {
+            keyLength = key.remaining();
+            keyAt = reserveMeta(keyLength);
+            key.get(key.position(), meta, keyAt, keyLength);
+        }
+        finish(length, topic, partition, offset, timestamp, keyAt, keyLength);
+    }
+
+    /** Makes room for a record of {@code length} bytes; returns where its bytes go. */
+    private int reserve(int length) {
         if (built) {
             throw new IllegalStateException("batch already built");
         }
@@ -95,16 +130,14 @@ public final class RecordBatchBuilder {
             if (needed > staged.capacity()) {
                 growStaged(needed);
             }
-            if (staged != null) {
-                staged.put(size, value, from, length);
-            }
         } else if (needed > data.length) {
             data = Arrays.copyOf(data, Math.max(needed, (int) Math.min(Integer.MAX_VALUE - 8, 2L * data.length)));
         }
-        if (staged == null) {
-            System.arraycopy(value, from, data, size, length);
-        }
-        size = needed;
+        return size;
+    }
+
+    /** Records the appended record's length and metadata; its value bytes are in place. */
+    private void finish(int length, String topic, int partition, long offset, long timestamp, int keyAt, int keyLength) {
         partitions[count] = partition;
         offsets[count] = offset;
         topicIndexes[count] = topicIndex(topic);
@@ -112,15 +145,11 @@ public final class RecordBatchBuilder {
         if (timestamp != RecordBatch.NO_TIMESTAMP && (oldestTimestamp == RecordBatch.NO_TIMESTAMP || timestamp < oldestTimestamp)) {
             oldestTimestamp = timestamp;
         }
-        if (key == null) {
-            keyStarts[count] = 0;
-            keyLengths[count] = -1;
-        } else {
-            keyStarts[count] = appendMeta(key);
-            keyLengths[count] = key.length;
-        }
+        keyStarts[count] = Math.max(0, keyAt);
+        keyLengths[count] = keyLength;
         headerEnds[count] = headerCount;
         count++;
+        size += length;
         bounds[count] = size;
     }
 
@@ -146,12 +175,18 @@ public final class RecordBatchBuilder {
     }
 
     private int appendMeta(byte[] bytes) {
-        int at = metaSize;
-        if (at + bytes.length > meta.length) {
-            meta = Arrays.copyOf(meta, Math.max(at + bytes.length, (int) Math.min(Integer.MAX_VALUE - 8, 2L * meta.length)));
-        }
+        int at = reserveMeta(bytes.length);
         System.arraycopy(bytes, 0, meta, at, bytes.length);
-        metaSize = at + bytes.length;
+        return at;
+    }
+
+    /** Makes room for {@code length} metadata bytes; returns where they go. */
+    private int reserveMeta(int length) {
+        int at = metaSize;
+        if (at + length > meta.length) {
+            meta = Arrays.copyOf(meta, Math.max(at + length, (int) Math.min(Integer.MAX_VALUE - 8, 2L * meta.length)));
+        }
+        metaSize = at + length;
         return at;
     }
 

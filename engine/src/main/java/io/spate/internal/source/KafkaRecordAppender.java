@@ -1,5 +1,7 @@
 package io.spate.internal.source;
 
+import java.nio.ByteBuffer;
+
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.pekko.kafka.ConsumerMessage;
@@ -10,6 +12,7 @@ import io.spate.RecordBatchBuilder;
 public final class KafkaRecordAppender implements BatchAppender<ConsumerMessage.CommittableMessage<byte[], byte[]>> {
 
     private static final byte[] EMPTY = new byte[0];
+    private static final ByteBuffer EMPTY_VIEW = ByteBuffer.wrap(EMPTY).asReadOnlyBuffer();
 
     @Override
     public void append(ConsumerMessage.CommittableMessage<byte[], byte[]> message, RecordBatchBuilder builder, CommitTracker commits) {
@@ -23,6 +26,18 @@ public final class KafkaRecordAppender implements BatchAppender<ConsumerMessage.
         byte[] value = record.value() == null ? EMPTY : record.value();
         builder.append(value, 0, value.length, record.topic(), record.partition(), record.offset(), record.timestamp(), record.key());
         // toArray() of a record without headers is a shared empty array: nothing allocated then.
+        for (Header h : record.headers().toArray()) {
+            builder.header(h.key(), h.value());
+        }
+    }
+
+    /**
+     * Appends {@code record} read with {@code ByteBufferDeserializer}: its value and key are views of
+     * the fetched bytes, so the copy into the batch is the only one (the poll loop's way).
+     */
+    public static void appendView(ConsumerRecord<ByteBuffer, ByteBuffer> record, RecordBatchBuilder builder) {
+        ByteBuffer value = record.value() == null ? EMPTY_VIEW : record.value();
+        builder.append(value, record.topic(), record.partition(), record.offset(), record.timestamp(), record.key());
         for (Header h : record.headers().toArray()) {
             builder.header(h.key(), h.value());
         }

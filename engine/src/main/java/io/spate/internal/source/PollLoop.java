@@ -1,5 +1,6 @@
 package io.spate.internal.source;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collection;
@@ -21,7 +22,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.RetriableCommitFailedException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteBufferDeserializer;
 import org.apache.pekko.Done;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +33,7 @@ import io.spate.internal.kafka.ClientListener;
 
 /**
  * The thread that owns a {@link KafkaConsumer} for {@link KafkaBatchSource}: it polls, copies each
- * record's value straight into the open batch (no stream element or message object per record),
+ * record's value straight from the fetched bytes into the open batch (no stream element or message object per record),
  * closes batches at the record, byte and latency limits, hands them over when the stream asks,
  * and commits acked offsets. Everything that touches the consumer runs on this thread.
  *
@@ -51,7 +52,6 @@ import io.spate.internal.kafka.ClientListener;
 final class PollLoop implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PollLoop.class);
-    private static final byte[] EMPTY = new byte[0];
     private static final Duration POLL = Duration.ofMillis(20);
     private static final int READ_AHEAD = 2;
 
@@ -73,7 +73,7 @@ final class PollLoop implements Runnable {
     private volatile boolean stopping;
     private volatile boolean closing;
 
-    private KafkaConsumer<byte[], byte[]> consumer;
+    private KafkaConsumer<ByteBuffer, ByteBuffer> consumer;
     private final Map<TopicPartition, OffsetAndMetadata> acked = new HashMap<>();
     private final ArrayDeque<RecordBatch> ready = new ArrayDeque<>(2);
     private final BatchAccumulator batch;
@@ -134,7 +134,8 @@ final class PollLoop implements Runnable {
     @Override
     public void run() {
         try {
-            consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            // Values and keys as views of the fetched bytes: the copy into the batch is the only one.
+            consumer = new KafkaConsumer<>(properties, new ByteBufferDeserializer(), new ByteBufferDeserializer());
             clients.consumerOpened(consumer);
             consumer.subscribe(topics, new Rebalance());
             while (!closing) {
@@ -172,7 +173,7 @@ final class PollLoop implements Runnable {
         } else {
             consumer.pause(consumer.assignment());
         }
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+        for (ConsumerRecord<ByteBuffer, ByteBuffer> r : consumer.poll(POLL)) {
             append(r);
         }
         if (batch.expired(System.nanoTime())) {
@@ -195,12 +196,12 @@ final class PollLoop implements Runnable {
         consumer.poll(POLL);
     }
 
-    private void append(ConsumerRecord<byte[], byte[]> r) {
-        byte[] value = r.value() == null ? EMPTY : r.value();
-        if (batch.overflowsWith(value.length)) {
+    private void append(ConsumerRecord<ByteBuffer, ByteBuffer> r) {
+        int size = r.value() == null ? 0 : r.value().remaining();
+        if (batch.overflowsWith(size)) {
             closeOpen();
         }
-        KafkaRecordAppender.append(r, batch.builder(value.length, System.nanoTime()));
+        KafkaRecordAppender.appendView(r, batch.builder(size, System.nanoTime()));
         // Records of one poll come partition by partition: note the offset in a field, and touch
         // the batch's offset map only when the partition changes.
         if (r.partition() != lastPartition || !r.topic().equals(lastTopic)) {
