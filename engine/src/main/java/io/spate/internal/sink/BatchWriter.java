@@ -12,9 +12,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -68,11 +70,13 @@ public final class BatchWriter implements AutoCloseable {
     private final String transactionalId;
     private final String fenced;
     private final ClientListener clients;
-    private KafkaProducer<byte[], byte[]> producer;
+    private final Function<Map<String, Object>, Producer<byte[], byte[]>> producers;
+    private Producer<byte[], byte[]> producer;
 
     private BatchWriter(Map<String, Object> properties, String transactionalId, String fenced, String threadName,
-                        ClientListener clients) {
+                        ClientListener clients, Function<Map<String, Object>, Producer<byte[], byte[]>> producers) {
         this.properties = properties;
+        this.producers = producers;
         this.transactionalId = transactionalId;
         this.fenced = fenced;
         this.clients = clients;
@@ -85,7 +89,17 @@ public final class BatchWriter implements AutoCloseable {
 
     /** An at-least-once writer with the producer settings of {@code settings}; its producer is made on first use. */
     public static BatchWriter atLeastOnce(SpateSettings settings, String pipeline, ClientListener clients) {
-        return new BatchWriter(new HashMap<>(settings.producerProperties()), null, null, "spate-writer-" + pipeline, clients);
+        return atLeastOnce(settings, pipeline, clients, BatchWriter::kafkaProducer);
+    }
+
+    /** {@link #atLeastOnce(SpateSettings, String, ClientListener)} with producers from {@code producers} (a test's mock). */
+    public static BatchWriter atLeastOnce(SpateSettings settings, String pipeline, ClientListener clients,
+                                          Function<Map<String, Object>, Producer<byte[], byte[]>> producers) {
+        return new BatchWriter(new HashMap<>(settings.producerProperties()), null, null, "spate-writer-" + pipeline, clients, producers);
+    }
+
+    private static Producer<byte[], byte[]> kafkaProducer(Map<String, Object> properties) {
+        return new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     /**
@@ -99,7 +113,7 @@ public final class BatchWriter implements AutoCloseable {
         properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         properties.put(ProducerConfig.ACKS_CONFIG, "all");
         return new BatchWriter(properties, transactionalId, fencedMessage(transactionalId, pipeline.name(), settings),
-                "spate-transactions-" + transactionalId, clients);
+                "spate-transactions-" + transactionalId, clients, BatchWriter::kafkaProducer);
     }
 
     /** {@link #exactlyOnce(SpateSettings, Pipeline, ClientListener)} without client listener. */
@@ -129,9 +143,9 @@ public final class BatchWriter implements AutoCloseable {
     }
 
     /** The producer, made (and for transactions initialised) on first use, on the writer's thread. */
-    private KafkaProducer<byte[], byte[]> producer() {
+    private Producer<byte[], byte[]> producer() {
         if (producer == null) {
-            producer = new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
+            producer = producers.apply(properties);
             clients.producerOpened(producer);
             if (transactionalId != null) {
                 // Fences an earlier producer with this id and aborts the transaction it left open.
@@ -170,7 +184,7 @@ public final class BatchWriter implements AutoCloseable {
     private CompletableFuture<Done> send(List<ProducerRecord<byte[], byte[]>> records) {
         Acks acks = new Acks(records.size());
         try {
-            KafkaProducer<byte[], byte[]> p = producer();
+            Producer<byte[], byte[]> p = producer();
             for (ProducerRecord<byte[], byte[]> r : records) {
                 p.send(r, acks);
             }

@@ -2,12 +2,11 @@ package io.spate.internal.sink;
 
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.Pair;
-import org.apache.pekko.kafka.ProducerMessage;
-import org.apache.pekko.kafka.javadsl.Producer;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -18,7 +17,6 @@ import io.spate.Pipeline;
 import io.spate.PipelineMetrics;
 import io.spate.SpateSettings;
 import io.spate.internal.kafka.ClientListener;
-import io.spate.internal.kafka.KafkaClients;
 
 /** The stream stages after compute: encoding results as records, and writing them with their offsets. */
 public final class Sinks {
@@ -57,8 +55,14 @@ public final class Sinks {
      */
     public static Sink<OutputBatch, CompletionStage<Done>> atLeastOnce(SpateSettings settings, PipelineMetrics metrics,
                                                                       ClientListener clients) {
+        return atLeastOnce(settings, metrics, () -> BatchWriter.atLeastOnce(settings, metrics.pipeline(), clients));
+    }
+
+    /** {@link #atLeastOnce(SpateSettings, PipelineMetrics, ClientListener)} writing through a writer from {@code writers}, one per materialization. */
+    public static Sink<OutputBatch, CompletionStage<Done>> atLeastOnce(SpateSettings settings, PipelineMetrics metrics,
+                                                                      Supplier<BatchWriter> writers) {
         return Sink.<OutputBatch, CompletionStage<Done>>fromMaterializer((materializer, attributes) -> {
-            BatchWriter writer = BatchWriter.atLeastOnce(settings, metrics.pipeline(), clients);
+            BatchWriter writer = writers.get();
             return Flow.<OutputBatch>create()
                     .mapAsync(settings.output().batchesInFlight(), out -> writer.write(out).thenApply(acked -> out))
                     .mapAsync(1, out -> out.offsets().commit().thenApply(done -> {
