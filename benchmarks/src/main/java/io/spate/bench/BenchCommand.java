@@ -66,6 +66,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--heap", defaultValue = "1g", description = "-Xmx of each variant's JVM (default: ${DEFAULT-VALUE})")
     String heap;
 
+    @Option(names = "--jvm-option", paramLabel = "OPTION",
+            description = "a JVM option for every variant's JVM (repeatable), e.g. --jvm-option=-XX:+UseParallelGC or a JFR recording")
+    List<String> jvmOptions = new ArrayList<>();
+
     @Option(names = "--out", defaultValue = "bench-results", description = "directory for bench.json, bench.md and the charts (default: ${DEFAULT-VALUE})")
     File out;
 
@@ -164,6 +168,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     private Process start(String variant, String bootstrap, String topic, String prefix, int batch, String mode) throws IOException {
         List<String> command = new ArrayList<>(List.of(Jvm.java(), "-Xmx" + heap));
+        command.addAll(jvmOptions);
         String logback = System.getProperty("logback.configurationFile");
         if (logback != null) {
             command.add("-Dlogback.configurationFile=" + logback);

@@ -28,14 +28,14 @@ final class Report {
     static String markdown(List<BenchRow> rows, String machine) {
         StringBuilder sb = new StringBuilder();
         sb.append("Machine: ").append(machine).append("\n\n");
-        sb.append("| variant | records | batch | records/s | MB/s | x ceiling | x Kafka Streams | p50 ms | p99 ms | peak heap MB | CPU s / M records | totals |\n");
-        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        sb.append("| variant | records | batch | records/s | MB/s | x ceiling | x Kafka Streams | p50 ms | p99 ms | peak heap MB | heap after GC MB | CPU s / M records | totals |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (BenchRow r : rows) {
             VariantResult v = r.result();
-            sb.append(String.format(Locale.ROOT, "| %s | %,d | %s | %,.0f | %.1f | %s | %s | %s | %s | %.0f | %.2f | %s |%n",
+            sb.append(String.format(Locale.ROOT, "| %s | %,d | %s | %,.0f | %.1f | %s | %s | %s | %s | %.0f | %.0f | %.2f | %s |%n",
                     r.variant(), r.records(), r.batchRecords() > 0 ? String.format(Locale.ROOT, "%,d", r.batchRecords()) : "-",
                     v.recordsPerSecond(), v.megabytesPerSecond(), fmt(r.ratioToCeiling()), fmt(r.ratioToKafkaStreams()),
-                    fmt1(r.p50Millis()), fmt1(r.p99Millis()), v.peakHeapBytes() / 1e6, v.cpuSecondsPerMillion(), r.totals()));
+                    fmt1(r.p50Millis()), fmt1(r.p99Millis()), v.peakHeapBytes() / 1e6, v.heapAfterGcBytes() / 1e6, v.cpuSecondsPerMillion(), r.totals()));
         }
         return sb.toString();
     }

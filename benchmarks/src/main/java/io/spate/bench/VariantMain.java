@@ -46,6 +46,7 @@ public final class VariantMain {
         String prefix = args[3];
         int batchRecords = Integer.parseInt(args[4]);
         boolean serve = args[5].equals("serve");
+        ProcessStats.watchHeapAfterGc();
         ProcessStats.resetPeaks();
         double cpuBefore = ProcessStats.cpuSeconds();
         VariantResult result;
@@ -53,7 +54,7 @@ public final class VariantMain {
             case "ceiling": {
                 PlainConsumer.Reading r = PlainConsumer.readToEnd(bootstrap, input);
                 result = new VariantResult(variant, r.records(), r.bytes(), r.seconds(), Double.NaN,
-                        ProcessStats.cpuSeconds() - cpuBefore, ProcessStats.peakHeapBytes());
+                        ProcessStats.cpuSeconds() - cpuBefore, ProcessStats.peakHeapBytes(), ProcessStats.heapAfterGcBytes());
                 break;
             }
             case "spate-cpu":
@@ -66,7 +67,7 @@ public final class VariantMain {
                         ? KafkaStreamsRunner.serve(bootstrap, input, prefix, prefix + "kstreams")
                         : KafkaStreamsRunner.runToEnd(bootstrap, input, prefix, prefix + "kstreams");
                 result = new VariantResult(variant, r.records(), r.bytes(), r.seconds(), Double.NaN,
-                        ProcessStats.cpuSeconds() - cpuBefore, ProcessStats.peakHeapBytes());
+                        ProcessStats.cpuSeconds() - cpuBefore, ProcessStats.peakHeapBytes(), ProcessStats.heapAfterGcBytes());
                 break;
             }
             default:
@@ -102,7 +103,7 @@ public final class VariantMain {
         running.stop().toCompletableFuture().get(2, TimeUnit.MINUTES);
         var m = running.metrics();
         VariantResult r = new VariantResult(variant, m.records(), m.bytes(), seconds, m.steadyRecordsPerSecond(),
-                ProcessStats.cpuSeconds() - cpuBefore, ProcessStats.peakHeapBytes());
+                ProcessStats.cpuSeconds() - cpuBefore, ProcessStats.peakHeapBytes(), ProcessStats.heapAfterGcBytes());
         system.terminate();
         return r;
     }

@@ -13,9 +13,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * @param steadyRecordsPerSecond the rate between the first and the last batch (NaN when not measured)
  * @param cpuSeconds CPU time of the whole process (all threads) over the run
  * @param peakHeapBytes the sum of the heap memory pools' peak usage
+ * @param heapAfterGcBytes the most heap in use right after a garbage collection: what the run held live (and old garbage not yet collected)
  */
 public record VariantResult(String variant, long records, long bytes, double seconds, double steadyRecordsPerSecond,
-                            double cpuSeconds, long peakHeapBytes) {
+                            double cpuSeconds, long peakHeapBytes, long heapAfterGcBytes) {
 
     static final String PREFIX = "BENCH-RESULT ";
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -88,16 +88,19 @@ public final class KafkaClients {
 
     /** Creates the output and dead-letter topics of {@code pipeline} that do not exist yet. */
     public static void createOutputTopics(SpateSettings settings, Pipeline pipeline) {
-        createOutputTopics(settings, pipeline, Map.of());
+        try (Admin admin = startupAdmin(settings)) {
+            createOutputTopics(settings, admin, pipeline, Map.of());
+        }
     }
 
     /**
      * Creates the output and dead-letter topics of {@code pipeline} that do not exist yet, with
-     * {@code configs} (topic configs, e.g. {@code max.message.bytes}) beside Spate's own.
+     * {@code configs} (topic configs, e.g. {@code max.message.bytes}) beside Spate's own, through
+     * {@code admin} (the start's one admin client).
      *
      * @throws PipelineStartException when one cannot be created, or does not exist and {@code spate.output.create-topics} is off
      */
-    public static void createOutputTopics(SpateSettings settings, Pipeline pipeline, Map<String, String> configs) {
+    public static void createOutputTopics(SpateSettings settings, Admin admin, Pipeline pipeline, Map<String, String> configs) {
         List<String> wanted = new ArrayList<>(pipeline.outputTopics());
         wanted.add(pipeline.deadLetterTopic());
         // A running query's output is an upsert stream and its state's changelog: keep the last value per key.
@@ -111,17 +114,24 @@ public final class KafkaClients {
             wanted.add(pipeline.eventTimeTopic());
             compacted.add(pipeline.eventTimeTopic());
         }
-        createTopics(settings, wanted, compacted, settings.output().partitions(), configs);
+        createTopics(settings, admin, wanted, compacted, settings.output().partitions(), configs);
     }
 
     /** Creates the topics of {@code wanted} that do not exist yet (unless {@code spate.output.create-topics} is off). */
     public static void createTopics(SpateSettings settings, List<String> wanted) {
-        createTopics(settings, wanted, Set.of(), settings.output().partitions(), Map.of());
+        createTopics(settings, wanted, settings.output().partitions());
     }
 
     /** Like {@link #createTopics(SpateSettings, List)}, with {@code partitions} partitions each. */
     public static void createTopics(SpateSettings settings, List<String> wanted, int partitions) {
-        createTopics(settings, wanted, Set.of(), partitions, Map.of());
+        try (Admin admin = startupAdmin(settings)) {
+            createTopics(settings, admin, wanted, partitions, Map.of());
+        }
+    }
+
+    /** Like {@link #createTopics(SpateSettings, List, int)}, through {@code admin}, with topic {@code configs}. */
+    public static void createTopics(SpateSettings settings, Admin admin, List<String> wanted, int partitions, Map<String, String> configs) {
+        createTopics(settings, admin, wanted, Set.of(), partitions, configs);
     }
 
     /** The partition count of {@code topic}, waiting (up to 30 s) for a topic just created to show in the metadata. */
@@ -180,42 +190,40 @@ public final class KafkaClients {
      * {@code spate.output.create-topics} off, checks that they exist. Gives up after
      * {@code spate.kafka.startup-timeout} with one line naming the topic and the cause.
      */
-    private static void createTopics(SpateSettings settings, List<String> wanted, Set<String> compacted, int partitions,
+    private static void createTopics(SpateSettings settings, Admin admin, List<String> wanted, Set<String> compacted, int partitions,
                                      Map<String, String> configs) {
         int replication = settings.output().replicationFactor();
-        try (Admin admin = startupAdmin(settings)) {
-            Set<String> existing = Preflight.get(settings, admin.listTopics().names(), "list topics");
-            List<String> absent = wanted.stream().distinct().filter(t -> !existing.contains(t)).toList();
-            if (absent.isEmpty()) {
-                return;
-            }
-            if (!settings.output().createTopics()) {
-                throw new PipelineStartException(Problem.NO_OUTPUT_TOPIC, (absent.size() == 1 ? "output topic " : "output topics ")
-                        + String.join(", ", absent) + (absent.size() == 1 ? " does" : " do") + " not exist at " + settings.bootstrapServers()
-                        + " and spate.output.create-topics is false", null);
-            }
-            List<NewTopic> missing = absent.stream()
-                    .map(t -> {
-                        Map<String, String> topicConfigs = new HashMap<>(configs);
-                        if (compacted.contains(t)) {
-                            topicConfigs.put("cleanup.policy", "compact");
-                        }
-                        return new NewTopic(t, partitions > 0 ? Optional.of(partitions) : Optional.empty(),
-                                replication > 0 ? Optional.of((short) replication) : Optional.empty()).configs(topicConfigs);
-                    })
-                    .toList();
-            admin.createTopics(missing).values().forEach((name, f) -> {
-                try {
-                    Preflight.get(settings, f, "create topic " + name);
-                    awaitServed(admin, name, Duration.ofSeconds(30));
-                    LOG.info("created topic {}", name);
-                } catch (PipelineStartException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new PipelineStartException(e.problem() == Problem.UNREACHABLE ? Problem.TOPIC_NOT_CREATED : e.problem(),
-                                "cannot create topic " + name + ": " + e.getMessage(), e.getCause());
-                    }
-                }
-            });
+        Set<String> existing = Preflight.get(settings, admin.listTopics().names(), "list topics");
+        List<String> absent = wanted.stream().distinct().filter(t -> !existing.contains(t)).toList();
+        if (absent.isEmpty()) {
+            return;
         }
+        if (!settings.output().createTopics()) {
+            throw new PipelineStartException(Problem.NO_OUTPUT_TOPIC, (absent.size() == 1 ? "output topic " : "output topics ")
+                    + String.join(", ", absent) + (absent.size() == 1 ? " does" : " do") + " not exist at " + settings.bootstrapServers()
+                    + " and spate.output.create-topics is false", null);
+        }
+        List<NewTopic> missing = absent.stream()
+                .map(t -> {
+                    Map<String, String> topicConfigs = new HashMap<>(configs);
+                    if (compacted.contains(t)) {
+                        topicConfigs.put("cleanup.policy", "compact");
+                    }
+                    return new NewTopic(t, partitions > 0 ? Optional.of(partitions) : Optional.empty(),
+                            replication > 0 ? Optional.of((short) replication) : Optional.empty()).configs(topicConfigs);
+                })
+                .toList();
+        admin.createTopics(missing).values().forEach((name, f) -> {
+            try {
+                Preflight.get(settings, f, "create topic " + name);
+                awaitServed(admin, name, Duration.ofSeconds(30));
+                LOG.info("created topic {}", name);
+            } catch (PipelineStartException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new PipelineStartException(e.problem() == Problem.UNREACHABLE ? Problem.TOPIC_NOT_CREATED : e.problem(),
+                            "cannot create topic " + name + ": " + e.getMessage(), e.getCause());
+                }
+            }
+        });
     }
 }

@@ -61,52 +61,50 @@ public final class Preflight {
      *
      * @throws PipelineStartException when the cluster does not answer in time, refuses the client, or a source topic is missing
      */
-    public static Preflight check(SpateSettings settings, Pipeline pipeline) {
+    public static Preflight check(SpateSettings settings, Pipeline pipeline, Admin admin) {
         try {
             // Kafka's clients only retry against a plaintext listener until they time out: ask it first.
             TlsListenerCheck.require(settings);
         } catch (ConfigException e) {
             throw new PipelineStartException(Problem.TLS_HANDSHAKE, e.getMessage(), e);
         }
-        try (Admin admin = KafkaClients.startupAdmin(settings)) {
-            long ms = settings.startupTimeout().toMillis();
-            get(settings, admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) ms)).nodes(), "reach the cluster");
-            List<String> missing = new ArrayList<>();
-            List<ConfigResource> present = new ArrayList<>();
-            Map<String, KafkaFuture<TopicDescription>> topics =
-                    admin.describeTopics(pipeline.topics()).topicNameValues();
-            for (String topic : pipeline.topics()) {
-                try {
-                    get(settings, topics.get(topic), "describe topic " + topic);
-                    present.add(new ConfigResource(ConfigResource.Type.TOPIC, topic));
-                } catch (PipelineStartException e) {
-                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                        throw e;
-                    }
-                    missing.add(topic);
+        long ms = settings.startupTimeout().toMillis();
+        get(settings, admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) ms)).nodes(), "reach the cluster");
+        List<String> missing = new ArrayList<>();
+        List<ConfigResource> present = new ArrayList<>();
+        Map<String, KafkaFuture<TopicDescription>> topics =
+                admin.describeTopics(pipeline.topics()).topicNameValues();
+        for (String topic : pipeline.topics()) {
+            try {
+                get(settings, topics.get(topic), "describe topic " + topic);
+                present.add(new ConfigResource(ConfigResource.Type.TOPIC, topic));
+            } catch (PipelineStartException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
                 }
+                missing.add(topic);
             }
-            if (!missing.isEmpty()) {
-                if (!settings.source().awaitTopics()) {
-                    throw new PipelineStartException(Problem.NO_INPUT_TOPIC, (missing.size() == 1 ? "input topic " : "input topics ")
-                            + String.join(", ", missing) + " of pipeline " + pipeline.name() + (missing.size() == 1 ? " does" : " do")
-                            + " not exist at " + settings.bootstrapServers()
-                            + " (a misspelt name? set spate.source.await-topics = true to wait for it)", null);
-                }
-                LOG.warn("pipeline {}: source topic(s) {} do not exist yet; waiting for them (spate.source.await-topics)", pipeline.name(),
-                        missing);
-            }
-            int largest = KAFKA_DEFAULT_MESSAGE_BYTES;
-            if (!present.isEmpty()) {
-                Map<ConfigResource, Config> configs = get(settings, admin.describeConfigs(present).all(), "read the source topics' configs");
-                for (Config c : configs.values()) {
-                    largest = Math.max(largest, intValue(c, TopicConfig.MAX_MESSAGE_BYTES_CONFIG, KAFKA_DEFAULT_MESSAGE_BYTES));
-                }
-            }
-            int configured = Integer.parseInt(settings.producerProperties().getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
-                    Integer.toString(KAFKA_DEFAULT_MESSAGE_BYTES)));
-            return new Preflight(largest, Math.max(configured, createdTopicMessageBytes(largest)));
         }
+        if (!missing.isEmpty()) {
+            if (!settings.source().awaitTopics()) {
+                throw new PipelineStartException(Problem.NO_INPUT_TOPIC, (missing.size() == 1 ? "input topic " : "input topics ")
+                        + String.join(", ", missing) + " of pipeline " + pipeline.name() + (missing.size() == 1 ? " does" : " do")
+                        + " not exist at " + settings.bootstrapServers()
+                        + " (a misspelt name? set spate.source.await-topics = true to wait for it)", null);
+            }
+            LOG.warn("pipeline {}: source topic(s) {} do not exist yet; waiting for them (spate.source.await-topics)", pipeline.name(),
+                    missing);
+        }
+        int largest = KAFKA_DEFAULT_MESSAGE_BYTES;
+        if (!present.isEmpty()) {
+            Map<ConfigResource, Config> configs = get(settings, admin.describeConfigs(present).all(), "read the source topics' configs");
+            for (Config c : configs.values()) {
+                largest = Math.max(largest, intValue(c, TopicConfig.MAX_MESSAGE_BYTES_CONFIG, KAFKA_DEFAULT_MESSAGE_BYTES));
+            }
+        }
+        int configured = Integer.parseInt(settings.producerProperties().getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                Integer.toString(KAFKA_DEFAULT_MESSAGE_BYTES)));
+        return new Preflight(largest, Math.max(configured, createdTopicMessageBytes(largest)));
     }
 
     /** The largest record a source topic of the pipeline may hold (its {@code max.message.bytes}, the most of them). */
@@ -137,10 +135,10 @@ public final class Preflight {
      * {@code max.message.bytes} and the producer's request limit, less framing. Call it once the
      * topic exists; a dead letter above it is written truncated.
      */
-    public int deadLetterMaxBytes(SpateSettings settings, Pipeline pipeline) {
+    public int deadLetterMaxBytes(SpateSettings settings, Admin admin, Pipeline pipeline) {
         ConfigResource dlq = new ConfigResource(ConfigResource.Type.TOPIC, pipeline.deadLetterTopic());
         int topicLimit;
-        try (Admin admin = KafkaClients.startupAdmin(settings)) {
+        try {
             Config c = get(settings, admin.describeConfigs(List.of(dlq)).all(), "read the dead-letter topic's config").get(dlq);
             topicLimit = intValue(c, TopicConfig.MAX_MESSAGE_BYTES_CONFIG, KAFKA_DEFAULT_MESSAGE_BYTES);
         } catch (PipelineStartException e) {

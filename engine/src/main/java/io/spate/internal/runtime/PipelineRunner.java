@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -75,15 +76,23 @@ public final class PipelineRunner {
     }
 
     private RunningPipeline run(Pipeline pipeline) {
-        // The cluster answers, the input exists, and the topics and producer can hold what it holds.
-        Preflight preflight = Preflight.check(settings, pipeline);
+        Preflight preflight;
+        int deadLetterMaxBytes;
+        boolean staged = ScaleOut.applies(settings, pipeline);
+        List<Pipeline> stages = staged ? ScaleOut.stages(pipeline) : List.of(pipeline);
+        // One admin client for every start check and topic, since each new one has to find the cluster again.
+        try (Admin admin = KafkaClients.startupAdmin(settings)) {
+            // The cluster answers, the input exists, and the topics and producer can hold what it holds.
+            preflight = Preflight.check(settings, pipeline, admin);
+            if (staged) {
+                // Output topics first, then repartition topics with as many partitions, then the rest.
+                ScaleOut.createTopics(settings, admin, stages, preflight.createdTopicConfigs());
+            }
+            KafkaClients.createOutputTopics(settings, admin, stages.get(0), preflight.createdTopicConfigs());
+            deadLetterMaxBytes = preflight.deadLetterMaxBytes(settings, admin, stages.get(0));
+        }
         SpateSettings writing = preflight.producerSettings(settings);
-        if (ScaleOut.applies(settings, pipeline)) {
-            List<Pipeline> stages = ScaleOut.stages(pipeline);
-            // Output topics first, then repartition topics with as many partitions, then the rest.
-            ScaleOut.createTopics(settings, stages);
-            KafkaClients.createOutputTopics(settings, stages.get(0), preflight.createdTopicConfigs());
-            int deadLetterMaxBytes = preflight.deadLetterMaxBytes(settings, stages.get(0));
+        if (staged) {
             List<RunningPipeline> running = new ArrayList<>();
             for (Pipeline stage : stages) {
                 boolean perPartition = stage != stages.get(0) || stage.windowed();
@@ -92,8 +101,6 @@ public final class PipelineRunner {
             }
             return new Staged(pipeline, running);
         }
-        KafkaClients.createOutputTopics(settings, pipeline, preflight.createdTopicConfigs());
-        int deadLetterMaxBytes = preflight.deadLetterMaxBytes(settings, pipeline);
         boolean stateful = pipeline.plan().queries().stream().anyMatch(Query::stateful);
         return runStage(pipeline, writing, deadLetterMaxBytes, actor -> {
             StateRestore.restore(settings, pipeline, actor, typed);
@@ -129,7 +136,7 @@ public final class PipelineRunner {
                         return result;
                     })
                     .via(Sinks.encoder(pipeline, metrics, deadLetterMaxBytes))
-                    .toMat(Sinks.atLeastOnce(writing, metrics, clients), Consumer::createDrainingControl)
+                    .toMat(Sinks.atLeastOnce(writing, pipeline, metrics, clients), Consumer::createDrainingControl)
                     .run(materializer);
             completion = control.streamCompletion();
             stopper = () -> control.drainAndShutdown(system.classicSystem().dispatcher());
@@ -137,7 +144,7 @@ public final class PipelineRunner {
             // The backend lends its staging buffers (pinned memory on a GPU) to the source that fills the batches.
             BatchSettings staged = batch.withBuffers(Backends.stagingBuffers(settings, pipeline.plan()));
             Sink<OutputBatch, CompletionStage<Done>> sink = settings.exactlyOnce()
-                    ? Sinks.transactional(pipeline, writing, metrics, clients) : Sinks.atLeastOnce(writing, metrics, clients);
+                    ? Sinks.transactional(pipeline, writing, metrics, clients) : Sinks.atLeastOnce(writing, pipeline, metrics, clients);
             Pair<BatchSourceControl, CompletionStage<Done>> control = Source.fromGraph(
                             KafkaBatchSource.of(settings, pipeline, staged, assignments, clients))
                     .via(ComputeFlow.flow(pipeline.plan(), actor, settings))

@@ -138,6 +138,24 @@ public final class BatchWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes the producer and fetches the metadata of {@code topics} on the writer's thread, without
+     * waiting: the first batch then finds both ready. A failure here is met again, and reported, by
+     * the first write.
+     */
+    public void open(List<String> topics) {
+        thread.execute(() -> {
+            try {
+                Producer<byte[], byte[]> p = producer();
+                for (String topic : topics) {
+                    p.partitionsFor(topic);
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("opening producer {} failed; the first write tries again: {}", name(), e.toString());
+            }
+        });
+    }
+
     private String name() {
         return transactionalId == null ? "(at-least-once)" : transactionalId;
     }

@@ -1,5 +1,7 @@
 package io.spate.internal.sink;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -56,6 +58,22 @@ public final class Sinks {
     public static Sink<OutputBatch, CompletionStage<Done>> atLeastOnce(SpateSettings settings, PipelineMetrics metrics,
                                                                       ClientListener clients) {
         return atLeastOnce(settings, metrics, () -> BatchWriter.atLeastOnce(settings, metrics.pipeline(), clients));
+    }
+
+    /**
+     * {@link #atLeastOnce(SpateSettings, PipelineMetrics, ClientListener)} for {@code pipeline}: its
+     * producer is made, and its topics' metadata fetched, as the stream starts rather than at the
+     * first batch.
+     */
+    public static Sink<OutputBatch, CompletionStage<Done>> atLeastOnce(SpateSettings settings, Pipeline pipeline, PipelineMetrics metrics,
+                                                                      ClientListener clients) {
+        List<String> topics = new ArrayList<>(pipeline.outputTopics());
+        topics.add(pipeline.deadLetterTopic());
+        return atLeastOnce(settings, metrics, () -> {
+            BatchWriter writer = BatchWriter.atLeastOnce(settings, metrics.pipeline(), clients);
+            writer.open(topics);
+            return writer;
+        });
     }
 
     /** {@link #atLeastOnce(SpateSettings, PipelineMetrics, ClientListener)} writing through a writer from {@code writers}, one per materialization. */

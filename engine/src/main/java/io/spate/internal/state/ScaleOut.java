@@ -2,6 +2,7 @@ package io.spate.internal.state;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -118,19 +119,20 @@ public final class ScaleOut {
     }
 
     /**
-     * Creates the repartition topics, each with as many partitions as its output topic (created
-     * first if missing), so that a group's partial and total land in partitions of the same number.
+     * Creates the merge stages' topics through {@code admin}, with {@code configs} (the preflight's
+     * {@code max.message.bytes}): each output topic if missing, then its repartition topic with as
+     * many partitions, so that a group's partial and total land in partitions of the same number.
      */
-    public static void createTopics(SpateSettings settings, List<Pipeline> stages) {
+    public static void createTopics(SpateSettings settings, Admin admin, List<Pipeline> stages, Map<String, String> configs) {
         for (Pipeline merge : stages.subList(1, stages.size())) {
-            KafkaClients.createOutputTopics(settings, merge);
+            KafkaClients.createOutputTopics(settings, admin, merge, configs);
         }
-        try (Admin admin = KafkaClients.admin(settings)) {
+        try {
             for (Pipeline merge : stages.subList(1, stages.size())) {
                 String repartition = merge.topics().get(0);
                 String output = merge.outputTopics().get(0);
                 int partitions = KafkaClients.partitionCount(admin, output);
-                KafkaClients.createTopics(settings, List.of(repartition), partitions);
+                KafkaClients.createTopics(settings, admin, List.of(repartition), partitions, configs);
                 int have = KafkaClients.partitionCount(admin, repartition);
                 if (have != partitions) {
                     throw new IllegalStateException("repartition topic " + repartition + " has " + have + " partitions but output " + output
