@@ -50,8 +50,16 @@ final class PlanProgram {
         this.backendName = backendName;
         decoded = new DecodedBatch(plan.referencedFields());
         decoder = BatchDecoders.forPlan(plan);
-        for (Query q : plan.queries()) {
-            kernels.add(new QueryKernel(q, kernels.size(), decoded, hashMask));
+        List<Query> queries = plan.queries();
+        for (int q = 0; q < queries.size(); q++) {
+            QueryKernel kernel = new QueryKernel(queries.get(q), q, decoded, hashMask);
+            for (int earlier = 0; earlier < q; earlier++) {
+                if (QueryKernel.groupsAlike(queries.get(earlier), queries.get(q))) {
+                    kernel.groupLike(kernels.get(earlier));
+                    break;
+                }
+            }
+            kernels.add(kernel);
         }
         for (Inference i : plan.inferences()) {
             inferences.add(InferenceKernel.of(i, decoded, runners));

@@ -17,6 +17,7 @@ import io.spate.plan.AggFn;
 import io.spate.plan.Aggregate;
 import io.spate.plan.Having;
 import io.spate.plan.Plan;
+import io.spate.plan.GroupKey;
 import io.spate.plan.Query;
 import io.spate.plan.Window;
 
@@ -27,6 +28,11 @@ import io.spate.plan.Window;
  * {@code having} rejects, and assembles the frame. Between them the plan may drop the step and
  * take the batch in again ({@link #abandon}). The working arrays (selection vector, group ids,
  * hash table) are kept for the next batch.
+ *
+ * <p>Several outputs often group alike (golden signals: requests and bytes per host, in two
+ * topics). A query whose filters and key columns are those of an earlier one of its plan, neither
+ * windowed nor tokenized, takes that one's selection and group ids for the batch
+ * ({@link #groupLike}) instead of hashing every record's key again.
  */
 final class QueryKernel {
 
@@ -47,6 +53,8 @@ final class QueryKernel {
     private int[] entryRows = new int[0];
     private int[] entryGroups = new int[0];
     // The batch between prepare and finish: the (tokenized) decoded batch, each group's records, and the aggregates.
+    /** An earlier kernel of the plan whose selection and grouping of a batch are this one's, or null. */
+    private QueryKernel sameGrouping;
     private DecodedBatch current;
     private int groups;
     private int[] rowsIn;
@@ -105,6 +113,20 @@ final class QueryKernel {
     void prepare(DecodedBatch decoded, RecordBatch records, RunningState bases, Overflows overflows) {
         current = tokenizer == null ? decoded : tokenizer.run(decoded);
         DecodedBatch batch = current;
+        if (sameGrouping != null) {
+            // The other kernel prepared this batch just before: its arrays hold until the next batch.
+            rowsIn = sameGrouping.rowsIn;
+            groupIds = sameGrouping.groupIds;
+            rowCount = sameGrouping.rowCount;
+            groups = sameGrouping.groups;
+            keyRowOf = sameGrouping.keyRowOf;
+            windowStarts = null;
+            if (keys.size() > 0) {
+                keys.bind(batch);
+            }
+            values = aggregates.compute(batch, rowsIn, groupIds, rowCount, groups, bases(batch, state != null ? state : bases), overflows);
+            return;
+        }
         int n = batch.acceptedCount();
         if (sel.length < n) {
             sel = new int[n];
@@ -128,6 +150,21 @@ final class QueryKernel {
             windowStarts = windowGroups.starts();
         }
         values = aggregates.compute(batch, rowsIn, groupIds, rowCount, groups, bases(batch, state != null ? state : bases), overflows);
+    }
+
+    /**
+     * Whether {@code b} selects and groups every batch as {@code a} does: the same filters and key
+     * columns (aliases may differ), and neither has windows or tokenizes.
+     */
+    static boolean groupsAlike(Query a, Query b) {
+        return a.tokenize().isEmpty() && b.tokenize().isEmpty() && a.window().isEmpty() && b.window().isEmpty()
+                && a.filters().equals(b.filters())
+                && a.keys().stream().map(GroupKey::column).toList().equals(b.keys().stream().map(GroupKey::column).toList());
+    }
+
+    /** From now on, takes {@code earlier}'s selection and group ids for each batch (see {@link #groupsAlike}). */
+    void groupLike(QueryKernel earlier) {
+        this.sameGrouping = earlier.sameGrouping != null ? earlier.sameGrouping : earlier;
     }
 
     /** Drops the step {@link #prepare} took: the batch runs again. */
