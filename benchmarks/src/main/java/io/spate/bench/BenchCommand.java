@@ -50,7 +50,7 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Spate max-records per batch to sweep (default: ${DEFAULT-VALUE}); the last is used to compare variants")
     List<Integer> batchSizes;
 
-    @Option(names = "--variants", split = ",", defaultValue = "ceiling,spate-cpu,spate-gpu,spate-connector,kafka-streams",
+    @Option(names = "--variants", split = ",", defaultValue = "ceiling,spate-cpu,spate-exactly-once,spate-gpu,spate-connector,kafka-streams",
             description = "variants to run (default: ${DEFAULT-VALUE})")
     List<String> variants;
 
@@ -186,7 +186,8 @@ public final class BenchCommand implements Callable<Integer> {
     private void latency(String bootstrap, List<byte[]> lines, List<BenchRow> rows) throws Exception {
         int batch = batchSizes.get(batchSizes.size() - 1);
         for (String variant : variants) {
-            if (variant.equals("ceiling") || variant.equals("spate-connector") || variant.equals("spate-gpu") && !gpuAvailable()) {
+            if (variant.equals("ceiling") || variant.equals("spate-connector") || variant.equals("spate-exactly-once")
+                    || variant.equals("spate-gpu") && !gpuAvailable()) {
                 continue;
             }
             String topic = "latency-" + variant;

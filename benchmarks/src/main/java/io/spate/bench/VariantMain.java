@@ -60,6 +60,7 @@ public final class VariantMain {
             case "spate-cpu":
             case "spate-gpu":
             case "spate-connector":
+            case "spate-exactly-once":
                 result = spate(variant, bootstrap, input, prefix, batchRecords, serve, cpuBefore);
                 break;
             case "kafka-streams": {
@@ -84,6 +85,8 @@ public final class VariantMain {
                 .withValue("spate.compute.backend", ConfigValueFactory.fromAnyRef(variant.equals("spate-gpu") ? "gpu" : "cpu"))
                 // spate-connector: the same pipeline on pekko-connectors-kafka's per-record source, for comparison.
                 .withValue("spate.source.mode", ConfigValueFactory.fromAnyRef(variant.equals("spate-connector") ? "connector" : "batch"))
+                // spate-exactly-once: the same pipeline writing each batch in a Kafka transaction.
+                .withValue("spate.delivery", ConfigValueFactory.fromAnyRef(variant.equals("spate-exactly-once") ? "exactly-once" : "at-least-once"))
                 // Caught-up is checked this often; it bounds how much the measured time overshoots.
                 .withValue("spate.idle-check-interval", ConfigValueFactory.fromAnyRef("100ms"));
         SpateSettings settings = SpateSettings.create(config).withBootstrapServers(bootstrap);
@@ -109,6 +112,6 @@ public final class VariantMain {
     }
 
     static List<String> variants() {
-        return List.of("ceiling", "spate-cpu", "spate-gpu", "spate-connector", "kafka-streams");
+        return List.of("ceiling", "spate-cpu", "spate-exactly-once", "spate-gpu", "spate-connector", "kafka-streams");
     }
 }
