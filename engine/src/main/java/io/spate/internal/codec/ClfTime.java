@@ -1,5 +1,9 @@
 package io.spate.internal.codec;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Parses the CLF time {@code dd/Mon/yyyy:HH:mm:ss +hhmm} from bytes into epoch milliseconds with
  * integer arithmetic only, since building a {@code java.time} object per record would cost more
@@ -49,6 +53,60 @@ public final class ClfTime {
         // Local time = UTC + offset, so UTC = local - offset.
         seconds -= sign == '+' ? offset : -offset;
         return seconds * 1000L;
+    }
+
+    /**
+     * {@link #parse} for the times of a log, which come in order and so mostly share their day and
+     * offset with the time before. It keeps the date and offset bytes of the last valid time with
+     * the epoch milliseconds of that day's local midnight; a time with the same bytes there only
+     * has its hours, minutes and seconds read and checked. It returns what {@code parse} returns
+     * for every input. One per decoder; not thread-safe.
+     */
+    static final class SameDay {
+
+        private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+        /** Of the word at byte 18 ({@code ss +hhmm}), the offset: little-endian, so the seconds are its low two bytes. */
+        private static final long OFFSET_BYTES = 0xFFFF_FFFF_FFFF_0000L;
+
+        /** Bytes 0 to 7 ({@code dd/Mon/y}) and 4 to 11 ({@code on/yyyy:}) of the last valid time. */
+        private long date;
+        private long year;
+        /** Bytes 20 to 25 ({@code  +hhmm}) of the last valid time, as masked from the word at 18. */
+        private long offset;
+        /** Epoch milliseconds of 00:00:00 on the last valid time's day, in its offset; INVALID until there is one. */
+        private long midnight = INVALID;
+
+        /** The time in {@code b[from, to)} as epoch milliseconds, or {@link #INVALID}, as {@link ClfTime#parse}. */
+        long parse(byte[] b, int from, int to) {
+            if (to - from != LENGTH) {
+                return INVALID;
+            }
+            long dateBytes = (long) LONGS.get(b, from);
+            long yearBytes = (long) LONGS.get(b, from + 4);
+            long offsetBytes = (long) LONGS.get(b, from + 18) & OFFSET_BYTES;
+            if (midnight != INVALID && dateBytes == date && yearBytes == year && offsetBytes == offset) {
+                // The same bytes as a valid time everywhere but HH:mm:ss, so only those can be wrong.
+                if (b[from + 14] != ':' || b[from + 17] != ':') {
+                    return INVALID;
+                }
+                int hour = digits2(b, from + 12);
+                int minute = digits2(b, from + 15);
+                int second = digits2(b, from + 18);
+                if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+                    return INVALID;
+                }
+                return midnight + (hour * 3_600L + minute * 60L + second) * 1000L;
+            }
+            long millis = ClfTime.parse(b, from, to);
+            if (millis != INVALID) {
+                // parse is linear in the time of day, so midnight is the time less its seconds since 00:00:00.
+                date = dateBytes;
+                year = yearBytes;
+                offset = offsetBytes;
+                midnight = millis - (digits2(b, from + 12) * 3_600L + digits2(b, from + 15) * 60L + digits2(b, from + 18)) * 1000L;
+            }
+            return millis;
+        }
     }
 
     /** The two digits at {@code b[at]} as a number, or a negative number when either is not a digit. */
