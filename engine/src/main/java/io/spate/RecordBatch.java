@@ -20,7 +20,8 @@ import io.spate.spi.BatchBuffers;
  * <p>The payload is a heap array, or a staging buffer lent by the backend's {@link BatchBuffers}
  * (pinned memory the GPU copies from): {@link #payload()} reads either without a copy, and
  * {@link #data()} makes a heap copy of a staged payload the first time it is asked (a backend that
- * staged the batch reads the buffer; the CPU reads arrays). A staged payload goes back to its
+ * staged the batch reads the buffer; the CPU reads arrays), except for a payload staged in a heap
+ * buffer (the CPU backend's), whose array it returns, valid until {@link #release()}. A staged payload goes back to its
  * buffers with {@link #release()} once the batch's results are encoded; reading it afterwards fails.
  */
 public final class RecordBatch {
@@ -103,11 +104,17 @@ public final class RecordBatch {
 
     /**
      * The payload bytes of all records back to back; index with {@link #start(int)} and
-     * {@link #end(int)}. Do not modify. For a staged batch the first call copies the payload to
-     * the heap; read {@link #payload()} to avoid that.
+     * {@link #end(int)}. Do not modify. For a batch staged in direct memory the first call copies
+     * the payload to the heap (read {@link #payload()} to avoid that); for one staged in a heap
+     * buffer it is that buffer's array, which may be longer, valid until {@link #release()}.
      */
     public byte[] data() {
         byte[] d = data;
+        if (d == null && staged != null && staged.hasArray() && staged.arrayOffset() == 0) {
+            // Staged in a heap array (the CPU backend's own buffers): that array is the payload.
+            checkNotReleased();
+            return staged.array();
+        }
         if (d == null) {
             synchronized (this) {
                 d = data;

@@ -4,6 +4,8 @@ import java.util.Optional;
 
 import com.typesafe.config.Config;
 
+import io.spate.plan.Plan;
+import io.spate.spi.BatchBuffers;
 import io.spate.spi.ComputeBackend;
 import io.spate.spi.ComputeBackendProvider;
 
@@ -30,5 +32,15 @@ public final class CpuBackendProvider implements ComputeBackendProvider {
     @Override
     public Optional<ComputeBackend> create(Config config) {
         return Optional.of(new CpuBackend());
+    }
+
+    /**
+     * Heap arrays kept for the pipeline's next batches ({@link HeapBatchBuffers}), up to an eighth of
+     * the maximum heap: room for the batches a pipeline holds at once (read ahead, computing,
+     * encoding) at the usual sizes.
+     */
+    @Override
+    public Optional<BatchBuffers> stagingBuffers(Config config, Plan plan) {
+        return Optional.of(new HeapBatchBuffers(Runtime.getRuntime().maxMemory() / 8));
     }
 }
