@@ -13,10 +13,12 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.RetriableCommitFailedException;
@@ -53,6 +55,7 @@ final class PollLoop implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PollLoop.class);
     private static final Duration POLL = Duration.ofMillis(20);
+    private static final Duration IN_FLIGHT_POLL = Duration.ofMillis(1);
     private static final int READ_AHEAD = 2;
 
     /** Where the loop hands its results; called on the poll thread. */
@@ -87,6 +90,10 @@ final class PollLoop implements Runnable {
     private final AssignmentListener assignments;
     private final ClientListener clients;
     private boolean completed;
+    /** Asynchronous commits not answered yet (their callbacks run in a later poll); poll thread only. */
+    private int commitsInFlight;
+    /** The poll thread, woken when the stream asks for a batch or a commit comes in. */
+    private volatile Thread thread;
 
     PollLoop(Map<String, Object> properties, List<String> topics, BatchSettings limits, Duration drainTimeout,
              AssignmentListener assignments, ClientListener clients, Output output) {
@@ -102,6 +109,7 @@ final class PollLoop implements Runnable {
     /** The stream wants one more batch. */
     void request() {
         demand.incrementAndGet();
+        LockSupport.unpark(thread);
     }
 
     /** Stop reading: the open batch is handed over, then the output completes; commits still run. */
@@ -128,11 +136,13 @@ final class PollLoop implements Runnable {
             return done;
         }
         tasks.add(() -> commitOnLoop(offsets, done));
+        LockSupport.unpark(thread);
         return done;
     }
 
     @Override
     public void run() {
+        thread = Thread.currentThread();
         try {
             // Values and keys as views of the fetched bytes: the copy into the batch is the only one.
             consumer = new KafkaConsumer<>(properties, new ByteBufferDeserializer(), new ByteBufferDeserializer());
@@ -165,21 +175,37 @@ final class PollLoop implements Runnable {
 
     private void step() {
         emit();
+        // While batches are out in the stream, their commits come through this thread and complete
+        // in a later poll: wait briefly, or each hand-over and commit would wait a whole POLL.
+        Duration wait = pollWait();
+        ConsumerRecords<ByteBuffer, ByteBuffer> records;
         // Read ahead up to READ_AHEAD closed batches; only then stop fetching.
         if (ready.size() < READ_AHEAD) {
             if (!consumer.paused().isEmpty()) {
                 consumer.resume(consumer.paused());
             }
+            records = consumer.poll(wait);
         } else {
             consumer.pause(consumer.assignment());
+            // Nothing to fetch until the stream takes a batch: wait for that or a commit (either
+            // wakes this thread), then a poll that returns at once runs the callbacks.
+            if (demand.get() == 0 && tasks.isEmpty()) {
+                LockSupport.parkNanos(this, wait.toNanos());
+            }
+            records = consumer.poll(Duration.ZERO);
         }
-        for (ConsumerRecord<ByteBuffer, ByteBuffer> r : consumer.poll(POLL)) {
+        for (ConsumerRecord<ByteBuffer, ByteBuffer> r : records) {
             append(r);
         }
         if (batch.expired(System.nanoTime())) {
             closeOpen();
         }
         emit();
+    }
+
+    /** How long a poll may wait for records: briefly while batches or commits are out, since their commits complete here. */
+    private Duration pollWait() {
+        return settled.get() < batch.closed() || commitsInFlight > 0 ? IN_FLIGHT_POLL : POLL;
     }
 
     private void drainOnStop() {
@@ -193,7 +219,7 @@ final class PollLoop implements Runnable {
         }
         // Keep polling, partitions paused, so that commit callbacks run and the group membership holds.
         consumer.pause(consumer.assignment());
-        consumer.poll(POLL);
+        consumer.poll(pollWait());
     }
 
     private void append(ConsumerRecord<ByteBuffer, ByteBuffer> r) {
@@ -262,7 +288,9 @@ final class PollLoop implements Runnable {
             done.complete(Done.getInstance());
             return;
         }
+        commitsInFlight++;
         consumer.commitAsync(owned, (result, error) -> {
+            commitsInFlight--;
             if (error == null) {
                 done.complete(Done.getInstance());
             } else if (error instanceof RebalanceInProgressException || error instanceof CommitFailedException
