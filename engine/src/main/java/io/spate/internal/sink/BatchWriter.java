@@ -1,11 +1,13 @@
 package io.spate.internal.sink;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -15,12 +17,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
@@ -72,6 +76,10 @@ public final class BatchWriter implements AutoCloseable {
     private final ClientListener clients;
     private final Function<Map<String, Object>, Producer<byte[], byte[]>> producers;
     private Producer<byte[], byte[]> producer;
+    /** Exactly-once: batches waiting for the writer's thread, in order. */
+    private final ConcurrentLinkedQueue<Queued> queued = new ConcurrentLinkedQueue<>();
+    /** Exactly-once: why a transaction failed; every later batch fails with it. Writer's thread only. */
+    private RuntimeException failure;
 
     private BatchWriter(Map<String, Object> properties, String transactionalId, String fenced, String threadName,
                         ClientListener clients, Function<Map<String, Object>, Producer<byte[], byte[]>> producers) {
@@ -183,19 +191,65 @@ public final class BatchWriter implements AutoCloseable {
         if (transactionalId == null) {
             return CompletableFuture.supplyAsync(() -> send(out.records()), thread).thenCompose(acked -> acked);
         }
-        return CompletableFuture.supplyAsync(() -> {
-            if (!(out.offsets() instanceof TransactionalOffsets offsets)) {
-                throw new IllegalStateException("exactly-once needs the batch source (spate.source.mode = batch)");
+        if (!(out.offsets() instanceof TransactionalOffsets offsets)) {
+            return CompletableFuture.failedFuture(new IllegalStateException("exactly-once needs the batch source (spate.source.mode = batch)"));
+        }
+        Queued q = new Queued(out.records(), offsets, new CompletableFuture<>());
+        queued.add(q);
+        thread.execute(this::writeQueued);
+        return q.done();
+    }
+
+    /** A batch waiting for its transaction. */
+    private record Queued(List<ProducerRecord<byte[], byte[]>> records, TransactionalOffsets offsets, CompletableFuture<Done> done) {
+    }
+
+    /**
+     * Writes every batch queued so far, in order, in as few transactions as their consumer
+     * generations allow: batches that came in while a transaction committed share the next one, so
+     * a slow commit round trip is paid once for several batches. After a failed transaction no
+     * later batch is written (its offsets would commit past the failed one's records).
+     */
+    private void writeQueued() {
+        List<Queued> group = new ArrayList<>();
+        for (Queued q = queued.poll(); q != null; q = queued.poll()) {
+            if (failure != null) {
+                q.done().completeExceptionally(failure);
+            } else if (!group.isEmpty() && !group.get(0).offsets().groupMetadata().equals(q.offsets().groupMetadata())) {
+                commit(group);
+                group = new ArrayList<>();
+                group.add(q);
+            } else {
+                group.add(q);
             }
+        }
+        if (!group.isEmpty()) {
+            commit(group);
+        }
+    }
+
+    /** One transaction holding {@code group}'s records and offsets; completes each batch's future. */
+    private void commit(List<Queued> group) {
+        if (failure != null) {
+            group.forEach(q -> q.done().completeExceptionally(failure));
+            return;
+        }
+        try {
             producer();
-            try {
-                transaction(out.records(), offsets);
-            } catch (KafkaException e) {
-                throw failed("transaction of " + transactionalId + " aborted: " + e, e);
+            transaction(group);
+        } catch (KafkaException e) {
+            failure = failed("transaction of " + transactionalId + " aborted: " + e, e);
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        for (Queued q : group) {
+            if (failure != null) {
+                q.done().completeExceptionally(failure);
+            } else {
+                q.offsets().written();
+                q.done().complete(Done.getInstance());
             }
-            offsets.written();
-            return Done.getInstance();
-        }, thread);
+        }
     }
 
     /** Sends {@code records} with one callback for all; the stage completes when all are acked, or fails with the first error. */
@@ -212,13 +266,18 @@ public final class BatchWriter implements AutoCloseable {
         return acks.done;
     }
 
-    private void transaction(List<ProducerRecord<byte[], byte[]>> records, TransactionalOffsets offsets) {
+    private void transaction(List<Queued> group) {
         producer.beginTransaction();
-        for (ProducerRecord<byte[], byte[]> r : records) {
-            producer.send(r);
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (Queued q : group) {
+            for (ProducerRecord<byte[], byte[]> r : q.records()) {
+                producer.send(r);
+            }
+            // Later batches read further: the highest offset of each partition is the one to commit.
+            q.offsets().offsets().forEach((tp, om) -> offsets.merge(tp, om, (a, b) -> a.offset() >= b.offset() ? a : b));
         }
-        if (!offsets.offsets().isEmpty()) {
-            producer.sendOffsetsToTransaction(offsets.offsets(), offsets.groupMetadata());
+        if (!offsets.isEmpty()) {
+            producer.sendOffsetsToTransaction(offsets, group.get(0).offsets().groupMetadata());
         }
         // Flushes first, and throws (committing nothing) if any send of the transaction failed.
         producer.commitTransaction();

@@ -111,8 +111,9 @@ public final class Sinks {
                                                                         PipelineMetrics metrics, ClientListener clients) {
         BatchWriter writer = BatchWriter.exactlyOnce(settings, pipeline, clients);
         writer.init();
+        // Transactions are sequential on the writer's thread; batches that wait meanwhile share the next one.
         return Flow.<OutputBatch>create()
-                .mapAsync(1, out -> writer.write(out).thenApply(done -> {
+                .mapAsync(settings.output().batchesInFlight() + 1, out -> writer.write(out).thenApply(done -> {
                     metrics.batchWritten(out.oldestTimestamp());
                     return done;
                 }))
