@@ -115,13 +115,19 @@ public final class BatchWriter implements AutoCloseable {
      * pipeline's group id and the node id. Call {@link #init()} before the consumer starts.
      */
     public static BatchWriter exactlyOnce(SpateSettings settings, Pipeline pipeline, ClientListener clients) {
+        return exactlyOnce(settings, pipeline, clients, BatchWriter::kafkaProducer);
+    }
+
+    /** {@link #exactlyOnce(SpateSettings, Pipeline, ClientListener)} with producers from {@code producers} (a test's mock). */
+    public static BatchWriter exactlyOnce(SpateSettings settings, Pipeline pipeline, ClientListener clients,
+                                          Function<Map<String, Object>, Producer<byte[], byte[]>> producers) {
         String transactionalId = pipeline.groupId() + "-" + settings.nodeId();
         Map<String, Object> properties = new HashMap<>(settings.producerProperties());
         properties.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         properties.put(ProducerConfig.ACKS_CONFIG, "all");
         return new BatchWriter(properties, transactionalId, fencedMessage(transactionalId, pipeline.name(), settings),
-                "spate-transactions-" + transactionalId, clients, BatchWriter::kafkaProducer);
+                "spate-transactions-" + transactionalId, clients, producers);
     }
 
     /** {@link #exactlyOnce(SpateSettings, Pipeline, ClientListener)} without client listener. */
