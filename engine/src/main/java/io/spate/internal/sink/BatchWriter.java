@@ -49,10 +49,11 @@ import io.spate.internal.kafka.ClientListener;
  *   <li><b>at-least-once</b> ({@link #atLeastOnce}): a batch's records are sent with one callback
  *       for all of them, and {@link #write} completes once every one is acked; the sink then
  *       commits the batch's offsets, in batch order. No future or stream element per record.</li>
- *   <li><b>exactly-once</b> ({@link #exactlyOnce}): one Kafka transaction per batch holding the
- *       batch's output records, its dead letters and its consumed offsets
- *       ({@code sendOffsetsToTransaction} with the consumer's group metadata), so either all of them
- *       are visible to {@code read_committed} readers and the offsets committed, or none. Its
+ *   <li><b>exactly-once</b> ({@link #exactlyOnce}): one Kafka transaction per batch (or per
+ *       batches that waited while the previous one committed) holding the output records, dead
+ *       letters and consumed offsets ({@code sendOffsetsToTransaction} with the consumer's group
+ *       metadata), so either all of them are visible to {@code read_committed} readers and the
+ *       offsets committed, or none. Its
  *       {@code transactional.id} is stable per pipeline and node, so a restarted node fences its
  *       crashed predecessor and aborts whatever transaction it left open.</li>
  * </ul>
