@@ -204,10 +204,16 @@ public final class Preflight {
     }
 
     private static String rootMessage(Throwable t) {
+        Throwable root = rootCause(t);
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+
+    /** The innermost cause of {@code t} (itself when it has none): what a one-line error should name. */
+    public static Throwable rootCause(Throwable t) {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return root;
     }
 }

@@ -289,10 +289,7 @@ public final class PipelineRunner {
 
     /** The message of the innermost cause, or its class when it has none. */
     private static String rootMessage(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = Preflight.rootCause(error);
         return root.getMessage() == null ? root.getClass().getSimpleName() : root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 }

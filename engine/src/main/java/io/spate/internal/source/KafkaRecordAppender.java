@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.pekko.kafka.ConsumerMessage;
 
 import io.spate.RecordBatchBuilder;
@@ -25,10 +26,7 @@ public final class KafkaRecordAppender implements BatchAppender<ConsumerMessage.
         // A tombstone (null value) becomes an empty record, which the codecs reject with a reason.
         byte[] value = record.value() == null ? EMPTY : record.value();
         builder.append(value, 0, value.length, record.topic(), record.partition(), record.offset(), record.timestamp(), record.key());
-        // toArray() of a record without headers is a shared empty array: nothing allocated then.
-        for (Header h : record.headers().toArray()) {
-            builder.header(h.key(), h.value());
-        }
+        appendHeaders(record.headers(), builder);
     }
 
     /**
@@ -38,7 +36,12 @@ public final class KafkaRecordAppender implements BatchAppender<ConsumerMessage.
     public static void appendView(ConsumerRecord<ByteBuffer, ByteBuffer> record, RecordBatchBuilder builder) {
         ByteBuffer value = record.value() == null ? EMPTY_VIEW : record.value();
         builder.append(value, record.topic(), record.partition(), record.offset(), record.timestamp(), record.key());
-        for (Header h : record.headers().toArray()) {
+        appendHeaders(record.headers(), builder);
+    }
+
+    private static void appendHeaders(Headers headers, RecordBatchBuilder builder) {
+        // toArray() of a record without headers is a shared empty array: nothing allocated then.
+        for (Header h : headers.toArray()) {
             builder.header(h.key(), h.value());
         }
     }
