@@ -178,8 +178,26 @@ public final class PipelineMetrics implements MeterBinder {
         return meters;
     }
 
-    /** Counts one computed batch (called once per batch by the encoding stage). */
+    /** Counts one computed batch and the {@code outputs} records made of it (called once per batch by the encoding stage). */
     public void batchComputed(BatchResult result, int outputs) {
+        batchComputed(result);
+        outputsEncoded(result.frames(), outputs);
+    }
+
+    /**
+     * Counts {@code records} records made of {@code frames}, the results of one or more batches
+     * (when results are written once per interval, the encoding stage counts them when it merges).
+     */
+    public void outputsEncoded(List<Frame> frames, int records) {
+        outputRecords.add(records);
+        for (int q = 0; q < frames.size() && q < perOutput.length; q++) {
+            Frame f = frames.get(q);
+            perOutput[q].add(f.nesting() != null ? f.nesting().records() : f.rows());
+        }
+    }
+
+    /** Counts one computed batch's input: its records, dead letters and late records (its outputs are counted apart). */
+    public void batchComputed(BatchResult result) {
         long now = System.nanoTime();
         int count = result.batch().count();
         if (firstBatchNanos == 0) {
@@ -193,12 +211,6 @@ public final class PipelineMetrics implements MeterBinder {
         batchSize.record(count);
         counter(batchesByBackend, BATCHES, BACKEND_TAG, result.backend(), "batches computed").increment();
         rejected.add(result.rejectedCount() + result.late().length);
-        outputRecords.add(outputs);
-        List<Frame> frames = result.frames();
-        for (int q = 0; q < frames.size() && q < perOutput.length; q++) {
-            Frame f = frames.get(q);
-            perOutput[q].add(f.nesting() != null ? f.nesting().records() : f.rows());
-        }
         if (result.rejectedCount() > 0) {
             countReasons(result.reasons());
         }

@@ -65,6 +65,10 @@ public final class SpateSettings {
         SettingsChecks.require(startupTimeout.toMillis() > 0, "spate.kafka.startup-timeout", "must be positive, was " + startupTimeout);
         SettingsChecks.require(delivery != Delivery.EXACTLY_ONCE || source.mode() == SourceSettings.Mode.BATCH, "spate.delivery",
                 "exactly-once needs spate.source.mode = batch");
+        Duration emit = output.emitInterval();
+        Duration drain = source.drainTimeout();
+        SettingsChecks.require(emit.isZero() || drain.isZero() || emit.compareTo(drain) < 0, "spate.output.emit-interval",
+                "must be shorter than spate.source.drain-timeout (" + drain + "), which a rebalance waits for the gathered batches; was " + emit);
     }
 
     /**

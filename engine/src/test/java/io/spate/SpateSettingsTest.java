@@ -43,7 +43,7 @@ class SpateSettingsTest {
         assertTrue(s.namedNode());
         assertEquals(new SourceSettings(SourceSettings.Mode.BATCH, Duration.ofSeconds(5), Pipeline.StartingOffset.LATEST, false), s.source());
         assertEquals(new StateSettings(false, true), s.state());
-        assertEquals(new OutputSettings(false, 6, 3, "-bad", Duration.ofSeconds(2), 2), s.output());
+        assertEquals(new OutputSettings(false, 6, 3, "-bad", Duration.ofSeconds(2), 2, Duration.ZERO), s.output());
         assertEquals(new ComputeSettings("cpu", 4, Duration.ofMinutes(1), 9), s.compute());
         assertEquals(4, s.inFlight());
     }
@@ -106,6 +106,10 @@ class SpateSettingsTest {
         assertTrue(badKey("spate.kafka.bootstrap-servers = \"\"").contains("spate.kafka.bootstrap-servers"));
         assertTrue(badKey("spate.kafka.consumer-properties { max.poll.records = 5 }").contains("quote dotted names"));
         assertTrue(badKey("spate { delivery = exactly-once, source.mode = connector }").contains("exactly-once needs spate.source.mode = batch"));
+        assertTrue(badKey("spate.output.emit-interval = -1s").contains("spate.output.emit-interval"));
+        assertTrue(badKey("spate.output.emit-interval = 2m").contains("shorter than spate.source.drain-timeout"));
+        assertEquals(Duration.ofSeconds(1), settings("spate.output.emit-interval = 1s").output().emitInterval());
+        assertEquals(Duration.ZERO, settings("").output().emitInterval(), "each batch's results by default");
         ConfigException e = assertThrows(ConfigException.class, () -> settings("").withInFlight(0));
         assertTrue(e.getMessage().contains("spate.compute.in-flight"), e.getMessage());
         Config unnamed = ConfigFactory.load();

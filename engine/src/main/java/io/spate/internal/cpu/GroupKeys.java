@@ -17,7 +17,7 @@ import io.spate.plan.GroupKey;
  * equality with another record's key, both computed from the decoded arrays, and the output key
  * columns built from one representative record per group.
  */
-final class GroupKeys {
+final class GroupKeys implements GroupTable.Keys {
 
     private final int[] cols;
     private final ColumnType[] types;
@@ -96,7 +96,8 @@ final class GroupKeys {
     }
 
     /** Whether records {@code a} and {@code b} have equal keys. */
-    boolean same(int a, int b) {
+    @Override
+    public boolean same(int a, int b) {
         for (int k = 0; k < cols.length; k++) {
             switch (types[k]) {
                 case LONG:

@@ -6,10 +6,16 @@ import java.util.Arrays;
  * An open-addressing (linear probing) hash table from composite keys to dense group ids, which
  * are numbered in order of first appearance. It stores no keys: each group remembers the first
  * record that had its key, and a probe compares the new record's key with that record's through
- * {@link GroupKeys#same}, so no key object is ever made. The table keeps at most half its slots
+ * {@link Keys#same}, so no key object is ever made. The table keeps at most half its slots
  * full, doubles when needed, and is reused across batches.
  */
 final class GroupTable {
+
+    /** Rows' keys as the table sees them: compared by row, never made into objects. */
+    interface Keys {
+        /** Whether rows {@code a} and {@code b} have equal keys. */
+        boolean same(int a, int b);
+    }
 
     private static final int INITIAL_CAPACITY = 1024;
 
@@ -45,7 +51,7 @@ final class GroupTable {
     }
 
     /** The group of the key of record {@code row}, whose key hash is {@code hash}; adds one if new. */
-    int findOrAdd(int hash, int row, GroupKeys keys) {
+    int findOrAdd(int hash, int row, Keys keys) {
         hash &= hashMask;
         int mask = capacity - 1;
         int pos = hash & mask;

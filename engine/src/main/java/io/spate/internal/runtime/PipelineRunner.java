@@ -80,6 +80,10 @@ public final class PipelineRunner {
         int deadLetterMaxBytes;
         boolean staged = ScaleOut.applies(settings, pipeline);
         List<Pipeline> stages = staged ? ScaleOut.stages(pipeline) : List.of(pipeline);
+        if (!settings.output().emitInterval().isZero()) {
+            // Before any topic is made: an output that cannot be merged is a configuration error.
+            stages.forEach(Sinks::checkEmitInterval);
+        }
         // One admin client for every start check and topic, since each new one has to find the cluster again.
         try (Admin admin = KafkaClients.startupAdmin(settings)) {
             // The cluster answers, the input exists, and the topics and producer can hold what it holds.
@@ -135,7 +139,7 @@ public final class PipelineRunner {
                         lifecycle.running();
                         return result;
                     })
-                    .via(Sinks.encoder(pipeline, metrics, deadLetterMaxBytes))
+                    .via(Sinks.encoder(pipeline, metrics, deadLetterMaxBytes, settings.output().emitInterval()))
                     .toMat(Sinks.atLeastOnce(writing, pipeline, metrics, clients), Consumer::createDrainingControl)
                     .run(materializer);
             completion = control.streamCompletion();
@@ -148,7 +152,7 @@ public final class PipelineRunner {
             Pair<BatchSourceControl, CompletionStage<Done>> control = Source.fromGraph(
                             KafkaBatchSource.of(settings, pipeline, staged, assignments, clients))
                     .via(ComputeFlow.flow(pipeline.plan(), actor, settings))
-                    .via(Sinks.encoder(pipeline, metrics, deadLetterMaxBytes))
+                    .via(Sinks.encoder(pipeline, metrics, deadLetterMaxBytes, settings.output().emitInterval()))
                     .toMat(sink, Keep.both())
                     .run(materializer);
             completion = control.second();

@@ -73,21 +73,39 @@ public final class ResultEncoder {
      */
     public OutputBatch encode(BatchResult result) {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-        List<Frame> results = result.frames();
-        for (int q = 0; q < results.size(); q++) {
-            Frame frame = results.get(q);
+        addResults(result.frames(), records);
+        addPerRecord(result, records);
+        RecordBatch batch = result.batch();
+        SourceOffsets offsets = batch.sourceOffsets();
+        long oldest = batch.oldestTimestamp();
+        batch.release();
+        return new OutputBatch(records, offsets, oldest);
+    }
+
+    /** Adds the records of {@code frames} (one per query, in the pipeline's output order): one per group, or per nested record. */
+    void addResults(List<Frame> frames, List<ProducerRecord<byte[], byte[]>> records) {
+        for (int q = 0; q < frames.size(); q++) {
+            Frame frame = frames.get(q);
             String topic = pipeline.outputTopics().get(q);
             if (frame.nesting() != null) {
                 for (int r = 0; r < frame.nesting().records(); r++) {
                     int first = frame.nesting().bounds()[r];
-                    records.add(new ProducerRecord<>(topic, frames.key(frame, first), frames.nestedValue(frame, r)));
+                    records.add(new ProducerRecord<>(topic, this.frames.key(frame, first), this.frames.nestedValue(frame, r)));
                 }
             } else {
                 for (int row = 0; row < frame.rows(); row++) {
-                    records.add(new ProducerRecord<>(topic, frames.key(frame, row), frames.value(frame, row)));
+                    records.add(new ProducerRecord<>(topic, this.frames.key(frame, row), this.frames.value(frame, row)));
                 }
             }
         }
+    }
+
+    /**
+     * Adds the records that stand for single input records or partitions, not groups: the dead
+     * letters of malformed and late records (their values copied, so the batch may go), and the
+     * event times of windowed outputs.
+     */
+    void addPerRecord(BatchResult result, List<ProducerRecord<byte[], byte[]>> records) {
         RecordBatch batch = result.batch();
         int[] rejected = result.rejected();
         for (int i = 0; i < rejected.length; i++) {
@@ -101,10 +119,6 @@ public final class ResultEncoder {
         for (PartitionTime t : result.times()) {
             records.add(StateRecords.eventTime(pipeline, t));
         }
-        SourceOffsets offsets = batch.sourceOffsets();
-        long oldest = batch.oldestTimestamp();
-        batch.release();
-        return new OutputBatch(records, offsets, oldest);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.spate.internal.sink;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -37,6 +38,40 @@ public final class Sinks {
             metrics.batchComputed(result, ResultEncoder.recordCount(result));
             return Pair.create(encoder, encoder.encode(result));
         }, encoder -> Optional.empty());
+    }
+
+    /** Most batches held for one interval's output, whatever the interval, so that a stalled sink cannot make it grow unbounded. */
+    static final int MAX_HELD_BATCHES = 1_000;
+
+    /**
+     * {@link #encoder(Pipeline, PipelineMetrics, int)}, or with a positive {@code emitInterval}, one
+     * output batch per interval: the results of the batches computed meanwhile merged into one
+     * record per key and output, with all their dead letters and their offsets (see
+     * {@code spate.output.emit-interval}). Fails, naming the key, if an output cannot be merged.
+     */
+    public static Flow<BatchResult, OutputBatch, NotUsed> encoder(Pipeline pipeline, PipelineMetrics metrics, int deadLetterMaxBytes,
+                                                                  Duration emitInterval) {
+        if (emitInterval.isZero()) {
+            return encoder(pipeline, metrics, deadLetterMaxBytes);
+        }
+        checkEmitInterval(pipeline);
+        return Flow.<BatchResult>create()
+                .statefulMap(() -> new IntervalEncoder(pipeline, deadLetterMaxBytes), (encoder, result) -> {
+                    metrics.batchComputed(result);
+                    return Pair.create(encoder, encoder.hold(result));
+                }, encoder -> Optional.empty())
+                .groupedWithin(MAX_HELD_BATCHES, emitInterval)
+                .statefulMap(() -> new IntervalEncoder(pipeline, deadLetterMaxBytes),
+                        (encoder, held) -> Pair.create(encoder, encoder.emit(held, metrics)), encoder -> Optional.empty())
+                .mapConcat(batches -> batches);
+    }
+
+    /**
+     * Fails, naming {@code spate.output.emit-interval}, when an output of {@code pipeline} cannot be
+     * merged over an interval (a per-batch mean or having).
+     */
+    public static void checkEmitInterval(Pipeline pipeline) {
+        IntervalEncoder.check(pipeline);
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.spate.internal.source;
 
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
@@ -8,6 +10,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.pekko.Done;
 
+import io.spate.SourceOffsets;
 import io.spate.TransactionalOffsets;
 
 /**
@@ -20,11 +23,38 @@ public final class BatchOffsets implements TransactionalOffsets {
     private final Map<TopicPartition, OffsetAndMetadata> offsets;
     private final ConsumerGroupMetadata group;
     private final PollLoop loop;
+    /** How many batches these offsets settle (more than one when batches are written together). */
+    private final int batches;
 
     BatchOffsets(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group, PollLoop loop) {
+        this(offsets, group, loop, 1);
+    }
+
+    private BatchOffsets(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group, PollLoop loop, int batches) {
         this.offsets = Map.copyOf(offsets);
         this.group = group;
         this.loop = loop;
+        this.batches = batches;
+    }
+
+    /**
+     * Later batches' offsets of this source, all read in this consumer generation, merge with these
+     * into one {@link BatchOffsets}: the highest offset of each partition, committed (or sent to a
+     * transaction) once, settling every batch. Others are committed one after another.
+     */
+    @Override
+    public SourceOffsets followedBy(List<? extends SourceOffsets> later) {
+        if (!later.stream().allMatch(b -> b instanceof BatchOffsets o && o.loop == loop && o.group.equals(group))) {
+            return TransactionalOffsets.super.followedBy(later);
+        }
+        Map<TopicPartition, OffsetAndMetadata> highest = new HashMap<>(offsets);
+        int settles = batches;
+        for (SourceOffsets b : later) {
+            BatchOffsets o = (BatchOffsets) b;
+            o.offsets.forEach((tp, om) -> highest.merge(tp, om, (x, y) -> x.offset() >= y.offset() ? x : y));
+            settles += o.batches;
+        }
+        return new BatchOffsets(highest, group, loop, settles);
     }
 
     @Override
@@ -39,12 +69,12 @@ public final class BatchOffsets implements TransactionalOffsets {
 
     @Override
     public void written() {
-        loop.settled();
+        loop.settled(batches);
     }
 
     /** Commits these offsets (with every earlier acked one); completes when the broker has them or the partitions moved away. */
     @Override
     public CompletionStage<Done> commit() {
-        return loop.commit(offsets);
+        return loop.commit(offsets, batches);
     }
 }

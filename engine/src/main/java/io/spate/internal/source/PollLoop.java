@@ -123,19 +123,22 @@ final class PollLoop implements Runnable {
         return closed;
     }
 
-    /** A batch's records and offsets are written (by a transaction that committed them); any thread. */
-    void settled() {
-        settled.incrementAndGet();
+    /** {@code batches} batches' records and offsets are written (by a transaction that committed them); any thread. */
+    void settled(int batches) {
+        settled.addAndGet(batches);
     }
 
-    /** Commits {@code offsets} (merged with all acked before) on the poll thread; the batch they belong to has settled once merged. */
-    CompletionStage<Done> commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    /**
+     * Commits {@code offsets} (merged with all acked before) on the poll thread; the {@code batches}
+     * batches they belong to have settled once merged.
+     */
+    CompletionStage<Done> commit(Map<TopicPartition, OffsetAndMetadata> offsets, int batches) {
         CompletableFuture<Done> done = new CompletableFuture<>();
         if (closed.isDone()) {
             done.completeExceptionally(new IllegalStateException("the Kafka source is closed; offsets not committed: " + offsets));
             return done;
         }
-        tasks.add(() -> commitOnLoop(offsets, done));
+        tasks.add(() -> commitOnLoop(offsets, batches, done));
         LockSupport.unpark(thread);
         return done;
     }
@@ -274,9 +277,9 @@ final class PollLoop implements Runnable {
         }
     }
 
-    private void commitOnLoop(Map<TopicPartition, OffsetAndMetadata> offsets, CompletableFuture<Done> done) {
+    private void commitOnLoop(Map<TopicPartition, OffsetAndMetadata> offsets, int batches, CompletableFuture<Done> done) {
         offsets.forEach((tp, om) -> acked.merge(tp, om, (a, b) -> a.offset() >= b.offset() ? a : b));
-        settled.incrementAndGet();
+        settled.addAndGet(batches);
         Map<TopicPartition, OffsetAndMetadata> owned = new HashMap<>();
         for (TopicPartition tp : consumer.assignment()) {
             OffsetAndMetadata om = acked.get(tp);
