@@ -14,6 +14,7 @@ import io.spate.Pipeline;
 import io.spate.RunningPipeline;
 import io.spate.SpateSettings;
 import io.spate.bench.peers.KafkaStreamsRunner;
+import io.spate.bench.peers.PeerRun;
 import io.spate.internal.node.IdleWatcher;
 import io.spate.javadsl.Spate;
 import io.spate.testkit.PlainConsumer;
@@ -64,7 +65,7 @@ public final class VariantMain {
                 result = spate(variant, bootstrap, input, prefix, batchRecords, serve, cpuBefore);
                 break;
             case "kafka-streams": {
-                KafkaStreamsRunner.Result r = serve
+                PeerRun r = serve
                         ? KafkaStreamsRunner.serve(bootstrap, input, prefix, prefix + "kstreams")
                         : KafkaStreamsRunner.runToEnd(bootstrap, input, prefix, prefix + "kstreams");
                 result = new VariantResult(variant, r.records(), r.bytes(), r.seconds(), Double.NaN,
