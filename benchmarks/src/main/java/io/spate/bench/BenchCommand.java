@@ -33,14 +33,14 @@ import io.spate.testkit.Lines;
 import io.spate.testkit.SampleData;
 
 /**
- * {@code spate bench}: Spate against the ceiling (a plain consumer) and the peer a JVM user would
- * pick (Kafka Streams), on one broker in its own process, the same NASA log records and the same
+ * {@code spate bench}: Spate against the ceiling (a plain consumer) and what a JVM user would write
+ * without it (Kafka Streams, a hand-written Pekko Streams pipeline), on one broker in its own process, the same NASA log records and the same
  * machine, in one run. Each variant runs in a JVM of its own; every variant's totals are checked
  * against totals computed independently; a second mode measures end-to-end latency at a fixed
  * offered rate. Prints a Markdown table and writes JSON and PNG charts.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmark golden signals: ceiling, Spate CPU (and GPU), Kafka Streams; same broker, data and run.")
+        description = "Benchmark golden signals: ceiling, Spate CPU (and GPU), Kafka Streams, Pekko Streams; same broker, data and run.")
 public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--sizes", split = ",", defaultValue = "100000,1000000", description = "input sizes in records (default: ${DEFAULT-VALUE})")
@@ -50,7 +50,8 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Spate max-records per batch to sweep (default: ${DEFAULT-VALUE}); the last is used to compare variants")
     List<Integer> batchSizes;
 
-    @Option(names = "--variants", split = ",", defaultValue = "ceiling,spate-cpu,spate-exactly-once,spate-gpu,spate-connector,kafka-streams",
+    @Option(names = "--variants", split = ",",
+            defaultValue = "ceiling,spate-cpu,spate-exactly-once,spate-gpu,spate-connector,kafka-streams,pekko-streams",
             description = "variants to run (default: ${DEFAULT-VALUE})")
     List<String> variants;
 
@@ -111,8 +112,8 @@ public final class BenchCommand implements Callable<Integer> {
         Map<String, VariantResult> compare = new HashMap<>();
         int compareBatch = batchSizes.get(batchSizes.size() - 1);
         for (String variant : variants) {
-            // The batch-size sweep is for spate-cpu; the other Spate variants run at the compared size.
-            List<Integer> batches = variant.equals("spate-cpu") ? batchSizes : variant.startsWith("spate") ? List.of(compareBatch) : List.of(0);
+            // The batch-size sweep is for spate-cpu; the other batching variants run at the compared size.
+            List<Integer> batches = variant.equals("spate-cpu") ? batchSizes : batching(variant) ? List.of(compareBatch) : List.of(0);
             for (int batch : batches) {
                 if (variant.equals("spate-gpu") && !gpuAvailable()) {
                     System.out.println("spate-gpu: skipped, no GPU backend answers here (none on the class path, or no device)");
@@ -124,7 +125,7 @@ public final class BenchCommand implements Callable<Integer> {
                     continue;
                 }
                 String totals = variant.equals("ceiling") ? "n/a" : check(bootstrap, prefix, expected, variant.equals("kafka-streams"));
-                System.out.printf("%-14s %s %,12.0f records/s, totals %s%n", variant, batch > 0 ? "batch " + batch : "", result.get().recordsPerSecond(), totals);
+                System.out.printf("%-18s %s %,12.0f records/s, totals %s%n", variant, batch > 0 ? "batch " + batch : "", result.get().recordsPerSecond(), totals);
                 if (batch == 0 || batch == compareBatch) {
                     compare.put(variant, result.get());
                 }
@@ -141,6 +142,11 @@ public final class BenchCommand implements Callable<Integer> {
                     peer == null ? Double.NaN : rps / peer.recordsPerSecond(), Double.NaN, Double.NaN));
         }
         return withRatios;
+    }
+
+    /** Whether the variant closes batches of max-records (Spate's and the Pekko Streams peer's), so that a row has a batch size. */
+    private static boolean batching(String variant) {
+        return variant.startsWith("spate") || variant.equals("pekko-streams");
     }
 
     private Optional<VariantResult> runVariant(String variant, String bootstrap, String topic, String prefix, int batch, long size)
@@ -200,7 +206,7 @@ public final class BenchCommand implements Callable<Integer> {
                 List<Double> ms = LatencyProbe.measure(bootstrap, topic, prefix + "traffic", lines, rate, Duration.ofSeconds(latencySeconds));
                 double p50 = LatencyProbe.quantile(ms, 0.50);
                 double p99 = LatencyProbe.quantile(ms, 0.99);
-                System.out.printf("%-14s latency at %,d records/s: p50 %.0f ms, p99 %.0f ms (%d markers)%n", variant, rate, p50, p99, ms.size());
+                System.out.printf("%-18s latency at %,d records/s: p50 %.0f ms, p99 %.0f ms (%d markers)%n", variant, rate, p50, p99, ms.size());
                 for (int i = 0; i < rows.size(); i++) {
                     BenchRow r = rows.get(i);
                     if (r.variant().equals(variant) && r.records() == sizes.get(sizes.size() - 1)

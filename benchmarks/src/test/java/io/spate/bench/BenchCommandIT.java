@@ -25,7 +25,7 @@ class BenchCommandIT {
         assertEquals(0, rc, "exit 0 means every variant's totals were exact");
         JsonNode report = new ObjectMapper().readTree(out.resolve("bench.json").toFile());
         JsonNode rows = report.get("rows");
-        assertEquals(5, rows.size(), "ceiling, spate-cpu, spate-exactly-once, spate-connector and kafka-streams (no GPU here): " + rows);
+        assertEquals(6, rows.size(), "ceiling, spate-cpu, spate-exactly-once, spate-connector, kafka-streams and pekko-streams (no GPU here): " + rows);
         for (JsonNode row : rows) {
             assertEquals(20_000, row.get("result").get("records").asLong(), row.toString());
             assertTrue(row.get("totals").asText().equals("exact") || row.get("variant").asText().equals("ceiling"), row.toString());
@@ -33,5 +33,6 @@ class BenchCommandIT {
         assertTrue(Files.size(out.resolve("bench-throughput.png")) > 1000);
         assertTrue(Files.size(out.resolve("bench-latency.png")) > 1000);
         assertTrue(Files.readString(out.resolve("bench.md")).contains("| spate-cpu | 20,000 |"));
+        assertTrue(Files.readString(out.resolve("bench.md")).contains("| pekko-streams | 20,000 | 5,000 |"));
     }
 }
