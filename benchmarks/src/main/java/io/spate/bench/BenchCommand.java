@@ -25,7 +25,10 @@ import com.sun.management.OperatingSystemMXBean;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import io.spate.internal.compute.Backends;
 import io.spate.testkit.KafkaTopics;
@@ -33,15 +36,21 @@ import io.spate.testkit.Lines;
 import io.spate.testkit.SampleData;
 
 /**
- * {@code spate bench}: Spate against the ceiling (a plain consumer) and the peer a JVM user would
- * pick (Kafka Streams), on one broker in its own process, the same NASA log records and the same
- * machine, in one run. Each variant runs in a JVM of its own; every variant's totals are checked
- * against totals computed independently; a second mode measures end-to-end latency at a fixed
- * offered rate. Prints a Markdown table and writes JSON and PNG charts.
+ * {@code spate bench}: Spate against the ceiling (a plain consumer) and what a JVM user would write
+ * without it (Kafka Streams, a hand-written Pekko Streams pipeline), on one broker in its own
+ * process, records made from the same NASA log and the same machine, in one run. Golden signals
+ * run every variant; the other workloads (word count, hourly windows) run the ceiling over their
+ * own input and Spate CPU. Each variant runs in a JVM of its own; every variant's totals are
+ * checked against totals computed independently; a second mode measures end-to-end latency of the
+ * golden signals at a fixed offered rate. Prints a Markdown table and writes JSON and PNG charts.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmark golden signals: ceiling, Spate CPU (and GPU), Kafka Streams; same broker, data and run.")
+        description = "Benchmark golden signals (ceiling, Spate CPU and GPU, Kafka Streams, Pekko Streams), word count and hourly windows;"
+                + " same broker, data and run.")
 public final class BenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--sizes", split = ",", defaultValue = "100000,1000000", description = "input sizes in records (default: ${DEFAULT-VALUE})")
     List<Long> sizes;
@@ -50,9 +59,15 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Spate max-records per batch to sweep (default: ${DEFAULT-VALUE}); the last is used to compare variants")
     List<Integer> batchSizes;
 
-    @Option(names = "--variants", split = ",", defaultValue = "ceiling,spate-cpu,spate-exactly-once,spate-gpu,spate-connector,kafka-streams",
+    @Option(names = "--variants", split = ",",
+            defaultValue = "ceiling,spate-cpu,spate-exactly-once,spate-gpu,spate-connector,kafka-streams,pekko-streams",
             description = "variants to run (default: ${DEFAULT-VALUE})")
     List<String> variants;
+
+    @Option(names = "--workloads", split = ",", defaultValue = "golden-signals,word-count,hourly",
+            description = "workloads to run (default: ${DEFAULT-VALUE}); golden-signals runs every variant, the others ceiling"
+                    + " (over their own input) and spate-cpu at the last batch size")
+    List<String> workloads;
 
     @Option(names = "--rate", defaultValue = "10000", description = "offered rate of the latency runs, records/s (default: ${DEFAULT-VALUE}; 0 skips them)")
     int rate;
@@ -73,11 +88,25 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "bench-results", description = "directory for bench.json, bench.md and the charts (default: ${DEFAULT-VALUE})")
     File out;
 
-    @Option(names = "--input", paramLabel = "FILE", description = "Common Log Format lines (default: the shared 200,000-line NASA file if found, else the bundled sample)")
+    @Option(names = "--input", paramLabel = "FILE", description = "Common Log Format lines, from which every workload's input is made"
+            + " (default: the shared 200,000-line NASA file if found, else the bundled sample)")
     File input;
 
     @Override
     public Integer call() throws Exception {
+        List<Workload> chosen = new ArrayList<>();
+        for (String name : workloads) {
+            if (!Workload.names().contains(name)) {
+                throw new ParameterException(spec.commandLine(), "unknown workload '" + name + "'; known: " + Workload.names());
+            }
+            chosen.add(Workload.named(name));
+        }
+        for (String variant : variants) {
+            if (!VariantMain.variants().contains(variant)) {
+                throw new ParameterException(spec.commandLine(), "unknown variant '" + variant + "'; known: " + VariantMain.variants());
+            }
+        }
+        long begin = System.nanoTime();
         List<byte[]> lines = lines();
         String machine = machine();
         System.out.printf("spate bench: %s; %,d distinct log lines cycled to %s records%n", machine, lines.size(), sizes);
@@ -87,65 +116,86 @@ public final class BenchCommand implements Callable<Integer> {
             String bootstrap = broker.bootstrap();
             System.out.println("broker (separate process) at " + bootstrap);
             for (long size : sizes) {
-                rows.addAll(runSize(bootstrap, lines, size));
+                for (Workload workload : chosen) {
+                    rows.addAll(runWorkload(bootstrap, lines, workload, size));
+                }
             }
-            if (rate > 0) {
+            if (rate > 0 && workloads.contains(GoldenSignals.NAME)) {
                 latency(bootstrap, lines, rows);
             }
         } finally {
             deleteTree(data);
         }
+        // One table per workload, sizes in order within it.
+        rows.sort(Comparator.comparingInt(r -> workloads.indexOf(r.workload())));
         System.out.println();
         System.out.print(Report.markdown(rows, machine));
         Report.write(out.toPath(), rows, machine);
         System.out.println("\nwrote " + out.toPath().resolve("bench.json") + ", bench.md and bench-*.png");
+        long seconds = (System.nanoTime() - begin) / 1_000_000_000L;
+        System.out.printf("spate bench took %d min %02d s%n", seconds / 60, seconds % 60);
         return rows.stream().allMatch(r -> r.totals().equals("exact") || r.totals().equals("n/a")) ? 0 : 1;
     }
 
-    private List<BenchRow> runSize(String bootstrap, List<byte[]> lines, long size) throws Exception {
-        String topic = "weblogs-" + size;
-        KafkaTopics.produce(bootstrap, topic, cycled(lines, size), n -> { });
-        Totals expected = Totals.ofCycled(lines, size);
-        System.out.printf("%nloaded %,d records into %s%n", size, topic);
+    private List<BenchRow> runWorkload(String bootstrap, List<byte[]> lines, Workload workload, long size) throws Exception {
+        List<byte[]> input;
+        try {
+            input = workload.input(lines, size);
+        } catch (IllegalArgumentException e) {
+            System.out.printf("%n%s: skipped, %s%n", workload.name(), e.getMessage());
+            return List.of();
+        }
+        String topic = workload.name() + "-" + size;
+        KafkaTopics.produce(bootstrap, topic, input, n -> { });
+        Workload.Expected expected = workload.expected(lines, size);
+        System.out.printf("%nloaded %,d %s records into %s%n", size, workload.name(), topic);
+        boolean golden = workload.name().equals(GoldenSignals.NAME);
+        int compareBatch = batchSizes.get(batchSizes.size() - 1);
         List<BenchRow> rows = new ArrayList<>();
         Map<String, VariantResult> compare = new HashMap<>();
-        int compareBatch = batchSizes.get(batchSizes.size() - 1);
         for (String variant : variants) {
-            // The batch-size sweep is for spate-cpu; the other Spate variants run at the compared size.
-            List<Integer> batches = variant.equals("spate-cpu") ? batchSizes : variant.startsWith("spate") ? List.of(compareBatch) : List.of(0);
+            if (!golden && !variant.equals("ceiling") && !variant.equals("spate-cpu")) {
+                continue;
+            }
+            // The batch-size sweep is for spate-cpu on golden signals; the other batching variants run at the compared size.
+            List<Integer> batches = golden && variant.equals("spate-cpu") ? batchSizes : batching(variant) ? List.of(compareBatch) : List.of(0);
             for (int batch : batches) {
                 if (variant.equals("spate-gpu") && !gpuAvailable()) {
                     System.out.println("spate-gpu: skipped, no GPU backend answers here (none on the class path, or no device)");
                     break;
                 }
-                String prefix = "b" + size + "-" + variant + (batch > 0 ? "-" + batch : "") + "-";
-                Optional<VariantResult> result = runVariant(variant, bootstrap, topic, prefix, Math.max(batch, 1), size);
+                String prefix = "b" + size + "-" + workload.name() + "-" + variant + (batch > 0 ? "-" + batch : "") + "-";
+                Optional<VariantResult> result = runVariant(variant, workload, bootstrap, topic, prefix, Math.max(batch, 1), size);
                 if (result.isEmpty()) {
                     continue;
                 }
-                String totals = variant.equals("ceiling") ? "n/a" : check(bootstrap, prefix, expected, variant.equals("kafka-streams"));
-                System.out.printf("%-14s %s %,12.0f records/s, totals %s%n", variant, batch > 0 ? "batch " + batch : "", result.get().recordsPerSecond(), totals);
+                String totals = variant.equals("ceiling") ? "n/a" : check(expected, bootstrap, prefix, variant.equals("kafka-streams"));
+                System.out.printf("%-18s %s %,12.0f records/s, totals %s%n", variant, batch > 0 ? "batch " + batch : "", result.get().recordsPerSecond(), totals);
                 if (batch == 0 || batch == compareBatch) {
                     compare.put(variant, result.get());
                 }
-                rows.add(new BenchRow(variant, size, batch, result.get(), totals, Double.NaN, Double.NaN, Double.NaN, Double.NaN));
+                rows.add(BenchRow.of(workload.name(), variant, size, batch, result.get(), totals));
             }
         }
+        VariantResult ceiling = compare.get("ceiling");
+        VariantResult peer = compare.get("kafka-streams");
         List<BenchRow> withRatios = new ArrayList<>();
         for (BenchRow r : rows) {
             double rps = r.result().recordsPerSecond();
-            VariantResult ceiling = compare.get("ceiling");
-            VariantResult peer = compare.get("kafka-streams");
-            withRatios.add(new BenchRow(r.variant(), r.records(), r.batchRecords(), r.result(), r.totals(),
-                    ceiling == null ? Double.NaN : rps / ceiling.recordsPerSecond(),
-                    peer == null ? Double.NaN : rps / peer.recordsPerSecond(), Double.NaN, Double.NaN));
+            withRatios.add(r.withRatios(ceiling == null ? Double.NaN : rps / ceiling.recordsPerSecond(),
+                    peer == null ? Double.NaN : rps / peer.recordsPerSecond()));
         }
         return withRatios;
     }
 
-    private Optional<VariantResult> runVariant(String variant, String bootstrap, String topic, String prefix, int batch, long size)
-            throws IOException, InterruptedException {
-        Process p = start(variant, bootstrap, topic, prefix, batch, "measure");
+    /** Whether the variant closes batches of max-records (Spate's and the Pekko Streams peer's), so that a row has a batch size. */
+    private static boolean batching(String variant) {
+        return variant.startsWith("spate") || variant.equals("pekko-streams");
+    }
+
+    private Optional<VariantResult> runVariant(String variant, Workload workload, String bootstrap, String topic, String prefix, int batch,
+                                               long size) throws IOException, InterruptedException {
+        Process p = start(variant, workload, bootstrap, topic, prefix, batch, "measure");
         VariantResult result = null;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
@@ -166,14 +216,15 @@ public final class BenchCommand implements Callable<Integer> {
         return Optional.of(result);
     }
 
-    private Process start(String variant, String bootstrap, String topic, String prefix, int batch, String mode) throws IOException {
+    private Process start(String variant, Workload workload, String bootstrap, String topic, String prefix, int batch, String mode)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of(Jvm.java(), "-Xmx" + heap));
         command.addAll(jvmOptions);
         String logback = System.getProperty("logback.configurationFile");
         if (logback != null) {
             command.add("-Dlogback.configurationFile=" + logback);
         }
-        command.addAll(List.of("-cp", Jvm.classPath(), VariantMain.class.getName(), variant, bootstrap, topic, prefix,
+        command.addAll(List.of("-cp", Jvm.classPath(), VariantMain.class.getName(), variant, workload.name(), bootstrap, topic, prefix,
                 Integer.toString(batch), mode));
         Files.createDirectories(out.toPath());
         return new ProcessBuilder(command).redirectError(logFile(prefix).toFile()).start();
@@ -192,7 +243,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             String topic = "latency-" + variant;
             String prefix = "lat-" + variant + "-";
-            Process p = start(variant, bootstrap, topic, prefix, batch, "serve");
+            Process p = start(variant, new GoldenSignals(), bootstrap, topic, prefix, batch, "serve");
             try {
                 // Give the variant time to start and join its group before the clock runs.
                 KafkaTopics.produce(bootstrap, topic, List.of(lines.get(0)));
@@ -200,13 +251,12 @@ public final class BenchCommand implements Callable<Integer> {
                 List<Double> ms = LatencyProbe.measure(bootstrap, topic, prefix + "traffic", lines, rate, Duration.ofSeconds(latencySeconds));
                 double p50 = LatencyProbe.quantile(ms, 0.50);
                 double p99 = LatencyProbe.quantile(ms, 0.99);
-                System.out.printf("%-14s latency at %,d records/s: p50 %.0f ms, p99 %.0f ms (%d markers)%n", variant, rate, p50, p99, ms.size());
+                System.out.printf("%-18s latency at %,d records/s: p50 %.0f ms, p99 %.0f ms (%d markers)%n", variant, rate, p50, p99, ms.size());
                 for (int i = 0; i < rows.size(); i++) {
                     BenchRow r = rows.get(i);
-                    if (r.variant().equals(variant) && r.records() == sizes.get(sizes.size() - 1)
+                    if (r.workload().equals(GoldenSignals.NAME) && r.variant().equals(variant) && r.records() == sizes.get(sizes.size() - 1)
                             && (r.batchRecords() == 0 || r.batchRecords() == batch)) {
-                        rows.set(i, new BenchRow(r.variant(), r.records(), r.batchRecords(), r.result(), r.totals(),
-                                r.ratioToCeiling(), r.ratioToKafkaStreams(), p50, p99));
+                        rows.set(i, r.withLatency(p50, p99));
                     }
                 }
             } finally {
@@ -218,11 +268,13 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static String check(String bootstrap, String prefix, Totals expected, boolean upserts) throws IOException {
-        Totals actual = Totals.ofOutputs(KafkaTopics.readAll(bootstrap, prefix + "traffic"), KafkaTopics.readAll(bootstrap, prefix + "errors"),
-                KafkaTopics.readAll(bootstrap, prefix + "mb-sent"), upserts);
-        String difference = actual.differenceFrom(expected);
-        return difference == null ? "exact" : "WRONG: " + difference;
+    private static String check(Workload.Expected expected, String bootstrap, String prefix, boolean lastValues) {
+        try {
+            String difference = expected.differenceIn(bootstrap, prefix, lastValues);
+            return difference == null ? "exact" : "WRONG: " + difference;
+        } catch (IOException | RuntimeException e) {
+            return "WRONG: cannot read the outputs back: " + e;
+        }
     }
 
     /** Whether a GPU backend is on the class path and a device answers (the provider's own check, as {@code auto} makes it). */
@@ -238,14 +290,6 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         return SampleData.nasaLog();
-    }
-
-    private static List<byte[]> cycled(List<byte[]> lines, long n) {
-        List<byte[]> out = new ArrayList<>((int) n);
-        for (long i = 0; i < n; i++) {
-            out.add(lines.get((int) (i % lines.size())));
-        }
-        return out;
     }
 
     private static String machine() {

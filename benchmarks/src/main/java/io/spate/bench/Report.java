@@ -24,20 +24,32 @@ final class Report {
     private Report() {
     }
 
-    /** The Markdown table of {@code rows}. */
+    /** The Markdown tables of {@code rows}: one per workload, in the order the rows come. */
     static String markdown(List<BenchRow> rows, String machine) {
         StringBuilder sb = new StringBuilder();
-        sb.append("Machine: ").append(machine).append("\n\n");
-        sb.append("| variant | records | batch | records/s | MB/s | x ceiling | x Kafka Streams | p50 ms | p99 ms | peak heap MB | heap after GC MB | CPU s / M records | totals |\n");
-        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
-        for (BenchRow r : rows) {
-            VariantResult v = r.result();
-            sb.append(String.format(Locale.ROOT, "| %s | %,d | %s | %,.0f | %.1f | %s | %s | %s | %s | %.0f | %.0f | %.2f | %s |%n",
-                    r.variant(), r.records(), r.batchRecords() > 0 ? String.format(Locale.ROOT, "%,d", r.batchRecords()) : "-",
-                    v.recordsPerSecond(), v.megabytesPerSecond(), fmt(r.ratioToCeiling()), fmt(r.ratioToKafkaStreams()),
-                    fmt1(r.p50Millis()), fmt1(r.p99Millis()), v.peakHeapBytes() / 1e6, v.heapAfterGcBytes() / 1e6, v.cpuSecondsPerMillion(), r.totals()));
+        sb.append("Machine: ").append(machine).append("\n");
+        for (Map.Entry<String, List<BenchRow>> workload : byWorkload(rows).entrySet()) {
+            sb.append("\n### ").append(workload.getKey()).append("\n\n");
+            sb.append("| variant | records | batch | records/s | MB/s | x ceiling | x Kafka Streams | p50 ms | p99 ms | peak heap MB | heap after GC MB | CPU s / M records | totals |\n");
+            sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+            for (BenchRow r : workload.getValue()) {
+                VariantResult v = r.result();
+                sb.append(String.format(Locale.ROOT, "| %s | %,d | %s | %,.0f | %.1f | %s | %s | %s | %s | %.0f | %.0f | %.2f | %s |%n",
+                        r.variant(), r.records(), r.batchRecords() > 0 ? String.format(Locale.ROOT, "%,d", r.batchRecords()) : "-",
+                        v.recordsPerSecond(), v.megabytesPerSecond(), fmt(r.ratioToCeiling()), fmt(r.ratioToKafkaStreams()),
+                        fmt1(r.p50Millis()), fmt1(r.p99Millis()), v.peakHeapBytes() / 1e6, v.heapAfterGcBytes() / 1e6, v.cpuSecondsPerMillion(),
+                        r.totals()));
+            }
         }
         return sb.toString();
+    }
+
+    private static Map<String, List<BenchRow>> byWorkload(List<BenchRow> rows) {
+        Map<String, List<BenchRow>> out = new LinkedHashMap<>();
+        for (BenchRow r : rows) {
+            out.computeIfAbsent(r.workload(), w -> new ArrayList<>()).add(r);
+        }
+        return out;
     }
 
     private static String fmt(double v) {
@@ -48,7 +60,7 @@ final class Report {
         return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.0f", v);
     }
 
-    /** Writes {@code bench.json} and {@code bench.png} into {@code dir}. */
+    /** Writes {@code bench.json}, {@code bench.md} and the charts ({@code bench-*.png}) into {@code dir}. */
     static void write(Path dir, List<BenchRow> rows, String machine) throws IOException {
         Files.createDirectories(dir);
         Map<String, Object> doc = new LinkedHashMap<>();
@@ -59,7 +71,12 @@ final class Report {
         chart(dir, rows);
     }
 
-    private static void chart(Path dir, List<BenchRow> rows) throws IOException {
+    private static void chart(Path dir, List<BenchRow> all) throws IOException {
+        workloadsChart(dir, all);
+        List<BenchRow> rows = all.stream().filter(r -> r.workload().equals(GoldenSignals.NAME)).toList();
+        if (rows.isEmpty()) {
+            return;
+        }
         long largest = rows.stream().mapToLong(BenchRow::records).max().orElse(0);
         List<String> names = new ArrayList<>();
         List<Double> rates = new ArrayList<>();
@@ -111,5 +128,39 @@ final class Report {
         if (!sweep.getSeriesMap().isEmpty()) {
             BitmapEncoder.saveBitmap(sweep, dir.resolve("bench-sweep").toString(), BitmapEncoder.BitmapFormat.PNG);
         }
+    }
+
+    /** Spate CPU (at the compared batch size: the last of the sweep) against each workload's own ceiling, at the largest size. */
+    private static void workloadsChart(Path dir, List<BenchRow> rows) throws IOException {
+        long largest = rows.stream().mapToLong(BenchRow::records).max().orElse(0);
+        List<String> names = new ArrayList<>();
+        List<Double> ceilings = new ArrayList<>();
+        List<Double> spate = new ArrayList<>();
+        for (Map.Entry<String, List<BenchRow>> workload : byWorkload(rows).entrySet()) {
+            BenchRow ceiling = null;
+            BenchRow cpu = null;
+            for (BenchRow r : workload.getValue()) {
+                if (r.records() == largest && r.variant().equals("ceiling")) {
+                    ceiling = r;
+                } else if (r.records() == largest && r.variant().equals("spate-cpu")) {
+                    cpu = r;
+                }
+            }
+            if (ceiling != null && cpu != null) {
+                names.add(String.format(Locale.ROOT, "%s (x %.2f)", workload.getKey(), cpu.ratioToCeiling()));
+                ceilings.add(ceiling.result().recordsPerSecond() / 1000);
+                spate.add(cpu.result().recordsPerSecond() / 1000);
+            }
+        }
+        if (names.isEmpty()) {
+            return;
+        }
+        CategoryChart chart = new CategoryChartBuilder().width(900).height(420)
+                .title(String.format(Locale.ROOT, "Spate CPU against each workload's ceiling, %,d records", largest))
+                .xAxisTitle("workload (Spate CPU / ceiling)").yAxisTitle("thousand records/s").build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.addSeries("ceiling", names, ceilings);
+        chart.addSeries("spate-cpu", names, spate);
+        BitmapEncoder.saveBitmap(chart, dir.resolve("bench-workloads").toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 }

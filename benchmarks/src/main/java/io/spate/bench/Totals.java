@@ -19,7 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  */
 final class Totals {
 
-    private static final Pattern CLF = Pattern.compile("^(\\S+) (\\S+) (\\S+) \\[([^\\]]+)\\] \"(.*)\" (\\d{3}) (\\S+)$");
+    static final Pattern CLF = Pattern.compile("^(\\S+) (\\S+) (\\S+) \\[([^\\]]+)\\] \"(.*)\" (\\d{3}) (\\S+)$");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     final Map<String, Long> requests = new HashMap<>();

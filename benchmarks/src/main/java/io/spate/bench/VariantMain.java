@@ -14,17 +14,23 @@ import io.spate.Pipeline;
 import io.spate.RunningPipeline;
 import io.spate.SpateSettings;
 import io.spate.bench.peers.KafkaStreamsRunner;
+import io.spate.bench.peers.PeerRun;
+import io.spate.bench.peers.PekkoStreamsRunner;
 import io.spate.internal.node.IdleWatcher;
 import io.spate.javadsl.Spate;
 import io.spate.testkit.PlainConsumer;
 
 /**
  * One variant of the benchmark in its own JVM, so that its heap, CPU time and JIT are its own:
- * {@code VariantMain VARIANT BOOTSTRAP INPUT PREFIX BATCH_RECORDS MODE}. In {@code measure} mode it
+ * {@code VariantMain VARIANT WORKLOAD BOOTSTRAP INPUT PREFIX BATCH_RECORDS MODE}. The peers
+ * ({@code kafka-streams}, {@code pekko-streams}) run golden signals only. In {@code measure} mode it
  * reads the input to its end, then prints a {@link VariantResult} line; in {@code serve} mode it
  * keeps running until the process is stopped (for latency runs).
  */
 public final class VariantMain {
+
+    /** The variants written without Spate, for the golden signals only. */
+    static final List<String> PEERS = List.of("kafka-streams", "pekko-streams");
 
     private VariantMain() {
     }
@@ -41,11 +47,15 @@ public final class VariantMain {
 
     private static void run(String[] args) throws Exception {
         String variant = args[0];
-        String bootstrap = args[1];
-        String input = args[2];
-        String prefix = args[3];
-        int batchRecords = Integer.parseInt(args[4]);
-        boolean serve = args[5].equals("serve");
+        Workload workload = Workload.named(args[1]);
+        String bootstrap = args[2];
+        String input = args[3];
+        String prefix = args[4];
+        int batchRecords = Integer.parseInt(args[5]);
+        boolean serve = args[6].equals("serve");
+        if (PEERS.contains(variant) && !workload.name().equals(GoldenSignals.NAME)) {
+            throw new IllegalArgumentException(variant + " runs " + GoldenSignals.NAME + " only, not " + workload.name());
+        }
         ProcessStats.watchHeapAfterGc();
         ProcessStats.resetPeaks();
         double cpuBefore = ProcessStats.cpuSeconds();
@@ -61,14 +71,20 @@ public final class VariantMain {
             case "spate-gpu":
             case "spate-connector":
             case "spate-exactly-once":
-                result = spate(variant, bootstrap, input, prefix, batchRecords, serve, cpuBefore);
+                result = spate(variant, workload.pipeline(input, prefix, batchRecords), bootstrap, serve, cpuBefore);
                 break;
             case "kafka-streams": {
-                KafkaStreamsRunner.Result r = serve
+                PeerRun r = serve
                         ? KafkaStreamsRunner.serve(bootstrap, input, prefix, prefix + "kstreams")
                         : KafkaStreamsRunner.runToEnd(bootstrap, input, prefix, prefix + "kstreams");
-                result = new VariantResult(variant, r.records(), r.bytes(), r.seconds(), Double.NaN,
-                        ProcessStats.cpuSeconds() - cpuBefore, ProcessStats.peakHeapBytes(), ProcessStats.heapAfterGcBytes());
+                result = peer(variant, r, cpuBefore);
+                break;
+            }
+            case "pekko-streams": {
+                PeerRun r = serve
+                        ? PekkoStreamsRunner.serve(bootstrap, input, prefix, prefix + "pekko", batchRecords)
+                        : PekkoStreamsRunner.runToEnd(bootstrap, input, prefix, prefix + "pekko", batchRecords);
+                result = peer(variant, r, cpuBefore);
                 break;
             }
             default:
@@ -79,8 +95,17 @@ public final class VariantMain {
         System.exit(0);
     }
 
-    private static VariantResult spate(String variant, String bootstrap, String input, String prefix, int batchRecords,
-                                       boolean serve, double cpuBefore) throws Exception {
+    private static VariantResult peer(String variant, PeerRun r, double cpuBefore) {
+        if (!r.clean()) {
+            // Caught up all the same: the figures stand, and the harness checks the outputs.
+            System.err.println(variant + ": did not stop cleanly after catching up (a failure while stopping, or a timeout)");
+        }
+        return new VariantResult(variant, r.records(), r.bytes(), r.seconds(), Double.NaN,
+                ProcessStats.cpuSeconds() - cpuBefore, ProcessStats.peakHeapBytes(), ProcessStats.heapAfterGcBytes());
+    }
+
+    private static VariantResult spate(String variant, Pipeline pipeline, String bootstrap, boolean serve, double cpuBefore)
+            throws Exception {
         Config config = ConfigFactory.load()
                 .withValue("spate.compute.backend", ConfigValueFactory.fromAnyRef(variant.equals("spate-gpu") ? "gpu" : "cpu"))
                 // spate-connector: the same pipeline on pekko-connectors-kafka's per-record source, for comparison.
@@ -91,7 +116,6 @@ public final class VariantMain {
                 .withValue("spate.idle-check-interval", ConfigValueFactory.fromAnyRef("100ms"));
         SpateSettings settings = SpateSettings.create(config).withBootstrapServers(bootstrap);
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "bench", config);
-        Pipeline pipeline = GoldenSignals.pipeline(input, prefix, batchRecords);
         long start = System.nanoTime();
         RunningPipeline running = Spate.run(pipeline, settings, system);
         if (serve) {
@@ -112,6 +136,6 @@ public final class VariantMain {
     }
 
     static List<String> variants() {
-        return List.of("ceiling", "spate-cpu", "spate-exactly-once", "spate-gpu", "spate-connector", "kafka-streams");
+        return List.of("ceiling", "spate-cpu", "spate-exactly-once", "spate-gpu", "spate-connector", "kafka-streams", "pekko-streams");
     }
 }

@@ -42,24 +42,6 @@ public final class KafkaStreamsRunner {
     }
 
     /**
-     * What a run read and how long it took.
-     *
-     * @param records records read: for {@link #runToEnd}, the sum over the input's partitions of
-     *                end offset minus start offset (committed, else earliest); for {@link #serve},
-     *                the records the topology saw
-     * @param bytes value bytes the topology read
-     * @param seconds wall time from {@code start()} to caught up (for {@link #serve}, to stopped)
-     * @param clean whether Kafka Streams ran without an uncaught exception and closed in time
-     */
-    public record Result(long records, long bytes, double seconds, boolean clean) {
-
-        /** Records per second over {@link #seconds()}. */
-        public double recordsPerSecond() {
-            return records / seconds;
-        }
-    }
-
-    /**
      * Runs {@code signals} until the application has consumed and committed everything its input
      * topic held when called, then closes it (which flushes the caches and commits).
      *
@@ -67,7 +49,7 @@ public final class KafkaStreamsRunner {
      * @param timeout how long to wait for it to catch up
      * @throws IllegalStateException if Kafka Streams fails or does not catch up within {@code timeout}
      */
-    public static Result runToEnd(KafkaStreamsGoldenSignals signals, Properties properties, Duration timeout) throws InterruptedException {
+    public static PeerRun runToEnd(KafkaStreamsGoldenSignals signals, Properties properties, Duration timeout) throws InterruptedException {
         try (GroupProgress progress = new GroupProgress(required(properties, StreamsConfig.BOOTSTRAP_SERVERS_CONFIG),
                 required(properties, StreamsConfig.APPLICATION_ID_CONFIG))) {
             List<TopicPartition> input = progress.partitionsOf(signals.inputTopic(), Duration.ZERO);
@@ -89,7 +71,7 @@ public final class KafkaStreamsRunner {
             } finally {
                 closed = streams.close(CLOSE_TIMEOUT);
             }
-            return new Result(records, signals.valueBytesRead(), seconds, closed && failure.get() == null);
+            return new PeerRun(records, signals.valueBytesRead(), seconds, closed && failure.get() == null);
         }
     }
 
@@ -97,7 +79,7 @@ public final class KafkaStreamsRunner {
      * {@link #runToEnd(KafkaStreamsGoldenSignals, Properties, Duration)} with the default
      * properties, {@link #DEFAULT_TIMEOUT} and a temporary state directory, deleted afterwards.
      */
-    public static Result runToEnd(String bootstrapServers, String inputTopic, String outputPrefix, String applicationId)
+    public static PeerRun runToEnd(String bootstrapServers, String inputTopic, String outputPrefix, String applicationId)
             throws IOException, InterruptedException {
         Path stateDir = Files.createTempDirectory("kafka-streams-state");
         try {
@@ -117,7 +99,7 @@ public final class KafkaStreamsRunner {
      *
      * @return what the topology read from the start until it stopped
      */
-    public static Result serve(String bootstrapServers, String inputTopic, String outputPrefix, String applicationId)
+    public static PeerRun serve(String bootstrapServers, String inputTopic, String outputPrefix, String applicationId)
             throws IOException, InterruptedException {
         try (GroupProgress progress = new GroupProgress(bootstrapServers, applicationId)) {
             progress.partitionsOf(inputTopic, DEFAULT_TIMEOUT);
@@ -144,7 +126,7 @@ public final class KafkaStreamsRunner {
         double seconds = (System.nanoTime() - begin) / 1e9;
         // Stopped by the hook, or failed (then the hook deletes the state when the JVM exits).
         boolean closed = streams.close(CLOSE_TIMEOUT);
-        return new Result(signals.recordsRead(), signals.valueBytesRead(), seconds, closed && failure.get() == null);
+        return new PeerRun(signals.recordsRead(), signals.valueBytesRead(), seconds, closed && failure.get() == null);
     }
 
     private static double awaitCaughtUp(KafkaStreams streams, AtomicReference<Throwable> failure, GroupProgress progress,

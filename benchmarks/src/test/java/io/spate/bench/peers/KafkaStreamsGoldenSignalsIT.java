@@ -60,7 +60,7 @@ class KafkaStreamsGoldenSignalsIT {
             }
             KafkaTopics.produce(bootstrap, signals.inputTopic(), input);
 
-            KafkaStreamsRunner.Result run = KafkaStreamsRunner.runToEnd(signals,
+            PeerRun run = KafkaStreamsRunner.runToEnd(signals,
                     KafkaStreamsGoldenSignals.properties(bootstrap, "ks-golden-signals-it", stateDir), Duration.ofMinutes(2));
             System.out.printf("Kafka Streams golden signals: %,d records (%,d bytes) in %.2f s, %,.0f records/s%n",
                     run.records(), run.bytes(), run.seconds(), run.recordsPerSecond());
