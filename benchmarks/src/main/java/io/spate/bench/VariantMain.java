@@ -71,6 +71,7 @@ public final class VariantMain {
             case "spate-gpu":
             case "spate-connector":
             case "spate-exactly-once":
+            case "spate-emit-1s":
                 result = spate(variant, workload.pipeline(input, prefix, batchRecords), bootstrap, serve, cpuBefore);
                 break;
             case "kafka-streams": {
@@ -112,6 +113,8 @@ public final class VariantMain {
                 .withValue("spate.source.mode", ConfigValueFactory.fromAnyRef(variant.equals("spate-connector") ? "connector" : "batch"))
                 // spate-exactly-once: the same pipeline writing each batch in a Kafka transaction.
                 .withValue("spate.delivery", ConfigValueFactory.fromAnyRef(variant.equals("spate-exactly-once") ? "exactly-once" : "at-least-once"))
+                // spate-emit-1s: the same pipeline writing its results merged once a second, one record per key.
+                .withValue("spate.output.emit-interval", ConfigValueFactory.fromAnyRef(variant.equals("spate-emit-1s") ? "1s" : "0s"))
                 // Caught-up is checked this often; it bounds how much the measured time overshoots.
                 .withValue("spate.idle-check-interval", ConfigValueFactory.fromAnyRef("100ms"));
         SpateSettings settings = SpateSettings.create(config).withBootstrapServers(bootstrap);
@@ -136,6 +139,7 @@ public final class VariantMain {
     }
 
     static List<String> variants() {
-        return List.of("ceiling", "spate-cpu", "spate-exactly-once", "spate-gpu", "spate-connector", "kafka-streams", "pekko-streams");
+        return List.of("ceiling", "spate-cpu", "spate-emit-1s", "spate-exactly-once", "spate-gpu", "spate-connector", "kafka-streams",
+                "pekko-streams");
     }
 }
