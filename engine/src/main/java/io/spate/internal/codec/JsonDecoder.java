@@ -16,16 +16,22 @@ import io.spate.plan.JsonFormat;
  * format reads the whole record with {@code .}), or lacks a field, has it {@code null} or of the
  * wrong type. When a key appears twice, the last one wins.
  *
- * <p>Each record is read by {@link JsonJacksonReader}, with Jackson's streaming parser.
+ * <p>What Jackson's streaming parser decides is the definition ({@link JsonJacksonReader}). Each
+ * record first goes through {@link JsonFastReader}, a strict scanner over its bytes that allocates
+ * nothing and accepts only what Jackson would accept with the same values; a record it is not sure
+ * of, including every malformed one, is decoded again by Jackson, which decides and gives the
+ * reason.
  */
 public final class JsonDecoder implements BatchDecoder {
 
+    private final JsonFastReader fast;
     private final JsonJacksonReader jackson;
 
     /** A decoder of {@code format} filling columns for {@code fields}, a subset of its fields, in that order. */
     public JsonDecoder(JsonFormat format, List<Field> fields) {
         JsonPathTree.Node root = JsonPathTree.build(fields);
         boolean rootMustBeObject = format.field(".").isEmpty();
+        fast = new JsonFastReader(root, rootMustBeObject, fields);
         jackson = new JsonJacksonReader(root, rootMustBeObject, fields);
     }
 
@@ -35,7 +41,13 @@ public final class JsonDecoder implements BatchDecoder {
         int[] bounds = batch.bounds();
         int n = batch.count();
         for (int r = 0; r < n; r++) {
-            String reason = jackson.read(d, bounds[r], bounds[r + 1], out, r);
+            int start = bounds[r];
+            int end = bounds[r + 1];
+            if (fast.read(d, start, end, out, r)) {
+                out.accept(r);
+                continue;
+            }
+            String reason = jackson.read(d, start, end, out, r);
             if (reason == null) {
                 out.accept(r);
             } else {

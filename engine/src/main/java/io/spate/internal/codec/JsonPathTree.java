@@ -1,6 +1,8 @@
 package io.spate.internal.codec;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import io.spate.plan.Field;
@@ -15,18 +17,37 @@ final class JsonPathTree {
     /** One object key on the way to some fields. */
     static final class Node {
         final String name;
+        /**
+         * The name as UTF-8, for matching keys as bytes; null when the name has an unpaired
+         * surrogate, which only an escaped key can spell (and escaped keys are left to Jackson).
+         */
+        final byte[] utf8;
         /** The decoded column whose value sits at this node, or -1 when it only leads deeper. */
         int column = -1;
         Node[] children = new Node[0];
 
         Node(String name) {
             this.name = name;
+            this.utf8 = StandardCharsets.UTF_8.newEncoder().canEncode(name) ? name.getBytes(StandardCharsets.UTF_8) : null;
         }
 
         /** The child named {@code key}, or null; a linear scan, as objects name few wanted keys. */
         Node child(String key) {
             for (Node c : children) {
                 if (c.name.equals(key)) {
+                    return c;
+                }
+            }
+            return null;
+        }
+
+        /**
+         * The child whose name is the UTF-8 bytes {@code d[from, to)}, or null. Valid UTF-8 decodes
+         * one way only, so equal bytes mean the same key as {@link #child(String)} would match.
+         */
+        Node child(byte[] d, int from, int to) {
+            for (Node c : children) {
+                if (c.utf8 != null && Arrays.equals(c.utf8, 0, c.utf8.length, d, from, to)) {
                     return c;
                 }
             }
