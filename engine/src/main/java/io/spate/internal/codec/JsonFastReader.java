@@ -82,7 +82,7 @@ final class JsonFastReader {
         } else if (rootMustBeObject) {
             return false;
         } else {
-            p = JsonSyntax.valueEnd(d, p, end, 0);
+            p = JsonSyntax.valueEnd(d, p, end);
         }
         if (p < 0 || JsonSyntax.skipWhitespace(d, p, end) != end) {
             return false;
@@ -122,14 +122,14 @@ final class JsonFastReader {
                 return UNSURE;
             }
             if (child == null) {
-                p = JsonSyntax.valueEnd(d, p, end, depth);
+                p = JsonSyntax.valueEnd(d, p, end);
             } else if (child.column >= 0) {
                 p = leafEnd(d, p, end, child.column);
             } else if (d[p] == '{' && child.hasChildren()) {
                 p = objectEnd(d, p, end, child, depth + 1);
             } else {
                 // Not an object where a path goes through: its fields stay unseen, as in Jackson.
-                p = JsonSyntax.valueEnd(d, p, end, depth);
+                p = JsonSyntax.valueEnd(d, p, end);
             }
             p = JsonSyntax.nextByte(d, p, end);
             if (p < 0) {
@@ -179,7 +179,7 @@ final class JsonFastReader {
                     q = stringLeafEnd(d, p, end, col);
                 } else {
                     // A number or boolean is taken as its JSON text, which is its bytes.
-                    q = first == 't' || first == 'f' ? JsonSyntax.valueEnd(d, p, end, 0) : JsonSyntax.numberEnd(d, p, end);
+                    q = first == 't' || first == 'f' ? JsonSyntax.scalarEnd(d, p, end) : JsonSyntax.numberEnd(d, p, end);
                     if (q >= 0) {
                         out.setSlice(col, row, p, q - p);
                     }

@@ -2,7 +2,6 @@ package io.spate.internal.codec;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import io.spate.plan.Field;
@@ -46,12 +45,24 @@ final class JsonPathTree {
          * one way only, so equal bytes mean the same key as {@link #child(String)} would match.
          */
         Node child(byte[] d, int from, int to) {
+            int length = to - from;
             for (Node c : children) {
-                if (c.utf8 != null && Arrays.equals(c.utf8, 0, c.utf8.length, d, from, to)) {
+                byte[] name = c.utf8;
+                if (name != null && name.length == length && spells(name, d, from)) {
                     return c;
                 }
             }
             return null;
+        }
+
+        /** Whether {@code d} holds {@code name} at {@code from}; a plain loop, as names are short. */
+        private static boolean spells(byte[] name, byte[] d, int from) {
+            for (int i = 0; i < name.length; i++) {
+                if (name[i] != d[from + i]) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         boolean hasChildren() {

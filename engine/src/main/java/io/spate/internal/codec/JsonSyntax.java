@@ -28,8 +28,16 @@ final class JsonSyntax {
     static final int MAX_STRING_BYTES = 20_000_000;
     /** Jackson refuses numbers over 1,000 chars; real ones are far shorter. */
     static final int MAX_NUMBER_BYTES = 100;
-    /** Jackson refuses nesting deeper than 1,000; well below that, recursion here is cheap. */
+    /**
+     * Jackson refuses nesting deeper than 1,000. Objects on a wanted path are walked to 500 levels,
+     * and a skipped value below them to 64 more.
+     */
     static final int MAX_DEPTH = 500;
+    private static final int MAX_SKIPPED_NESTING = Long.SIZE;
+
+    private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
+    private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
+    private static final byte[] NULL = {'n', 'u', 'l', 'l'};
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L;
@@ -43,6 +51,11 @@ final class JsonSyntax {
 
     /** The first position at or after {@code p} that is not white space (or {@code end}). */
     static int skipWhitespace(byte[] d, int p, int end) {
+        // Compact JSON has no white space: settle that case without a loop, so that this inlines.
+        return p < end && d[p] > ' ' ? p : whitespaceEnd(d, p, end);
+    }
+
+    private static int whitespaceEnd(byte[] d, int p, int end) {
         while (p < end) {
             byte b = d[p];
             if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
@@ -62,89 +75,102 @@ final class JsonSyntax {
         return p < end ? p : UNSURE;
     }
 
-    /** Past the value starting at {@code p}, which lies at nesting {@code depth} (the root is 0). */
-    static int valueEnd(byte[] d, int p, int end, int depth) {
-        if (p >= end) {
-            return UNSURE;
-        }
-        switch (d[p]) {
-            case '"':
-                int quote = stringEnd(d, p + 1, end);
-                return quote < 0 || quote - p - 1 > MAX_STRING_BYTES ? UNSURE : quote + 1;
-            case '{':
-                return objectEnd(d, p, end, depth + 1);
-            case '[':
-                return arrayEnd(d, p, end, depth + 1);
-            case 't':
-                return literalEnd(d, p, end, "true");
-            case 'f':
-                return literalEnd(d, p, end, "false");
-            case 'n':
-                return literalEnd(d, p, end, "null");
-            default:
-                return numberEnd(d, p, end);
-        }
-    }
-
-    /** Past the object whose {@code {} is at {@code p}, at nesting {@code depth}. */
-    private static int objectEnd(byte[] d, int p, int end, int depth) {
-        if (depth > MAX_DEPTH) {
-            return UNSURE;
-        }
-        p = skipWhitespace(d, p + 1, end);
-        if (p < end && d[p] == '}') {
-            return p + 1;
-        }
+    /**
+     * Past the value starting at {@code p}, checking all of it. One loop, not a recursion: the
+     * containers it is inside are bits of a long (set for an object), so it skips up to 64 levels
+     * of nesting and leaves deeper records to Jackson.
+     */
+    static int valueEnd(byte[] d, int p, int end) {
+        long objects = 0;
+        int open = 0;
         while (true) {
-            p = colonEnd(d, nameEnd(d, p, end), end);
-            if (p < 0) {
+            // At the start of a value.
+            if (p >= end) {
                 return UNSURE;
             }
-            p = nextByte(d, valueEnd(d, skipWhitespace(d, p, end), end, depth), end);
-            if (p < 0) {
-                return UNSURE;
+            byte b = d[p];
+            if (b == '{' || b == '[') {
+                if (open == MAX_SKIPPED_NESTING) {
+                    return UNSURE;
+                }
+                boolean object = b == '{';
+                open++;
+                objects = objects << 1 | (object ? 1 : 0);
+                p = skipWhitespace(d, p + 1, end);
+                if (p < end && d[p] == (object ? '}' : ']')) {
+                    p++;
+                    open--;
+                    objects >>>= 1;
+                } else {
+                    p = object ? memberValue(d, p, end) : p;
+                    if (p < 0) {
+                        return UNSURE;
+                    }
+                    continue;
+                }
+            } else {
+                p = scalarEnd(d, p, end);
+                if (p < 0) {
+                    return UNSURE;
+                }
             }
-            if (d[p] == '}') {
-                return p + 1;
+            // Just past a whole value: close the containers it completes, or go on to the next value.
+            while (true) {
+                if (open == 0) {
+                    return p;
+                }
+                p = skipWhitespace(d, p, end);
+                if (p >= end) {
+                    return UNSURE;
+                }
+                boolean inObject = (objects & 1) != 0;
+                if (d[p] == ',') {
+                    p = skipWhitespace(d, p + 1, end);
+                    if (inObject) {
+                        p = memberValue(d, p, end);
+                        if (p < 0) {
+                            return UNSURE;
+                        }
+                    }
+                    break;
+                }
+                if (d[p] != (inObject ? '}' : ']')) {
+                    return UNSURE;
+                }
+                p++;
+                open--;
+                objects >>>= 1;
             }
-            if (d[p] != ',') {
-                return UNSURE;
-            }
-            p = skipWhitespace(d, p + 1, end);
         }
     }
 
-    /** Past the array whose {@code [} is at {@code p}, at nesting {@code depth}. */
-    private static int arrayEnd(byte[] d, int p, int end, int depth) {
-        if (depth > MAX_DEPTH) {
-            return UNSURE;
-        }
-        p = skipWhitespace(d, p + 1, end);
-        if (p < end && d[p] == ']') {
-            return p + 1;
-        }
-        while (true) {
-            p = nextByte(d, valueEnd(d, p, end, depth), end);
-            if (p < 0) {
-                return UNSURE;
-            }
-            if (d[p] == ']') {
-                return p + 1;
-            }
-            if (d[p] != ',') {
-                return UNSURE;
-            }
-            p = skipWhitespace(d, p + 1, end);
-        }
-    }
-
-    /** Past the object key whose opening quote is at {@code p}; the key may hold escapes. */
-    private static int nameEnd(byte[] d, int p, int end) {
+    /** Past the key, colon and white space of the object member at {@code p}: where its value starts. */
+    private static int memberValue(byte[] d, int p, int end) {
         if (p >= end || d[p] != '"') {
             return UNSURE;
         }
         int quote = stringEnd(d, p + 1, end);
-        return quote < 0 || quote - p - 1 > MAX_NAME_BYTES ? UNSURE : quote + 1;
+        if (quote < 0 || quote - p - 1 > MAX_NAME_BYTES) {
+            return UNSURE;
+        }
+        return nextByte(d, colonEnd(d, quote + 1, end), end);
+    }
+
+    /** Past the string, number or literal at {@code p}. */
+    static int scalarEnd(byte[] d, int p, int end) {
+        switch (d[p]) {
+            case '"':
+                int quote = stringEnd(d, p + 1, end);
+                return quote < 0 || quote - p - 1 > MAX_STRING_BYTES ? UNSURE : quote + 1;
+            case 't':
+                return literalEnd(d, p, end, TRUE);
+            case 'f':
+                return literalEnd(d, p, end, FALSE);
+            case 'n':
+                return literalEnd(d, p, end, NULL);
+            default:
+                return numberEnd(d, p, end);
+        }
     }
 
     /** Past the white space and colon that follow a key ending before {@code p} (UNSURE stays UNSURE). */
@@ -330,18 +356,17 @@ final class JsonSyntax {
         }
     }
 
-    /** Past the literal {@code word} (ASCII) if it starts at {@code p}. */
-    private static int literalEnd(byte[] d, int p, int end, String word) {
-        int n = word.length();
-        if (p + n > end) {
+    /** Past {@code word} if it is at {@code p}. */
+    private static int literalEnd(byte[] d, int p, int end, byte[] word) {
+        if (p + word.length > end) {
             return UNSURE;
         }
-        for (int i = 0; i < n; i++) {
-            if (d[p + i] != word.charAt(i)) {
+        for (int i = 0; i < word.length; i++) {
+            if (d[p + i] != word[i]) {
                 return UNSURE;
             }
         }
-        return p + n;
+        return p + word.length;
     }
 
     /**
