@@ -197,14 +197,19 @@ final class JsonFastReader {
     private int stringLeafEnd(byte[] d, int p, int end, int col) {
         int from = p + 1;
         int quote = JsonSyntax.plainEnd(d, from, end);
-        if (quote >= 0 && d[quote] == '"') {
-            if (quote - from > JsonSyntax.MAX_STRING_BYTES) {
-                return UNSURE;
-            }
-            out.setSlice(col, row, from, quote - from);
-            return quote + 1;
+        if (quote < 0 || d[quote] != '"') {
+            return escapedLeafEnd(d, from, end, col);
         }
-        quote = JsonSyntax.stringEnd(d, from, end);
+        if (quote - from > JsonSyntax.MAX_STRING_BYTES) {
+            return UNSURE;
+        }
+        out.setSlice(col, row, from, quote - from);
+        return quote + 1;
+    }
+
+    /** Past the string whose contents start at {@code from} and hold an escape, decoded into the arena as column {@code col}. */
+    private int escapedLeafEnd(byte[] d, int from, int end, int col) {
+        int quote = JsonSyntax.stringEnd(d, from, end);
         if (quote < 0 || quote - from > JsonSyntax.MAX_STRING_BYTES) {
             return UNSURE;
         }

@@ -187,14 +187,17 @@ final class JsonSyntax {
      * and valid escapes.
      */
     static int stringEnd(byte[] d, int p, int end) {
-        int i = plainEnd(d, p, end);
-        while (i >= 0 && d[i] == '\\') {
+        int i = p;
+        while (true) {
+            i = plainEnd(d, i, end);
+            if (i < 0 || d[i] == '"') {
+                return i;
+            }
             i = escapeEnd(d, i, end);
-            if (i >= 0) {
-                i = plainEnd(d, i, end);
+            if (i < 0) {
+                return UNSURE;
             }
         }
-        return i;
     }
 
     /**
