@@ -120,7 +120,7 @@ class JsonDecoderEquivalenceTest {
         assertTrue(outcomes.get("fast") > outcomes.get("accepted") / 2, outcomes.toString());
 
         List<byte[]> mutated = new ArrayList<>();
-        for (int i = 0; i < 40_000; i++) {
+        for (int i = 0; i < 30_000; i++) {
             mutated.add(mutate(valid.get(i % valid.size()), random));
         }
         assertSameDecodes(mutated, random).forEach((k, v) -> outcomes.merge(k, v, Integer::sum));
@@ -187,13 +187,13 @@ class JsonDecoderEquivalenceTest {
     }
 
     @Test
-    void shouldMatchTheReferenceOnEveryShortRecord() {
+    void shouldMatchTheReferenceOnShortRecords() {
         SplittableRandom random = new SplittableRandom(7);
         byte[] alphabet = latin1("{}[]\"0-1 :,t\\\u00c3");
         List<byte[]> records = new ArrayList<>();
         records.add(new byte[0]);
         List<byte[]> previous = List.of(new byte[0]);
-        for (int length = 1; length <= 4; length++) {
+        for (int length = 1; length <= 3; length++) {
             List<byte[]> next = new ArrayList<>();
             for (byte[] p : previous) {
                 for (byte b : alphabet) {
@@ -202,6 +202,14 @@ class JsonDecoderEquivalenceTest {
             }
             records.addAll(next);
             previous = next;
+        }
+        // And a sample of the longer ones, up to 8 bytes: the 8-byte string scan meets their end.
+        for (int i = 0; i < 10_000; i++) {
+            byte[] r = new byte[4 + random.nextInt(5)];
+            for (int j = 0; j < r.length; j++) {
+                r[j] = alphabet[random.nextInt(alphabet.length)];
+            }
+            records.add(r);
         }
         assertSameDecodes(records, random, List.of(READ_TEXT, READ_DOT_UTF8, READ_DOT_DOUBLE, READ_NOTHING));
     }
