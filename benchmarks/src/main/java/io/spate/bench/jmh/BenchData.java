@@ -105,6 +105,29 @@ public final class BenchData {
         return out;
     }
 
+    /**
+     * {@code {"text":..}} holding the request of every line of {@code clf} that has one (the text
+     * between its first and last quote), as the word-count workload's messages carry it.
+     */
+    public static List<byte[]> jsonText(List<byte[]> clf) {
+        List<byte[]> out = new ArrayList<>(clf.size());
+        StringBuilder sb = new StringBuilder(128);
+        for (byte[] line : clf) {
+            String s = new String(line, StandardCharsets.ISO_8859_1);
+            int open = s.indexOf('"');
+            int close = s.lastIndexOf('"');
+            if (open < 0 || close <= open) {
+                continue;
+            }
+            sb.setLength(0);
+            sb.append("{\"text\":");
+            quote(sb, s.substring(open + 1, close));
+            sb.append('}');
+            out.add(sb.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
     private static void quote(StringBuilder sb, String s) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {

@@ -36,9 +36,10 @@ import io.spate.spi.ComputeBackend;
 
 /**
  * Decoding cost per input format, on batches of 50,000 records carrying the same NASA log values:
- * CLF lines as they are, {@code host\tstatus\tbytes} TSV, and JSON objects with a nested
- * {@code request}. Each reads three fields: CLF and TSV {@code host}, {@code status},
- * {@code bytes}; JSON {@code host}, {@code bytes} and the nested {@code request.method}.
+ * CLF lines as they are, {@code host\tstatus\tbytes} TSV, JSON objects with a nested
+ * {@code request}, and the word-count workload's {@code {"text": request}} JSON. Each reads three
+ * fields but the last: CLF and TSV {@code host}, {@code status}, {@code bytes}; JSON {@code host},
+ * {@code bytes} and the nested {@code request.method}; {@code json-text} only {@code text}.
  *
  * <p>{@code decode} runs the format's decoder alone into reused columns. {@code decodeAndCount} runs
  * the whole CPU backend on a plan that needs those fields but does trivial work with them (one
@@ -58,8 +59,8 @@ public class CodecBenchmark {
     /** Records per batch: the default {@code spate.batch.max-records}. */
     static final int RECORDS = 50_000;
 
-    /** The input format: {@code clf}, {@code tsv} or {@code json}. */
-    @Param({"clf", "tsv", "json"})
+    /** The input format: {@code clf}, {@code tsv}, {@code json} or {@code json-text}. */
+    @Param({"clf", "tsv", "json", "json-text"})
     public String format;
 
     private RecordBatch batch;
@@ -93,6 +94,11 @@ public class CodecBenchmark {
                 input = new JsonFormat(List.of(host, bytes, new Field("request.method", ColumnType.UTF8)));
                 records = BenchData.json(lines);
                 query.where(new Filter("request.method", CompareOp.NE, "")).sum("bytes", "bytes_sum");
+                break;
+            case "json-text":
+                input = new JsonFormat(List.of(new Field("text", ColumnType.UTF8)));
+                records = BenchData.jsonText(lines);
+                query = Query.builder("trivial").where(new Filter("text", CompareOp.NE, "")).count("records");
                 break;
             default:
                 throw new IllegalArgumentException("unknown format " + format);

@@ -17,6 +17,14 @@ public final class ByteArena {
         size = 0;
     }
 
+    /** Forgets the bytes after the first {@code size}, as when a tentative write is abandoned. */
+    public void truncate(int size) {
+        if (size < 0 || size > this.size) {
+            throw new IllegalArgumentException("cannot truncate " + this.size + " bytes to " + size);
+        }
+        this.size = size;
+    }
+
     /** Number of bytes written since the last {@link #clear()}. */
     public int size() {
         return size;

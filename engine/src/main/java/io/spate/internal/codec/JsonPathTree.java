@@ -1,5 +1,6 @@
 package io.spate.internal.codec;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,12 +16,18 @@ final class JsonPathTree {
     /** One object key on the way to some fields. */
     static final class Node {
         final String name;
+        /**
+         * The name as UTF-8, for matching keys as bytes; null when the name has an unpaired
+         * surrogate, which only an escaped key can spell (and escaped keys are left to Jackson).
+         */
+        final byte[] utf8;
         /** The decoded column whose value sits at this node, or -1 when it only leads deeper. */
         int column = -1;
         Node[] children = new Node[0];
 
         Node(String name) {
             this.name = name;
+            this.utf8 = StandardCharsets.UTF_8.newEncoder().canEncode(name) ? name.getBytes(StandardCharsets.UTF_8) : null;
         }
 
         /** The child named {@code key}, or null; a linear scan, as objects name few wanted keys. */
@@ -31,6 +38,31 @@ final class JsonPathTree {
                 }
             }
             return null;
+        }
+
+        /**
+         * The child whose name is the UTF-8 bytes {@code d[from, to)}, or null. Valid UTF-8 decodes
+         * one way only, so equal bytes mean the same key as {@link #child(String)} would match.
+         */
+        Node child(byte[] d, int from, int to) {
+            int length = to - from;
+            for (Node c : children) {
+                byte[] name = c.utf8;
+                if (name != null && name.length == length && spells(name, d, from)) {
+                    return c;
+                }
+            }
+            return null;
+        }
+
+        /** Whether {@code d} holds {@code name} at {@code from}; a plain loop, as names are short. */
+        private static boolean spells(byte[] name, byte[] d, int from) {
+            for (int i = 0; i < name.length; i++) {
+                if (name[i] != d[from + i]) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         boolean hasChildren() {

@@ -3,6 +3,7 @@ package io.spate.internal.codec;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -153,6 +154,33 @@ class JsonDecoderTest {
         DecodedBatch d = decode(List.of(new Field("a", ColumnType.LONG)), SharedData.batchOf("{\"a\":1,\"a\":2}"));
 
         assertEquals(2, d.longs(0)[0]);
+    }
+
+    @Test
+    void shouldNotAllocatePerRecordOnTheFastPath() {
+        List<byte[]> records = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            String text = i % 3 == 0 ? "GET /history/apollo/" + i + " HTTP/1.0" : "caf\\u00e9 \\\"" + i + "\\\" \u2603";
+            records.add(("{\"n\":{\"x\":[1,2.5,true,null]},\"text\":\"" + text + "\",\"uid\":" + i + ",\"x\":" + i + ".25}")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        RecordBatch batch = SharedData.batch(records);
+        List<Field> fields = List.of(new Field("text", ColumnType.UTF8), new Field("uid", ColumnType.LONG),
+                new Field("x", ColumnType.DOUBLE));
+        DecodedBatch out = new DecodedBatch(fields);
+        JsonDecoder decoder = new JsonDecoder(new JsonFormat(fields), fields);
+        out.reset(batch);
+        decoder.decode(batch, out);
+
+        long allocated = Allocations.during(() -> {
+            out.reset(batch);
+            decoder.decode(batch, out);
+        });
+
+        assertEquals(records.size(), out.acceptedCount());
+        assertEquals("caf\u00e9 \"1\" \u2603", text(out, 0, 1));
+        assertEquals(0.25, out.doubles(2)[0]);
+        assertTrue(allocated < 16_384, allocated + " bytes allocated decoding 20,000 records");
     }
 
     @Test
