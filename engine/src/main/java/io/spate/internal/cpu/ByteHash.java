@@ -35,6 +35,26 @@ final class ByteHash {
         return mix(h);
     }
 
+    /**
+     * Whether {@code a[ia, ia+length)} and {@code b[ib, ib+length)} hold the same bytes: eight at a
+     * time, which for the short keys of a group-by (words, hosts) beats {@code Arrays.equals}'
+     * range checks and vectorized mismatch.
+     */
+    static boolean equal(byte[] a, int ia, byte[] b, int ib, int length) {
+        int i = 0;
+        for (; i + 8 <= length; i += 8) {
+            if ((long) LONGS.get(a, ia + i) != (long) LONGS.get(b, ib + i)) {
+                return false;
+            }
+        }
+        for (; i < length; i++) {
+            if (a[ia + i] != b[ib + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Hash of a long. */
     static long ofLong(long v) {
         return mix(v * K1 + K2);

@@ -117,8 +117,7 @@ final class GroupKeys implements GroupTable.Keys {
                     }
                     int sa = starts[k][a];
                     int sb = starts[k][b];
-                    if (!Arrays.equals(sa >= 0 ? data : arena, sa >= 0 ? sa : ~sa, (sa >= 0 ? sa : ~sa) + la,
-                            sb >= 0 ? data : arena, sb >= 0 ? sb : ~sb, (sb >= 0 ? sb : ~sb) + la)) {
+                    if (!ByteHash.equal(sa >= 0 ? data : arena, sa >= 0 ? sa : ~sa, sb >= 0 ? data : arena, sb >= 0 ? sb : ~sb, la)) {
                         return false;
                     }
                     break;

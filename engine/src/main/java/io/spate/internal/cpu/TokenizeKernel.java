@@ -18,6 +18,15 @@ import io.spate.plan.Tokenize;
  */
 final class TokenizeKernel {
 
+    /** {@link #isWordByte} by byte value: one load instead of five comparisons per byte of text. */
+    private static final boolean[] WORD_BYTES = new boolean[256];
+
+    static {
+        for (int b = 0; b < 256; b++) {
+            WORD_BYTES[b] = b >= 0x80 || (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b == '_';
+        }
+    }
+
     private final int textColumn;
     private final boolean lowercase;
     private final DecodedBatch words;
@@ -110,6 +119,7 @@ final class TokenizeKernel {
 
     /** Letters, digits, {@code _} and every byte of a non-ASCII UTF-8 character. */
     private static boolean isWordByte(byte b) {
-        return b < 0 || (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b == '_';
+        return WORD_BYTES[b & 0xFF];
     }
+
 }
