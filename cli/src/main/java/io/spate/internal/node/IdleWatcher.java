@@ -36,7 +36,8 @@ import io.spate.internal.state.ScaleOut;
  * is short of the end, the rest may be only transaction markers (an input written exactly-once
  * ends with a commit marker): a read_committed consumer then finds no record there, and that
  * counts as caught up. That read is made only when no committed offset moved since the last check,
- * so a pipeline at work is not slowed by it.
+ * so a pipeline at work is not slowed by it; nor are its end offsets asked for while a committed
+ * offset moves short of the ends last seen (one request a check then, not four).
  */
 public final class IdleWatcher implements AutoCloseable {
 
@@ -52,6 +53,8 @@ public final class IdleWatcher implements AutoCloseable {
     private final Duration interval;
     /** The committed (or start) offset of each partition at the last check. */
     private final Map<TopicPartition, Long> lastSeen = new HashMap<>();
+    /** The end offset of each partition when last asked; ends only grow. */
+    private final Map<TopicPartition, Long> lastEnds = new HashMap<>();
 
     /** Starts watching {@code pipeline}'s group every {@code spate.idle-check-interval}. */
     public IdleWatcher(SpateSettings settings, Pipeline pipeline) {
@@ -99,6 +102,12 @@ public final class IdleWatcher implements AutoCloseable {
 
     private boolean caughtUp(Pipeline pipeline) throws Exception {
         long timeout = Math.max(5000, interval.toMillis() * 4);
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(pipeline.groupId())
+                .partitionsToOffsetAndMetadata().get(timeout, TimeUnit.MILLISECONDS);
+        if (working(committed)) {
+            // Decided by one request instead of four: what the full check below would say too.
+            return false;
+        }
         Map<String, TopicDescription> topics = admin.describeTopics(pipeline.topics()).allTopicNames().get(timeout, TimeUnit.MILLISECONDS);
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
@@ -110,12 +119,11 @@ public final class IdleWatcher implements AutoCloseable {
         }
         Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get(timeout, TimeUnit.MILLISECONDS);
         Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts = admin.listOffsets(earliest).all().get(timeout, TimeUnit.MILLISECONDS);
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(pipeline.groupId())
-                .partitionsToOffsetAndMetadata().get(timeout, TimeUnit.MILLISECONDS);
         Map<TopicPartition, Long> behind = new HashMap<>();
         boolean moved = false;
         for (TopicPartition tp : List.copyOf(latest.keySet())) {
             long end = ends.get(tp).offset();
+            lastEnds.put(tp, end);
             OffsetAndMetadata c = committed.get(tp);
             long from = c != null ? c.offset() : starts.get(tp).offset();
             Long before = lastSeen.put(tp, from);
@@ -138,6 +146,25 @@ public final class IdleWatcher implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /**
+     * Whether a committed offset moved since the last check and is still short of that partition's
+     * end as last asked: the pipeline is at work, and the full check would find it behind too (ends
+     * only grow), so it is not asked for. Updates what was seen of the partitions that moved.
+     */
+    private boolean working(Map<TopicPartition, OffsetAndMetadata> committed) {
+        boolean working = false;
+        for (Map.Entry<TopicPartition, OffsetAndMetadata> e : committed.entrySet()) {
+            Long end = lastEnds.get(e.getKey());
+            Long before = lastSeen.get(e.getKey());
+            long now = e.getValue().offset();
+            if (end != null && before != null && before != now && now < end) {
+                lastSeen.put(e.getKey(), now);
+                working = true;
+            }
+        }
+        return working;
     }
 
     /** Whether a read_committed read of {@code tp} from {@code from} reaches {@code end} without a record. */
