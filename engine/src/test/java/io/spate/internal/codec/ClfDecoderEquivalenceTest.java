@@ -1,5 +1,11 @@
 package io.spate.internal.codec;
 
+import static io.spate.internal.codec.RecordEdits.delete;
+import static io.spate.internal.codec.RecordEdits.exactBatch;
+import static io.spate.internal.codec.RecordEdits.insert;
+import static io.spate.internal.codec.RecordEdits.latin1;
+import static io.spate.internal.codec.RecordEdits.replace;
+import static io.spate.internal.codec.RecordEdits.show;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,7 +15,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,8 +31,6 @@ import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 
 import io.spate.RecordBatch;
-import io.spate.RecordBatchBuilder;
-import io.spate.SourceOffsets;
 import io.spate.frame.ColumnType;
 import io.spate.internal.SharedData;
 import io.spate.plan.ClfFormat;
@@ -44,7 +47,7 @@ class ClfDecoderEquivalenceTest {
     private static final List<Field> ALL = new ClfFormat().schema();
     private static final String[] MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     /** Bytes that matter to the shape, to the word scans (0x00, 0x01 and '!', 0x0B, 0x0C next to the searched bytes), and Latin-1. */
-    private static final byte[] SPECIAL = bytes(" \"[]\n\r-+:/09a\t\u0000\u0001!\u000b\u000c\u0080\u00ff\u00e9,");
+    private static final byte[] SPECIAL = latin1(" \"[]\n\r-+:/09a\t\u0000\u0001!\u000b\u000c\u0080\u00ff\u00e9,");
     private static final String[] NASA_LINES = {
         "199.72.81.55 - - [01/Jul/1995:00:00:01 -0400] \"GET /history/apollo/ HTTP/1.0\" 200 6245",
         "unicomp6.unicomp.net - - [01/Jul/1995:00:00:06 -0400] \"GET /shuttle/countdown/ HTTP/1.0\" 200 3985",
@@ -99,7 +102,7 @@ class ClfDecoderEquivalenceTest {
         SplittableRandom random = new SplittableRandom(42);
         List<byte[]> records = new ArrayList<>();
         for (String text : NASA_LINES) {
-            byte[] line = bytes(text);
+            byte[] line = latin1(text);
             for (int at = 0; at <= line.length; at++) {
                 for (byte b : SPECIAL) {
                     records.add(insert(line, at, b));
@@ -114,8 +117,8 @@ class ClfDecoderEquivalenceTest {
                 }
             }
             for (String end : new String[] {"\n", "\r", "\r\n", "\n\r", "\n\n", "\r\r\n", " \n", "\"\n"}) {
-                records.add(concat(line, bytes(end)));
-                records.add(concat(bytes(end), line));
+                records.add(concat(line, latin1(end)));
+                records.add(concat(latin1(end), line));
             }
         }
         assertSameDecodes(records, random);
@@ -126,7 +129,7 @@ class ClfDecoderEquivalenceTest {
         SplittableRandom random = new SplittableRandom(7);
         List<byte[]> records = new ArrayList<>();
         // Every record of up to 4 bytes over a small alphabet.
-        byte[] alphabet = bytes(" \n\r\"[]-0a");
+        byte[] alphabet = latin1(" \n\r\"[]-0a");
         records.add(new byte[0]);
         List<byte[]> previous = List.of(new byte[0]);
         for (int length = 1; length <= 4; length++) {
@@ -165,13 +168,13 @@ class ClfDecoderEquivalenceTest {
             for (int j = 0; j < n; j++) {
                 sb.append(pieces[random.nextInt(pieces.length)]);
             }
-            records.add(bytes(sb.toString()));
+            records.add(latin1(sb.toString()));
         }
         // And well-formed lines cut short or grown at every length, through the same pieces.
         for (int i = 0; i < 2_000; i++) {
             byte[] line = validLine(random);
             records.add(Arrays.copyOf(line, random.nextInt(line.length + 1)));
-            records.add(concat(line, bytes(pieces[random.nextInt(pieces.length)])));
+            records.add(concat(line, latin1(pieces[random.nextInt(pieces.length)])));
         }
         assertSameDecodes(records, random);
     }
@@ -183,7 +186,7 @@ class ClfDecoderEquivalenceTest {
         SplittableRandom random = new SplittableRandom(11);
         String[] days = {"01/Jul/1995", "29/Feb/2000", "31/Dec/1999", "01/Jan/1970", "15/Mar/1960", "28/Feb/2100"};
         String[] offsets = {"-0400", "+0000", "+1400", "-1100", "+0530"};
-        byte[] changes = bytes("0123456789:/ +-]x\n");
+        byte[] changes = latin1("0123456789:/ +-]x\n");
         List<byte[]> records = new ArrayList<>();
         String day = days[0];
         String offset = offsets[0];
@@ -197,7 +200,7 @@ class ClfDecoderEquivalenceTest {
             String timeOfDay = two(random.nextInt(random.nextInt(20) == 0 ? 100 : 24)) + ":"
                     + two(random.nextInt(random.nextInt(20) == 0 ? 100 : 60)) + ":"
                     + two(random.nextInt(random.nextInt(20) == 0 ? 100 : 60));
-            byte[] line = bytes("h - - [" + day + ":" + timeOfDay + " " + offset + "] \"GET / HTTP/1.0\" 200 1");
+            byte[] line = latin1("h - - [" + day + ":" + timeOfDay + " " + offset + "] \"GET / HTTP/1.0\" 200 1");
             if (random.nextInt(10) == 0) {
                 line = replace(line, 7 + random.nextInt(ClfTime.LENGTH), changes[random.nextInt(changes.length)]);
             }
@@ -260,7 +263,7 @@ class ClfDecoderEquivalenceTest {
         batches.add(SharedData.batch(records));
         for (int i = 0; i < records.size(); ) {
             int n = Math.min(records.size() - i, 1 + random.nextInt(8));
-            batches.add(exactBatch(records.subList(i, i + n)));
+            batches.add(exactBatch(records.subList(i, i + n), 'x'));
             i += n;
         }
         for (List<Field> fields : fieldSets()) {
@@ -316,28 +319,6 @@ class ClfDecoderEquivalenceTest {
         assertEquals(0, actual.arena().size(), "slices only");
     }
 
-    /** A batch whose byte array ends with its last record (padded in front to the builder's 16-byte minimum). */
-    private static RecordBatch exactBatch(List<byte[]> records) {
-        List<byte[]> all = new ArrayList<>();
-        int total = 0;
-        for (byte[] r : records) {
-            total += r.length;
-        }
-        if (total < 16) {
-            all.add(bytes("x".repeat(16 - total)));
-            total = 16;
-        }
-        all.addAll(records);
-        RecordBatchBuilder builder = RecordBatch.builder(total, all.size());
-        long offset = 0;
-        for (byte[] r : all) {
-            builder.append(r, 0, r.length, "test", 0, offset++);
-        }
-        RecordBatch batch = builder.build(SourceOffsets.NONE, 0);
-        assertEquals(total, batch.data().length, "the last record ends the array");
-        return batch;
-    }
-
     /** A NASA-like line: mostly well formed, with the odd invalid time, huge number, Latin-1 byte or trailing line end. */
     private static byte[] validLine(SplittableRandom r) {
         StringBuilder sb = new StringBuilder(160);
@@ -349,7 +330,7 @@ class ClfDecoderEquivalenceTest {
             case 2: sb.append('\r'); break;
             default: break;
         }
-        return bytes(sb.toString());
+        return latin1(sb.toString());
     }
 
     private static String host(SplittableRandom r) {
@@ -464,51 +445,11 @@ class ClfDecoderEquivalenceTest {
         return out;
     }
 
-    private static byte[] insert(byte[] a, int at, byte b) {
-        byte[] out = new byte[a.length + 1];
-        System.arraycopy(a, 0, out, 0, at);
-        out[at] = b;
-        System.arraycopy(a, at, out, at + 1, a.length - at);
-        return out;
-    }
-
-    private static byte[] replace(byte[] a, int at, byte b) {
-        byte[] out = a.clone();
-        out[at] = b;
-        return out;
-    }
-
-    private static byte[] delete(byte[] a, int at) {
-        byte[] out = new byte[a.length - 1];
-        System.arraycopy(a, 0, out, 0, at);
-        System.arraycopy(a, at + 1, out, at, a.length - at - 1);
-        return out;
-    }
-
     private static byte[] concat(byte[] a, byte[] b) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(a.length + b.length);
         out.write(a, 0, a.length);
         out.write(b, 0, b.length);
         return out.toByteArray();
-    }
-
-    /** Latin-1, so that every char below 256 is one byte. */
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.ISO_8859_1);
-    }
-
-    private static String show(RecordBatch batch, int row) {
-        byte[] d = batch.data();
-        StringBuilder sb = new StringBuilder("#").append(row).append(" \"");
-        for (int i = batch.bounds()[row]; i < batch.bounds()[row + 1]; i++) {
-            int c = d[i] & 0xFF;
-            if (c >= 0x20 && c < 0x7F && c != '\\') {
-                sb.append((char) c);
-            } else {
-                sb.append(String.format(Locale.ROOT, "\\x%02x", c));
-            }
-        }
-        return sb.append('"').toString();
     }
 
     private static List<String> names(List<Field> fields) {

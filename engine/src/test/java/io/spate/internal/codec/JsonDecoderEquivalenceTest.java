@@ -1,5 +1,11 @@
 package io.spate.internal.codec;
 
+import static io.spate.internal.codec.RecordEdits.delete;
+import static io.spate.internal.codec.RecordEdits.exactBatch;
+import static io.spate.internal.codec.RecordEdits.insert;
+import static io.spate.internal.codec.RecordEdits.latin1;
+import static io.spate.internal.codec.RecordEdits.replace;
+import static io.spate.internal.codec.RecordEdits.show;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,8 +36,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import org.junit.jupiter.api.Test;
 
 import io.spate.RecordBatch;
-import io.spate.RecordBatchBuilder;
-import io.spate.SourceOffsets;
 import io.spate.frame.ColumnType;
 import io.spate.internal.SharedData;
 import io.spate.plan.Field;
@@ -314,7 +318,7 @@ class JsonDecoderEquivalenceTest {
         batches.add(SharedData.batch(records));
         for (int i = 0; i < records.size(); ) {
             int n = Math.min(records.size() - i, 1 + random.nextInt(8));
-            batches.add(exactBatch(records.subList(i, i + n)));
+            batches.add(exactBatch(records.subList(i, i + n), ' '));
             i += n;
         }
         for (Reading reading : readings) {
@@ -401,28 +405,6 @@ class JsonDecoderEquivalenceTest {
             case DOUBLE: return Double.toString(d.doubles(col)[row]);
             default: return Arrays.toString(d.bytes(col, row));
         }
-    }
-
-    /** A batch whose byte array ends with its last record (padded in front to the builder's 16-byte minimum). */
-    private static RecordBatch exactBatch(List<byte[]> records) {
-        List<byte[]> all = new ArrayList<>();
-        int total = 0;
-        for (byte[] r : records) {
-            total += r.length;
-        }
-        if (total < 16) {
-            all.add(latin1(" ".repeat(16 - total)));
-            total = 16;
-        }
-        all.addAll(records);
-        RecordBatchBuilder builder = RecordBatch.builder(total, all.size());
-        long offset = 0;
-        for (byte[] r : all) {
-            builder.append(r, 0, r.length, "test", 0, offset++);
-        }
-        RecordBatch batch = builder.build(SourceOffsets.NONE, 0);
-        assertEquals(total, batch.data().length, "the last record ends the array");
-        return batch;
     }
 
     /**
@@ -780,27 +762,6 @@ class JsonDecoderEquivalenceTest {
         return out;
     }
 
-    private static byte[] insert(byte[] a, int at, byte b) {
-        byte[] out = new byte[a.length + 1];
-        System.arraycopy(a, 0, out, 0, at);
-        out[at] = b;
-        System.arraycopy(a, at, out, at + 1, a.length - at);
-        return out;
-    }
-
-    private static byte[] replace(byte[] a, int at, byte b) {
-        byte[] out = a.clone();
-        out[at] = b;
-        return out;
-    }
-
-    private static byte[] delete(byte[] a, int at) {
-        byte[] out = new byte[a.length - 1];
-        System.arraycopy(a, 0, out, 0, at);
-        System.arraycopy(a, at + 1, out, at, a.length - at - 1);
-        return out;
-    }
-
     /** {@code json} re-serialized with Jackson's default pretty printer: new lines, indentation, {@code " : "}. */
     private static byte[] pretty(byte[] json) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -816,27 +777,6 @@ class JsonDecoderEquivalenceTest {
         List<Field> out = new ArrayList<>(fields);
         Collections.reverse(out);
         return out;
-    }
-
-    /** Each char of {@code s} as one byte. */
-    private static byte[] latin1(String s) {
-        return s.getBytes(StandardCharsets.ISO_8859_1);
-    }
-
-    private static String show(RecordBatch batch, int row) {
-        byte[] d = batch.data();
-        StringBuilder sb = new StringBuilder("#").append(row).append(" \"");
-        int from = batch.bounds()[row];
-        int to = Math.min(batch.bounds()[row + 1], from + 600);
-        for (int i = from; i < to; i++) {
-            int c = d[i] & 0xFF;
-            if (c >= 0x20 && c < 0x7F && c != '\\') {
-                sb.append((char) c);
-            } else {
-                sb.append(String.format(Locale.ROOT, "\\x%02x", c));
-            }
-        }
-        return sb.append(to < batch.bounds()[row + 1] ? "...\"" : "\"").toString();
     }
 
     /** The decoder as it was before the fast path, Jackson for every record, kept verbatim as the reference. */
