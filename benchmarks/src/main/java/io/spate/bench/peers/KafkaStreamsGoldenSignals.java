@@ -2,11 +2,8 @@ package io.spate.bench.peers;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Properties;
-import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.Serde;
@@ -55,8 +52,7 @@ import io.spate.bench.peers.SignalRecords.HostRequests;
  * totals in RocksDB stores backed by changelog topics and moves records through repartition
  * topics, so it writes much more to the broker than Spate, which holds no state between batches.
  *
- * <p>One instance counts what its topologies read ({@link #recordsRead()},
- * {@link #valueBytesRead()}, {@link #malformedLines()}), so a runner can report bytes as Spate does.
+ * <p>One instance counts what its topologies read ({@link #counts()}), so a runner can report bytes as Spate does.
  */
 public final class KafkaStreamsGoldenSignals {
 
@@ -65,15 +61,11 @@ public final class KafkaStreamsGoldenSignals {
     /** One stream thread: the benchmark machine has two cores, and the broker needs one. */
     public static final int DEFAULT_STREAM_THREADS = 1;
 
-    private final String inputTopic;
-    private final String outputPrefix;
-    private final LongAdder records = new LongAdder();
-    private final LongAdder valueBytes = new LongAdder();
-    private final LongAdder malformed = new LongAdder();
+    private final SignalTopics topics;
+    private final ReadCounts counts = new ReadCounts();
 
     private KafkaStreamsGoldenSignals(String inputTopic, String outputPrefix) {
-        this.inputTopic = Objects.requireNonNull(inputTopic, "inputTopic");
-        this.outputPrefix = Objects.requireNonNull(outputPrefix, "outputPrefix");
+        this.topics = new SignalTopics(inputTopic, outputPrefix);
     }
 
     /** The golden signals of {@code inputTopic}, written to topics named {@code outputPrefix} + the signal. */
@@ -108,29 +100,24 @@ public final class KafkaStreamsGoldenSignals {
         return properties(bootstrapServers, applicationId, stateDir, DEFAULT_COMMIT_INTERVAL, DEFAULT_STREAM_THREADS);
     }
 
-    /** A new topology reading {@link #inputTopic()}; the counters of this instance count for it. */
+    /** A new topology reading {@link SignalTopics#input()}; the counters of this instance count for it. */
     public Topology topology() {
         StreamsBuilder builder = new StreamsBuilder();
         Map<String, KStream<byte[], ParsedLine>> byShape = builder
-                .stream(inputTopic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("weblogs"))
-                .peek((key, value) -> countRead(value), Named.as("count-read"))
+                .stream(topics.input(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("weblogs"))
+                .peek((key, value) -> counts.read(value), Named.as("count-read"))
                 .mapValues(ParsedLine::of, Named.as("parse-clf"))
                 .split(Named.as("clf-"))
                 .branch((key, parsed) -> parsed.line() == null, Branched.as("malformed"))
                 .defaultBranch(Branched.as("ok"));
         byShape.get("clf-malformed")
-                .peek((key, parsed) -> malformed.increment(), Named.as("count-malformed"))
+                .peek((key, parsed) -> counts.malformed(), Named.as("count-malformed"))
                 .mapValues(ParsedLine::raw, Named.as("unparsed"))
-                .to(deadLetterTopic(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("dead-letter-sink"));
+                .to(topics.deadLetter(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("dead-letter-sink"));
         KStream<byte[], LogLine> logs = byShape.get("clf-ok").mapValues(ParsedLine::line, Named.as("log-lines"));
         perHost(logs);
         serverErrors(logs);
         return builder.build();
-    }
-
-    private void countRead(byte[] value) {
-        records.increment();
-        valueBytes.add(value == null ? 0 : value.length);
     }
 
     private void perHost(KStream<byte[], LogLine> logs) {
@@ -142,11 +129,11 @@ public final class KafkaStreamsGoldenSignals {
         sizesByHost.count(Named.as("count-requests"), Materialized.as("requests-per-host"))
                 .toStream(Named.as("requests-changes"))
                 .mapValues((host, n) -> new HostRequests(host, n), Named.as("traffic-json"))
-                .to(trafficTopic(), Produced.with(Serdes.String(), JsonSerde.of(HostRequests.class)).withName("traffic-sink"));
+                .to(topics.traffic(), Produced.with(Serdes.String(), JsonSerde.of(HostRequests.class)).withName("traffic-sink"));
         sizesByHost.reduce(Long::sum, Named.as("sum-bytes"), Materialized.as("bytes-per-host"))
                 .toStream(Named.as("bytes-changes"))
                 .mapValues((host, n) -> new HostBytes(host, n), Named.as("mb-sent-json"))
-                .to(mbSentTopic(), Produced.with(Serdes.String(), JsonSerde.of(HostBytes.class)).withName("mb-sent-sink"));
+                .to(topics.mbSent(), Produced.with(Serdes.String(), JsonSerde.of(HostBytes.class)).withName("mb-sent-sink"));
     }
 
     private void serverErrors(KStream<byte[], LogLine> logs) {
@@ -157,52 +144,17 @@ public final class KafkaStreamsGoldenSignals {
                 .count(Named.as("count-errors"), Materialized.as("errors-per-host-status"))
                 .toStream(Named.as("errors-changes"))
                 .mapValues((key, n) -> new HostErrors(key.host(), key.response(), n), Named.as("errors-json"))
-                .to(errorsTopic(), Produced.with(errorKey, JsonSerde.of(HostErrors.class)).withName("errors-sink"));
+                .to(topics.errors(), Produced.with(errorKey, JsonSerde.of(HostErrors.class)).withName("errors-sink"));
     }
 
-    /** The topic of Common Log Format lines. */
-    public String inputTopic() {
-        return inputTopic;
+    /** Where it reads and writes. */
+    public SignalTopics topics() {
+        return topics;
     }
 
-    /** Requests per host. */
-    public String trafficTopic() {
-        return outputPrefix + "traffic";
-    }
-
-    /** 5xx responses per host and status. */
-    public String errorsTopic() {
-        return outputPrefix + "errors";
-    }
-
-    /** Bytes sent per host. */
-    public String mbSentTopic() {
-        return outputPrefix + "mb-sent";
-    }
-
-    /** Malformed lines, as they came. */
-    public String deadLetterTopic() {
-        return outputPrefix + "weblogs.dlq";
-    }
-
-    /** Every topic the topology writes to, for callers that create them up front. */
-    public List<String> outputTopics() {
-        return List.of(trafficTopic(), errorsTopic(), mbSentTopic(), deadLetterTopic());
-    }
-
-    /** Records the topologies of this instance have read so far (again after a retry: at least once). */
-    public long recordsRead() {
-        return records.sum();
-    }
-
-    /** Value bytes of those records. */
-    public long valueBytesRead() {
-        return valueBytes.sum();
-    }
-
-    /** Those of them sent to the dead-letter topic. */
-    public long malformedLines() {
-        return malformed.sum();
+    /** What it has read so far. */
+    public ReadCounts counts() {
+        return counts;
     }
 
     /** A line with its fields, or with null fields when it is malformed (then only the raw bytes matter). */

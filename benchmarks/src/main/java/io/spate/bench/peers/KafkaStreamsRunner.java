@@ -52,7 +52,7 @@ public final class KafkaStreamsRunner {
     public static PeerRun runToEnd(KafkaStreamsGoldenSignals signals, Properties properties, Duration timeout) throws InterruptedException {
         try (GroupProgress progress = new GroupProgress(required(properties, StreamsConfig.BOOTSTRAP_SERVERS_CONFIG),
                 required(properties, StreamsConfig.APPLICATION_ID_CONFIG))) {
-            List<TopicPartition> input = progress.partitionsOf(signals.inputTopic(), Duration.ZERO);
+            List<TopicPartition> input = progress.partitionsOf(signals.topics().input(), Duration.ZERO);
             Map<TopicPartition, Long> ends = progress.offsets(input, OffsetSpec.latest());
             Map<TopicPartition, Long> starts = progress.startOffsets(input);
             long records = ends.entrySet().stream().mapToLong(e -> Math.max(0, e.getValue() - starts.get(e.getKey()))).sum();
@@ -71,7 +71,7 @@ public final class KafkaStreamsRunner {
             } finally {
                 closed = streams.close(CLOSE_TIMEOUT);
             }
-            return new PeerRun(records, signals.valueBytesRead(), seconds, closed && failure.get() == null);
+            return new PeerRun(records, signals.counts().valueBytes(), seconds, closed && failure.get() == null);
         }
     }
 
@@ -126,7 +126,7 @@ public final class KafkaStreamsRunner {
         double seconds = (System.nanoTime() - begin) / 1e9;
         // Stopped by the hook, or failed (then the hook deletes the state when the JVM exits).
         boolean closed = streams.close(CLOSE_TIMEOUT);
-        return new PeerRun(signals.recordsRead(), signals.valueBytesRead(), seconds, closed && failure.get() == null);
+        return new PeerRun(signals.counts().records(), signals.counts().valueBytes(), seconds, closed && failure.get() == null);
     }
 
     private static double awaitCaughtUp(KafkaStreams streams, AtomicReference<Throwable> failure, GroupProgress progress,

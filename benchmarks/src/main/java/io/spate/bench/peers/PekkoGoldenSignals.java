@@ -6,8 +6,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.atomic.LongAdder;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -69,8 +67,7 @@ import io.spate.bench.peers.SignalRecords.HostRequests;
  * that a batch under the committer's {@code max-batch} (1,000 offsets; the last one of an input,
  * say) is committed as soon as Spate would commit it rather than up to 10 s later.
  *
- * <p>One instance counts what its graphs read ({@link #recordsRead()}, {@link #valueBytesRead()},
- * {@link #malformedLines()}), so a runner can report bytes as Spate does.
+ * <p>One instance counts what its graphs read ({@link #counts()}), so a runner can report bytes as Spate does.
  */
 public final class PekkoGoldenSignals {
 
@@ -80,16 +77,12 @@ public final class PekkoGoldenSignals {
     /** Thread-safe once configured, and never reconfigured. */
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final String inputTopic;
-    private final String outputPrefix;
+    private final SignalTopics topics;
     private final int batchRecords;
-    private final LongAdder records = new LongAdder();
-    private final LongAdder valueBytes = new LongAdder();
-    private final LongAdder malformed = new LongAdder();
+    private final ReadCounts counts = new ReadCounts();
 
     private PekkoGoldenSignals(String inputTopic, String outputPrefix, int batchRecords) {
-        this.inputTopic = Objects.requireNonNull(inputTopic, "inputTopic");
-        this.outputPrefix = Objects.requireNonNull(outputPrefix, "outputPrefix");
+        this.topics = new SignalTopics(inputTopic, outputPrefix);
         if (batchRecords < 1) {
             throw new IllegalArgumentException("batchRecords must be at least 1, was " + batchRecords);
         }
@@ -103,7 +96,7 @@ public final class PekkoGoldenSignals {
 
     /** The pipeline reading as consumer group {@code groupId}; run it, then drain it with the control it gives. */
     public RunnableGraph<Consumer.DrainingControl<Done>> graph(ClassicActorSystemProvider system, String bootstrapServers, String groupId) {
-        return Consumer.committableSource(consumerSettings(system, bootstrapServers, groupId), Subscriptions.topics(inputTopic))
+        return Consumer.committableSource(consumerSettings(system, bootstrapServers, groupId), Subscriptions.topics(topics.input()))
                 .groupedWithin(batchRecords, BATCH_WINDOW)
                 .map(this::signals)
                 .via(Producer.flexiFlow(producerSettings(system, bootstrapServers)))
@@ -145,12 +138,11 @@ public final class PekkoGoldenSignals {
         for (CommittableMessage<byte[], byte[]> message : batch) {
             offsets.add(message.committableOffset());
             ConsumerRecord<byte[], byte[]> record = message.record();
-            records.increment();
-            valueBytes.add(record.value() == null ? 0 : record.value().length);
+            counts.read(record.value());
             LogLine line = LogLine.parse(record.value());
             if (line == null) {
-                malformed.increment();
-                out.add(new ProducerRecord<>(deadLetterTopic(), record.key(), record.value()));
+                counts.malformed();
+                out.add(new ProducerRecord<>(topics.deadLetter(), record.key(), record.value()));
                 continue;
             }
             requests.merge(line.host(), 1L, Long::sum);
@@ -159,9 +151,9 @@ public final class PekkoGoldenSignals {
                 errors.merge(new ErrorKey(line.host(), line.status()), 1L, Long::sum);
             }
         }
-        requests.forEach((host, n) -> out.add(new ProducerRecord<>(trafficTopic(), utf8(host), json(new HostRequests(host, n)))));
-        errors.forEach((key, n) -> out.add(new ProducerRecord<>(errorsTopic(), json(key), json(new HostErrors(key.host(), key.response(), n)))));
-        sizes.forEach((host, n) -> out.add(new ProducerRecord<>(mbSentTopic(), utf8(host), json(new HostBytes(host, n)))));
+        requests.forEach((host, n) -> out.add(new ProducerRecord<>(topics.traffic(), utf8(host), json(new HostRequests(host, n)))));
+        errors.forEach((key, n) -> out.add(new ProducerRecord<>(topics.errors(), json(key), json(new HostErrors(key.host(), key.response(), n)))));
+        sizes.forEach((host, n) -> out.add(new ProducerRecord<>(topics.mbSent(), utf8(host), json(new HostBytes(host, n)))));
         return ProducerMessage.multi(out, ConsumerMessage.createCommittableOffsetBatch(offsets));
     }
 
@@ -177,48 +169,13 @@ public final class PekkoGoldenSignals {
         }
     }
 
-    /** The topic of Common Log Format lines. */
-    public String inputTopic() {
-        return inputTopic;
+    /** Where it reads and writes. */
+    public SignalTopics topics() {
+        return topics;
     }
 
-    /** Requests per host and batch. */
-    public String trafficTopic() {
-        return outputPrefix + "traffic";
-    }
-
-    /** 5xx responses per host, status and batch. */
-    public String errorsTopic() {
-        return outputPrefix + "errors";
-    }
-
-    /** Bytes sent per host and batch. */
-    public String mbSentTopic() {
-        return outputPrefix + "mb-sent";
-    }
-
-    /** Malformed lines, as they came. */
-    public String deadLetterTopic() {
-        return outputPrefix + "weblogs.dlq";
-    }
-
-    /** Every topic the pipeline writes to, for callers that create them up front. */
-    public List<String> outputTopics() {
-        return List.of(trafficTopic(), errorsTopic(), mbSentTopic(), deadLetterTopic());
-    }
-
-    /** Records the graphs of this instance have read so far (again after a retry: at least once). */
-    public long recordsRead() {
-        return records.sum();
-    }
-
-    /** Value bytes of those records. */
-    public long valueBytesRead() {
-        return valueBytes.sum();
-    }
-
-    /** Those of them sent to the dead-letter topic. */
-    public long malformedLines() {
-        return malformed.sum();
+    /** What it has read so far. */
+    public ReadCounts counts() {
+        return counts;
     }
 }

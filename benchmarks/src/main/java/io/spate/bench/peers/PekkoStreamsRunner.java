@@ -56,7 +56,7 @@ public final class PekkoStreamsRunner {
             // If it fails or times out, terminating the actor system below stops the stream.
             double seconds = awaitCaughtUp(control, progress, starts, ends, begin);
             boolean clean = completed(control.drainAndShutdown(system.executionContext()), DRAIN_TIMEOUT);
-            return new PeerRun(records, signals.valueBytesRead(), seconds, clean);
+            return new PeerRun(records, signals.counts().valueBytes(), seconds, clean);
         } finally {
             system.terminate();
         }
@@ -85,7 +85,7 @@ public final class PekkoStreamsRunner {
         }, "pekko-streams-shutdown"));
         // Stopped by the hook, or failed.
         boolean clean = completed(control.streamCompletion(), Duration.ofDays(365));
-        return new PeerRun(signals.recordsRead(), signals.valueBytesRead(), (System.nanoTime() - begin) / 1e9, clean);
+        return new PeerRun(signals.counts().records(), signals.counts().valueBytes(), (System.nanoTime() - begin) / 1e9, clean);
     }
 
     private static double awaitCaughtUp(Consumer.DrainingControl<Done> control, GroupProgress progress,

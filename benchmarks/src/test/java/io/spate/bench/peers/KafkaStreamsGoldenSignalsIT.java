@@ -54,11 +54,11 @@ class KafkaStreamsGoldenSignalsIT {
 
         try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(BrokerSettings.create().withPort(0)).start()) {
             String bootstrap = broker.bootstrapServers();
-            broker.createTopic(signals.inputTopic(), 3);
-            for (String topic : signals.outputTopics()) {
+            broker.createTopic(signals.topics().input(), 3);
+            for (String topic : signals.topics().outputs()) {
                 broker.createTopic(topic, 3);
             }
-            KafkaTopics.produce(bootstrap, signals.inputTopic(), input);
+            KafkaTopics.produce(bootstrap, signals.topics().input(), input);
 
             PeerRun run = KafkaStreamsRunner.runToEnd(signals,
                     KafkaStreamsGoldenSignals.properties(bootstrap, "ks-golden-signals-it", stateDir), Duration.ofMinutes(2));
@@ -68,16 +68,16 @@ class KafkaStreamsGoldenSignalsIT {
             assertTrue(run.clean(), "ended cleanly");
             assertEquals(input.size(), run.records());
             assertEquals(input.stream().mapToLong(v -> v.length).sum(), run.bytes());
-            assertEquals(bad.size(), signals.malformedLines());
+            assertEquals(bad.size(), signals.counts().malformedLines());
 
             GoldenTotals expected = GoldenTotals.ofLines(input);
             assertEquals(input.size() - bad.size(), expected.totalRequests(), "every good line matches the independent regex");
             assertFalse(expected.errors.isEmpty());
-            assertEquals(expected.requests, lastValues(KafkaTopics.readAll(bootstrap, signals.trafficTopic()), "requests"));
-            assertEquals(expected.bytes, lastValues(KafkaTopics.readAll(bootstrap, signals.mbSentTopic()), "bytes"));
-            assertEquals(expected.errors, lastErrors(KafkaTopics.readAll(bootstrap, signals.errorsTopic())));
+            assertEquals(expected.requests, lastValues(KafkaTopics.readAll(bootstrap, signals.topics().traffic()), "requests"));
+            assertEquals(expected.bytes, lastValues(KafkaTopics.readAll(bootstrap, signals.topics().mbSent()), "bytes"));
+            assertEquals(expected.errors, lastErrors(KafkaTopics.readAll(bootstrap, signals.topics().errors())));
 
-            List<ConsumerRecord<byte[], byte[]>> dlq = KafkaTopics.readAll(bootstrap, signals.deadLetterTopic());
+            List<ConsumerRecord<byte[], byte[]>> dlq = KafkaTopics.readAll(bootstrap, signals.topics().deadLetter());
             assertEquals(bad.size(), dlq.size());
             for (byte[] b : bad) {
                 assertTrue(dlq.stream().anyMatch(r -> Arrays.equals(r.value(), b)), "dead-lettered as it came");

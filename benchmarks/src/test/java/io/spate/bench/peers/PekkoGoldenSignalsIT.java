@@ -42,13 +42,13 @@ class PekkoGoldenSignalsIT {
 
         try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(BrokerSettings.create().withPort(0)).start()) {
             String bootstrap = broker.bootstrapServers();
-            broker.createTopic(signals.inputTopic(), 3);
-            for (String topic : signals.outputTopics()) {
+            broker.createTopic(signals.topics().input(), 3);
+            for (String topic : signals.topics().outputs()) {
                 broker.createTopic(topic, 3);
             }
-            KafkaTopics.produce(bootstrap, signals.inputTopic(), input);
+            KafkaTopics.produce(bootstrap, signals.topics().input(), input);
 
-            PeerRun run = PekkoStreamsRunner.runToEnd(bootstrap, signals.inputTopic(), "pk-", "pk-golden-signals-it", 5_000);
+            PeerRun run = PekkoStreamsRunner.runToEnd(bootstrap, signals.topics().input(), "pk-", "pk-golden-signals-it", 5_000);
             System.out.printf("Pekko Streams golden signals: %,d records (%,d bytes) in %.2f s, %,.0f records/s%n",
                     run.records(), run.bytes(), run.seconds(), run.recordsPerSecond());
 
@@ -60,15 +60,15 @@ class PekkoGoldenSignalsIT {
             assertEquals(input.size() - bad.size(), expected.totalRequests(), "every good line matches the independent regex");
             assertFalse(expected.errors.isEmpty());
             // Summed as Spate's per-batch records are, with every record keyed as Spate keys it.
-            GoldenTotals actual = GoldenTotals.ofOutputs(KafkaTopics.readAll(bootstrap, signals.trafficTopic()),
-                    KafkaTopics.readAll(bootstrap, signals.errorsTopic()), KafkaTopics.readAll(bootstrap, signals.mbSentTopic()));
+            GoldenTotals actual = GoldenTotals.ofOutputs(KafkaTopics.readAll(bootstrap, signals.topics().traffic()),
+                    KafkaTopics.readAll(bootstrap, signals.topics().errors()), KafkaTopics.readAll(bootstrap, signals.topics().mbSent()));
             assertEquals(expected.requests, actual.requests);
             assertEquals(expected.bytes, actual.bytes);
             assertEquals(expected.errors, actual.errors);
-            assertTrue(KafkaTopics.readAll(bootstrap, signals.trafficTopic()).size() > expected.requests.size(),
+            assertTrue(KafkaTopics.readAll(bootstrap, signals.topics().traffic()).size() > expected.requests.size(),
                     "a host's requests are spread over several batches' records");
 
-            List<ConsumerRecord<byte[], byte[]>> dlq = KafkaTopics.readAll(bootstrap, signals.deadLetterTopic());
+            List<ConsumerRecord<byte[], byte[]>> dlq = KafkaTopics.readAll(bootstrap, signals.topics().deadLetter());
             assertEquals(bad.size(), dlq.size());
             for (byte[] b : bad) {
                 assertTrue(dlq.stream().anyMatch(r -> Arrays.equals(r.value(), b)), "dead-lettered as it came");
