@@ -4,6 +4,7 @@ import static io.spate.internal.codec.RecordEdits.delete;
 import static io.spate.internal.codec.RecordEdits.exactBatch;
 import static io.spate.internal.codec.RecordEdits.insert;
 import static io.spate.internal.codec.RecordEdits.latin1;
+import static io.spate.internal.codec.RecordEdits.mutate;
 import static io.spate.internal.codec.RecordEdits.replace;
 import static io.spate.internal.codec.RecordEdits.show;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -12,7 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -87,7 +87,7 @@ class ClfDecoderEquivalenceTest {
             records.add(validLine(random));
         }
         for (int i = 0; i < 60_000; i++) {
-            records.add(mutate(validLine(random), random));
+            records.add(mutate(validLine(random), SPECIAL, random));
         }
         Map<String, Integer> reasons = assertSameDecodes(records, random);
 
@@ -117,8 +117,8 @@ class ClfDecoderEquivalenceTest {
                 }
             }
             for (String end : new String[] {"\n", "\r", "\r\n", "\n\r", "\n\n", "\r\r\n", " \n", "\"\n"}) {
-                records.add(concat(line, latin1(end)));
-                records.add(concat(latin1(end), line));
+                records.add(SharedData.concat(line, latin1(end)));
+                records.add(SharedData.concat(latin1(end), line));
             }
         }
         assertSameDecodes(records, random);
@@ -174,7 +174,7 @@ class ClfDecoderEquivalenceTest {
         for (int i = 0; i < 2_000; i++) {
             byte[] line = validLine(random);
             records.add(Arrays.copyOf(line, random.nextInt(line.length + 1)));
-            records.add(concat(line, latin1(pieces[random.nextInt(pieces.length)])));
+            records.add(SharedData.concat(line, latin1(pieces[random.nextInt(pieces.length)])));
         }
         assertSameDecodes(records, random);
     }
@@ -239,7 +239,7 @@ class ClfDecoderEquivalenceTest {
         assertEquals(Map.of("accepted", lines.size()), reasons);
         List<byte[]> mutated = new ArrayList<>();
         for (int i = 0; i < lines.size(); i += 4) {
-            mutated.add(mutate(lines.get(i), random));
+            mutated.add(mutate(lines.get(i), SPECIAL, random));
         }
         assertSameDecodes(mutated, random);
     }
@@ -413,43 +413,6 @@ class ClfDecoderEquivalenceTest {
             sb.append(chars.charAt(r.nextInt(chars.length())));
         }
         return sb.toString();
-    }
-
-    /** One to three random edits: a byte replaced, inserted or deleted, the record cut or a stretch of it repeated. */
-    private static byte[] mutate(byte[] line, SplittableRandom r) {
-        byte[] out = line;
-        int edits = 1 + r.nextInt(3);
-        for (int e = 0; e < edits; e++) {
-            byte b = r.nextInt(4) == 0 ? (byte) r.nextInt(256) : SPECIAL[r.nextInt(SPECIAL.length)];
-            int at = r.nextInt(out.length + 1);
-            switch (r.nextInt(6)) {
-                case 0:
-                case 1:
-                    out = at < out.length ? replace(out, at, b) : insert(out, at, b);
-                    break;
-                case 2:
-                    out = insert(out, at, b);
-                    break;
-                case 3:
-                    out = at < out.length ? delete(out, at) : out;
-                    break;
-                case 4:
-                    out = Arrays.copyOf(out, at);
-                    break;
-                default:
-                    int length = r.nextInt(out.length - at + 1);
-                    out = concat(Arrays.copyOf(out, at + length), Arrays.copyOfRange(out, at, out.length));
-                    break;
-            }
-        }
-        return out;
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(a.length + b.length);
-        out.write(a, 0, a.length);
-        out.write(b, 0, b.length);
-        return out.toByteArray();
     }
 
     private static List<String> names(List<Field> fields) {

@@ -4,6 +4,7 @@ import static io.spate.internal.codec.RecordEdits.delete;
 import static io.spate.internal.codec.RecordEdits.exactBatch;
 import static io.spate.internal.codec.RecordEdits.insert;
 import static io.spate.internal.codec.RecordEdits.latin1;
+import static io.spate.internal.codec.RecordEdits.mutate;
 import static io.spate.internal.codec.RecordEdits.replace;
 import static io.spate.internal.codec.RecordEdits.show;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -125,7 +126,7 @@ class JsonDecoderEquivalenceTest {
 
         List<byte[]> mutated = new ArrayList<>();
         for (int i = 0; i < 30_000; i++) {
-            mutated.add(mutate(valid.get(i % valid.size()), random));
+            mutated.add(mutate(valid.get(i % valid.size()), SPECIAL, random));
         }
         assertSameDecodes(mutated, random).forEach((k, v) -> outcomes.merge(k, v, Integer::sum));
         for (String reason : List.of("json: invalid json at byte", "json: missing field", "json: trailing content at byte",
@@ -155,7 +156,7 @@ class JsonDecoderEquivalenceTest {
 
         List<byte[]> mutated = new ArrayList<>();
         for (byte[] r : records) {
-            mutated.add(mutate(r, random));
+            mutated.add(mutate(r, SPECIAL, random));
         }
         assertSameDecodes(mutated, random, readings);
     }
@@ -285,7 +286,7 @@ class JsonDecoderEquivalenceTest {
         List<byte[]> mutated = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             for (byte[] r : records) {
-                mutated.add(mutate(r, random));
+                mutated.add(mutate(r, SPECIAL, random));
             }
         }
         assertSameDecodes(mutated, random, commitReadings());
@@ -730,36 +731,6 @@ class JsonDecoderEquivalenceTest {
         byte[] bytes() {
             return out.toByteArray();
         }
-    }
-
-    /** One to three random edits: a byte replaced, inserted or deleted, the record cut or a stretch of it repeated. */
-    private static byte[] mutate(byte[] record, SplittableRandom r) {
-        byte[] out = record;
-        int edits = 1 + r.nextInt(3);
-        for (int e = 0; e < edits; e++) {
-            byte b = r.nextInt(4) == 0 ? (byte) r.nextInt(256) : SPECIAL[r.nextInt(SPECIAL.length)];
-            int at = r.nextInt(out.length + 1);
-            switch (r.nextInt(6)) {
-                case 0:
-                case 1:
-                    out = at < out.length ? replace(out, at, b) : insert(out, at, b);
-                    break;
-                case 2:
-                    out = insert(out, at, b);
-                    break;
-                case 3:
-                    out = at < out.length ? delete(out, at) : out;
-                    break;
-                case 4:
-                    out = Arrays.copyOf(out, at);
-                    break;
-                default:
-                    int length = r.nextInt(out.length - at + 1);
-                    out = SharedData.concat(Arrays.copyOf(out, at + length), Arrays.copyOfRange(out, at, out.length));
-                    break;
-            }
-        }
-        return out;
     }
 
     /** {@code json} re-serialized with Jackson's default pretty printer: new lines, indentation, {@code " : "}. */

@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.SplittableRandom;
 
 import io.spate.RecordBatch;
 import io.spate.RecordBatchBuilder;
 import io.spate.SourceOffsets;
+import io.spate.internal.SharedData;
 
 /**
  * What the decoders' equivalence tests share: byte edits that mutate a record, batches whose array
@@ -45,6 +48,39 @@ final class RecordEdits {
         byte[] out = new byte[a.length - 1];
         System.arraycopy(a, 0, out, 0, at);
         System.arraycopy(a, at + 1, out, at, a.length - at - 1);
+        return out;
+    }
+
+    /**
+     * One to three random edits of {@code record}: a byte replaced, inserted or deleted, the record
+     * cut or a stretch of it repeated; a new byte is random one time in four, else one of {@code special}.
+     */
+    static byte[] mutate(byte[] record, byte[] special, SplittableRandom r) {
+        byte[] out = record;
+        int edits = 1 + r.nextInt(3);
+        for (int e = 0; e < edits; e++) {
+            byte b = r.nextInt(4) == 0 ? (byte) r.nextInt(256) : special[r.nextInt(special.length)];
+            int at = r.nextInt(out.length + 1);
+            switch (r.nextInt(6)) {
+                case 0:
+                case 1:
+                    out = at < out.length ? replace(out, at, b) : insert(out, at, b);
+                    break;
+                case 2:
+                    out = insert(out, at, b);
+                    break;
+                case 3:
+                    out = at < out.length ? delete(out, at) : out;
+                    break;
+                case 4:
+                    out = Arrays.copyOf(out, at);
+                    break;
+                default:
+                    int length = r.nextInt(out.length - at + 1);
+                    out = SharedData.concat(Arrays.copyOf(out, at + length), Arrays.copyOfRange(out, at, out.length));
+                    break;
+            }
+        }
         return out;
     }
 
