@@ -56,8 +56,12 @@ final class IntervalEncoder {
         }
     }
 
-    /** Keeps what {@code result} will output; its batch is released. */
-    Held hold(BatchResult result) {
+    /**
+     * Keeps what {@code result} will output, its per-record records encoded by {@code encoder}; its
+     * batch is released. Needs none of an interval encoder's merging state, so the stage that holds
+     * batches has only a {@link ResultEncoder}.
+     */
+    static Held hold(ResultEncoder encoder, BatchResult result) {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         encoder.addPerRecord(result, records);
         RecordBatch batch = result.batch();

@@ -56,9 +56,9 @@ public final class Sinks {
         }
         checkEmitInterval(pipeline);
         return Flow.<BatchResult>create()
-                .statefulMap(() -> new IntervalEncoder(pipeline, deadLetterMaxBytes), (encoder, result) -> {
+                .statefulMap(() -> new ResultEncoder(pipeline, deadLetterMaxBytes), (encoder, result) -> {
                     metrics.batchComputed(result);
-                    return Pair.create(encoder, encoder.hold(result));
+                    return Pair.create(encoder, IntervalEncoder.hold(encoder, result));
                 }, encoder -> Optional.empty())
                 .groupedWithin(MAX_HELD_BATCHES, emitInterval)
                 .statefulMap(() -> new IntervalEncoder(pipeline, deadLetterMaxBytes),
