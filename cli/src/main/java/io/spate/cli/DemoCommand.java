@@ -100,6 +100,7 @@ public final class DemoCommand implements Callable<Integer> {
             computing.update(metrics.records(), lines.size(), "records");
             computing.finish();
             int rc = stopped.get();
+            ClassArchive.markIfWorked(node.running());
             node.failures().forEach(f -> System.err.println("spate: " + f));
             double secs = node.elapsedSeconds();
             out.printf("%ncomputed %,d records in %,d batches on the %s backend: %.1f s (consumer group join and the idle check included), %,.0f records/s, %.1f MB/s%n",

@@ -60,6 +60,7 @@ final class NodeShutdown {
 
     /** The run summary on {@code out}, then a line on stderr for each pipeline that failed. */
     private static void report(Node node, PrintStream out, AutoCloseable progress) {
+        ClassArchive.markIfWorked(node.running());
         endProgress(progress);
         node.printSummary(out);
         out.flush();

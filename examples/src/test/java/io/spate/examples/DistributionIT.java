@@ -149,6 +149,55 @@ class DistributionIT {
         assertTrue(ran.out().contains("traffic   50,000 requests from"), ran.toString());
     }
 
+    /**
+     * Class data sharing (bin/spate-cds.sh): with a HOME and the few tools it needs on the PATH, a
+     * run that failed at its start leaves no archive, a demo that computed does (in
+     * ~/.cache/spate), and the next start maps Spate's classes from it, silently.
+     */
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void shouldArchiveTheClassesOfAWorkingRunAndMapThemOnTheNextStart() throws Exception {
+        Path tools = Files.createDirectories(installDir.resolve("cds-tools"));
+        for (String tool : List.of("find", "cksum", "ls", "mkdir", "mv", "rm")) {
+            Path found = Stream.of(System.getenv("PATH").split(File.pathSeparator)).map(d -> Path.of(d, tool)).filter(Files::isExecutable)
+                    .findFirst().orElseThrow(() -> new AssertionError("no " + tool + " on this machine's PATH"));
+            Files.createSymbolicLink(tools.resolve(tool), found);
+        }
+        Path userHome = Files.createDirectories(installDir.resolve("cds-home"));
+        Path cache = userHome.resolve(".cache/spate");
+        String path = Path.of(System.getProperty("java.home"), "bin") + File.pathSeparator + tools;
+        Map<String, String> env = Map.of("PATH", path, "HOME", userHome.toString());
+
+        Ran failed = spate(Duration.ofSeconds(60), env, "run", "--config", "config/golden-signals.conf", "--bootstrap", "127.0.0.1:1",
+                "--set", "spate.kafka.startup-timeout=2s");
+        assertEquals(3, failed.exitCode(), failed.toString());
+        assertEquals(List.of(), cacheFiles(cache, ".jsa"), "an archive kept from a run that failed at its start");
+
+        Ran demo = spate(Duration.ofMinutes(2), env, "demo");
+        assertEquals(0, demo.exitCode(), demo.toString());
+        assertEquals(1, cacheFiles(cache, ".tmp").size(), "the demo's archive, and only it (the failed run's dropped): " + cacheFiles(cache, ""));
+        assertFalse(demo.out().contains("cds") || demo.err().contains("cds"), "CDS messages in the demo's output: " + demo);
+
+        Path loaded = installDir.resolve("cds-class-load.log");
+        Ran validate = spate(Duration.ofSeconds(60), Map.of("PATH", path, "HOME", userHome.toString(),
+                "SPATE_JAVA_OPTS", "-Xlog:class+load=info:file=" + loaded), "validate", "--config", "config/golden-signals.conf");
+        assertEquals(0, validate.exitCode(), validate.toString());
+        assertEquals("golden-signals: clf from weblogs -> traffic, errors, mb-sent", validate.out().strip(), validate.toString());
+        assertEquals(1, cacheFiles(cache, ".jsa").size(), "the demo's archive, taken: " + cacheFiles(cache, ""));
+        assertEquals(List.of(), cacheFiles(cache, ".tmp"), "archives left to take");
+        assertTrue(Files.readAllLines(loaded).stream().anyMatch(l -> l.contains("io.spate.cli.SpateCli source: shared objects file (top)")),
+                "SpateCli not mapped from the archive; class loading logged in " + loaded);
+    }
+
+    private static List<String> cacheFiles(Path cache, String suffix) throws IOException {
+        if (!Files.isDirectory(cache)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(cache)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(suffix)).sorted().toList();
+        }
+    }
+
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void shouldLogOneJsonObjectALineWithSpateLogFormatJson() throws Exception {
