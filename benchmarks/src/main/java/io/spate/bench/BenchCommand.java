@@ -5,6 +5,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +53,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** Records of the class-archive training runs ({@link #train}). */
+    static final int CDS_TRAINING_RECORDS = 100_000;
+    /** The JVM's own messages about class data sharing, kept off the variants' stdout. */
+    private static final String CDS_QUIET = "-Xlog:cds*=off";
+
+    /** The class archive of each variant that has one (--cds). */
+    private final Map<String, Path> archives = new HashMap<>();
+
     @Option(names = "--sizes", split = ",", defaultValue = "100000,1000000", description = "input sizes in records (default: ${DEFAULT-VALUE})")
     List<Long> sizes;
 
@@ -85,6 +94,12 @@ public final class BenchCommand implements Callable<Integer> {
             description = "a JVM option for every variant's JVM (repeatable), e.g. --jvm-option=-XX:+UseParallelGC or a JFR recording")
     List<String> jvmOptions = new ArrayList<>();
 
+    @Option(names = "--cds", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "each variant's JVM maps a class data sharing archive of its own, written by a training run of that variant"
+                    + " over the golden signals before the measured runs, as Spate's launchers do for a node (default: ${DEFAULT-VALUE};"
+                    + " --no-cds: every JVM loads its classes from the jars)")
+    boolean cds;
+
     @Option(names = "--out", defaultValue = "bench-results", description = "directory for bench.json, bench.md and the charts (default: ${DEFAULT-VALUE})")
     File out;
 
@@ -108,13 +123,17 @@ public final class BenchCommand implements Callable<Integer> {
         }
         long begin = System.nanoTime();
         List<byte[]> lines = lines();
-        String machine = machine();
+        String machine = machine() + (cds ? "; class data sharing (each variant's own archive)" : "; no class data sharing");
         System.out.printf("spate bench: %s; %,d distinct log lines cycled to %s records%n", machine, lines.size(), sizes);
         List<BenchRow> rows = new ArrayList<>();
         Path data = Files.createTempDirectory("spate-bench-broker");
+        Path cdsDir = Files.createTempDirectory("spate-bench-cds");
         try (BrokerProcess broker = BrokerProcess.start(freePort(), data, partitions, "1g")) {
             String bootstrap = broker.bootstrap();
             System.out.println("broker (separate process) at " + bootstrap);
+            if (cds) {
+                train(bootstrap, lines, cdsDir);
+            }
             for (long size : sizes) {
                 for (Workload workload : chosen) {
                     rows.addAll(runWorkload(bootstrap, lines, workload, size));
@@ -125,6 +144,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
         } finally {
             deleteTree(data);
+            deleteTree(cdsDir);
         }
         // One table per workload, sizes in order within it.
         rows.sort(Comparator.comparingInt(r -> workloads.indexOf(r.workload())));
@@ -218,7 +238,14 @@ public final class BenchCommand implements Callable<Integer> {
 
     private Process start(String variant, Workload workload, String bootstrap, String topic, String prefix, int batch, String mode)
             throws IOException {
+        return start(variant, workload, bootstrap, topic, prefix, batch, mode, archives.containsKey(variant)
+                ? List.of("-XX:SharedArchiveFile=" + archives.get(variant), CDS_QUIET) : List.of());
+    }
+
+    private Process start(String variant, Workload workload, String bootstrap, String topic, String prefix, int batch, String mode,
+                          List<String> cdsOptions) throws IOException {
         List<String> command = new ArrayList<>(List.of(Jvm.java(), "-Xmx" + heap));
+        command.addAll(cdsOptions);
         command.addAll(jvmOptions);
         String logback = System.getProperty("logback.configurationFile");
         if (logback != null) {
@@ -228,6 +255,37 @@ public final class BenchCommand implements Callable<Integer> {
                 Integer.toString(batch), mode));
         Files.createDirectories(out.toPath());
         return new ProcessBuilder(command).redirectError(logFile(prefix).toFile()).start();
+    }
+
+    /**
+     * A training run of each variant over the first {@value #CDS_TRAINING_RECORDS} golden-signals
+     * records (fewer when every size is smaller), writing the class archive its measured JVMs then map ({@link #archives}): the same
+     * for every variant, so that no one's start-up is spared the class loading another pays.
+     */
+    private void train(String bootstrap, List<byte[]> lines, Path dir) throws IOException, InterruptedException {
+        GoldenSignals golden = new GoldenSignals();
+        String topic = "cds-training";
+        long records = Math.min(CDS_TRAINING_RECORDS, sizes.stream().mapToLong(Long::longValue).min().orElse(CDS_TRAINING_RECORDS));
+        KafkaTopics.produce(bootstrap, topic, golden.input(lines, records), n -> { });
+        int batch = batchSizes.get(batchSizes.size() - 1);
+        for (String variant : variants) {
+            if (variant.equals("spate-gpu") && !gpuAvailable()) {
+                continue;
+            }
+            Path archive = dir.resolve(variant + ".jsa");
+            String prefix = "cds-" + variant + "-";
+            Process p = start(variant, golden, bootstrap, topic, prefix, batching(variant) ? batch : 1, "measure",
+                    List.of("-XX:ArchiveClassesAtExit=" + archive, CDS_QUIET));
+            p.getInputStream().transferTo(OutputStream.nullOutputStream());
+            if (p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0 && Files.isRegularFile(archive)) {
+                archives.put(variant, archive);
+            } else {
+                p.destroyForcibly();
+                System.out.printf("%s: no class archive (training run failed; see %s), so its JVMs load classes from the jars%n",
+                        variant, logFile(prefix));
+            }
+        }
+        System.out.printf("class data sharing: archives of %s from training runs over %,d records%n", archives.keySet(), records);
     }
 
     private Path logFile(String prefix) {

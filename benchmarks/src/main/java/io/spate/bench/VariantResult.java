@@ -9,8 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * @param variant the variant's name
  * @param records records read
  * @param bytes value bytes read
- * @param seconds wall time from the start of consumption to caught up (everything produced and committed)
- * @param steadyRecordsPerSecond the rate between the first and the last batch (NaN when not measured)
+ * @param seconds wall time from the start of consumption, its clients made on the clock (Spate.run, the ceiling's
+ *     consumer, the peers' start), to caught up (everything produced and committed)
+ * @param steadyRecordsPerSecond the rate between Spate's first and last batch, or of the ceiling's polls alone (NaN when
+ *     not measured)
  * @param cpuSeconds CPU time of the whole process (all threads) over the run
  * @param peakHeapBytes the sum of the heap memory pools' peak usage
  * @param heapAfterGcBytes the most heap in use right after a garbage collection: what the run held live (and old garbage not yet collected)

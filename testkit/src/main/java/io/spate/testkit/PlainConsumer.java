@@ -24,11 +24,18 @@ public final class PlainConsumer {
      * @param records records read
      * @param bytes value bytes read
      * @param seconds from the first poll to the last record
+     * @param setupSeconds before the first poll: making the consumer, finding the topic's partitions
+     *     and their ends (what a job's clock also counts from its start)
      */
-    public record Reading(long records, long bytes, double seconds) {
-        /** Records per second. */
+    public record Reading(long records, long bytes, double seconds, double setupSeconds) {
+        /** Records per second of polling (from the first poll to the last record). */
         public double recordsPerSecond() {
             return records / seconds;
+        }
+
+        /** From making the consumer to the last record. */
+        public double totalSeconds() {
+            return setupSeconds + seconds;
         }
 
         /** Value megabytes (10^6) per second. */
@@ -47,6 +54,7 @@ public final class PlainConsumer {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);
+        long made = System.nanoTime();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
@@ -60,6 +68,7 @@ public final class PlainConsumer {
             long records = 0;
             long bytes = 0;
             long start = System.nanoTime();
+            double setup = (start - made) / 1e9;
             while (records < wanted) {
                 ConsumerRecords<byte[], byte[]> polled = consumer.poll(Duration.ofMillis(500));
                 for (ConsumerRecord<byte[], byte[]> r : polled) {
@@ -67,7 +76,7 @@ public final class PlainConsumer {
                 }
                 records += polled.count();
             }
-            return new Reading(records, bytes, (System.nanoTime() - start) / 1e9);
+            return new Reading(records, bytes, (System.nanoTime() - start) / 1e9, setup);
         }
     }
 }
