@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -59,7 +60,7 @@ public final class BenchCommand implements Callable<Integer> {
     private static final String CDS_QUIET = "-Xlog:cds*=off";
 
     /** The class archive of each variant that has one (--cds). */
-    private final Map<String, Path> archives = new HashMap<>();
+    private final Map<String, Path> archives = new LinkedHashMap<>();
 
     @Option(names = "--sizes", split = ",", defaultValue = "100000,1000000", description = "input sizes in records (default: ${DEFAULT-VALUE})")
     List<Long> sizes;
@@ -123,7 +124,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         long begin = System.nanoTime();
         List<byte[]> lines = lines();
-        String machine = machine() + (cds ? "; class data sharing (each variant's own archive)" : "; no class data sharing");
+        String machine = machine();
         System.out.printf("spate bench: %s; %,d distinct log lines cycled to %s records%n", machine, lines.size(), sizes);
         List<BenchRow> rows = new ArrayList<>();
         Path data = Files.createTempDirectory("spate-bench-broker");
@@ -149,6 +150,9 @@ public final class BenchCommand implements Callable<Integer> {
         // One table per workload, sizes in order within it.
         rows.sort(Comparator.comparingInt(r -> workloads.indexOf(r.workload())));
         System.out.println();
+        // Whether the JVMs mapped class archives, and whose: their start-up depends on it.
+        machine += archives.isEmpty() ? "; no class data sharing" + (cds ? " (its training runs failed)" : "")
+                : "; class data sharing (each variant's own archive: " + String.join(", ", archives.keySet()) + ")";
         System.out.print(Report.markdown(rows, machine));
         Report.write(out.toPath(), rows, machine);
         System.out.println("\nwrote " + out.toPath().resolve("bench.json") + ", bench.md and bench-*.png");

@@ -63,7 +63,10 @@ class BenchCommandIT {
         String md = Files.readString(out.resolve("bench.md"));
         assertTrue(md.contains("### word-count") && md.contains("### hourly"), md);
         assertTrue(md.contains("| pekko-streams | 20,000 | 5,000 |"), md);
-        assertTrue(md.contains("class data sharing (each variant's own archive)"), "--cds is the default: " + md);
+        // --cds is the default. A class archive takes jars only: where the class path has folders (a
+        // test's), its training runs fail, and the bench says so and goes on without.
+        assertTrue(md.contains("; class data sharing (each variant's own archive: ceiling, spate-cpu,")
+                || md.contains("; no class data sharing (its training runs failed)"), md);
     }
 
     /** The first 5,000 sample lines, with lines every workload must count right; each takes the time of the line before it, so time stays in order. */
