@@ -2,6 +2,7 @@ package io.spate.internal.kafka;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -159,28 +160,38 @@ public final class KafkaClients {
      * @throws IllegalStateException if they are not served within {@code timeout}
      */
     public static void awaitServed(Admin admin, String topic, Duration timeout) {
+        awaitServed(admin, List.of(topic), timeout);
+    }
+
+    /**
+     * {@link #awaitServed(Admin, String, Duration)} for several topics at once: one describe and one
+     * offsets request for all of them a try, the tries 10 ms apart at first, up to 100 ms.
+     */
+    public static void awaitServed(Admin admin, Collection<String> topics, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        long pauseMillis = 10;
         while (true) {
             try {
                 Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
-                        .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+                admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).forEach((topic, description) ->
+                        description.partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
                 admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
                 return;
             } catch (ExecutionException | TimeoutException e) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the partitions of " + topic + " are not served after " + timeout, e);
+                    throw new IllegalStateException("the partitions of " + String.join(", ", topics) + " are not served after " + timeout, e);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the partitions of " + topic, e);
+                throw new IllegalStateException("interrupted while waiting for the partitions of " + String.join(", ", topics), e);
             }
             try {
-                Thread.sleep(100);
+                Thread.sleep(pauseMillis);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the partitions of " + topic, e);
+                throw new IllegalStateException("interrupted while waiting for the partitions of " + String.join(", ", topics), e);
             }
+            pauseMillis = Math.min(100, pauseMillis * 2);
         }
     }
 
@@ -213,11 +224,11 @@ public final class KafkaClients {
                             replication > 0 ? Optional.of((short) replication) : Optional.empty()).configs(topicConfigs);
                 })
                 .toList();
+        List<String> created = new ArrayList<>();
         admin.createTopics(missing).values().forEach((name, f) -> {
             try {
                 Preflight.get(settings, f, "create topic " + name);
-                awaitServed(admin, name, Duration.ofSeconds(30));
-                LOG.info("created topic {}", name);
+                created.add(name);
             } catch (PipelineStartException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw new PipelineStartException(e.problem() == Problem.UNREACHABLE ? Problem.TOPIC_NOT_CREATED : e.problem(),
@@ -225,5 +236,10 @@ public final class KafkaClients {
                 }
             }
         });
+        if (!created.isEmpty()) {
+            // All of them at once: each try asks about every new partition together.
+            awaitServed(admin, created, Duration.ofSeconds(30));
+            created.forEach(name -> LOG.info("created topic {}", name));
+        }
     }
 }
