@@ -26,13 +26,28 @@ final class ByteHash {
             h = Long.rotateLeft(h ^ (long) LONGS.get(b, i) * K2, 31) * K1;
         }
         if (i < end) {
-            long tail = 0;
-            for (int shift = 0; i < end; i++, shift += 8) {
-                tail |= (b[i] & 0xFFL) << shift;
-            }
-            h = Long.rotateLeft(h ^ tail * K2, 31) * K1;
+            h = Long.rotateLeft(h ^ tail(b, i, end - i) * K2, 31) * K1;
         }
         return mix(h);
+    }
+
+    /**
+     * The {@code n} (1 to 7) bytes at {@code b[i]}, little-endian, in a long's low bytes, as a loop
+     * over them would make it; read as one word where the array has eight bytes there (or before
+     * their end), since most keys (words, hosts) are short and this is their whole hash.
+     */
+    private static long tail(byte[] b, int i, int n) {
+        if (i + 8 <= b.length) {
+            return (long) LONGS.get(b, i) & -1L >>> (64 - 8 * n);
+        }
+        if (i + n >= 8) {
+            return (long) LONGS.get(b, i + n - 8) >>> (64 - 8 * n);
+        }
+        long tail = 0;
+        for (int k = 0; k < n; k++) {
+            tail |= (b[i + k] & 0xFFL) << (8 * k);
+        }
+        return tail;
     }
 
     /**
@@ -47,12 +62,7 @@ final class ByteHash {
                 return false;
             }
         }
-        for (; i < length; i++) {
-            if (a[ia + i] != b[ib + i]) {
-                return false;
-            }
-        }
-        return true;
+        return i == length || tail(a, ia + i, length - i) == tail(b, ib + i, length - i);
     }
 
     /** Hash of a long. */

@@ -18,12 +18,22 @@ import io.spate.plan.Tokenize;
  */
 final class TokenizeKernel {
 
-    /** {@link #isWordByte} by byte value: one load instead of five comparisons per byte of text. */
-    private static final boolean[] WORD_BYTES = new boolean[256];
+    /** A byte of a word: a lower-case ASCII letter, a digit or {@code _}. */
+    private static final byte WORD = 1;
+    /** A byte of a word that lower-casing changes: an upper-case ASCII letter. */
+    private static final byte UPPER = 2;
+    /** A byte of a word outside ASCII (of a UTF-8 character). */
+    private static final byte NON_ASCII = 4;
+    /**
+     * What each byte value is in a word (0: not part of one): one load instead of five comparisons
+     * per byte of text, and the word's scan gathers what {@link #emit} needs to know of it.
+     */
+    private static final byte[] CLASSES = new byte[256];
 
     static {
         for (int b = 0; b < 256; b++) {
-            WORD_BYTES[b] = b >= 0x80 || (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b == '_';
+            CLASSES[b] = b >= 0x80 ? NON_ASCII : b >= 'A' && b <= 'Z' ? UPPER
+                    : (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b == '_' ? WORD : 0;
         }
     }
 
@@ -67,25 +77,22 @@ final class TokenizeKernel {
                     p++;
                 }
                 int from = p;
-                while (p < end && isWordByte(src[p])) {
-                    p++;
+                int classes = 0;
+                for (int c; p < end && (c = CLASSES[src[p] & 0xFF]) != 0; p++) {
+                    classes |= c;
                 }
                 if (p > from) {
-                    emit(row++, src, from, p, inBatch);
+                    emit(row++, src, from, p, inBatch, classes);
                 }
             }
         }
         return words;
     }
 
-    private void emit(int row, byte[] src, int from, int to, boolean inBatch) {
-        boolean upper = false;
-        boolean ascii = true;
-        for (int i = from; i < to; i++) {
-            byte b = src[i];
-            upper |= b >= 'A' && b <= 'Z';
-            ascii &= b >= 0;
-        }
+    /** Writes the word {@code src[from, to)} as row {@code row}; {@code classes}: its bytes' {@link #CLASSES} or-ed. */
+    private void emit(int row, byte[] src, int from, int to, boolean inBatch, int classes) {
+        boolean upper = (classes & UPPER) != 0;
+        boolean ascii = (classes & NON_ASCII) == 0;
         if (lowercase && !ascii) {
             byte[] lowered = new String(src, from, to - from, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
             words.setArenaSlice(0, row, words.arena().append(lowered, 0, lowered.length), lowered.length);
@@ -119,7 +126,7 @@ final class TokenizeKernel {
 
     /** Letters, digits, {@code _} and every byte of a non-ASCII UTF-8 character. */
     private static boolean isWordByte(byte b) {
-        return WORD_BYTES[b & 0xFF];
+        return CLASSES[b & 0xFF] != 0;
     }
 
 }
