@@ -40,7 +40,7 @@ spate_cds() {
   cds_key=$(printf '%s\n%s\n%s\n' "$cds_jvm" "$cds_release" "$cds_cp" | cksum)
   cds_archive=$cds_dir/spate-${cds_key%% *}.jsa
   if [ -f "$cds_archive" ] && [ -n "$(find "$@" -newer "$cds_archive" -print 2>/dev/null)" ]; then
-    rm -f "$cds_archive" 2>/dev/null
+    rm -f "$cds_archive" 2>/dev/null || true
   fi
   # An earlier run wrote NAME.PID.tmp as it exited. Once its JVM is gone, an archive it marked as
   # from a working node is checked whole (region checksums: a cut-off archive, say from a kill
@@ -53,9 +53,10 @@ spate_cds() {
     if [ ! -f "$cds_archive" ] && [ -f "$cds_tmp.ok" ] && [ -z "$(find "$@" -newer "$cds_tmp" -print 2>/dev/null)" ] &&
        { "$cds_java" -Xshare:on -XX:+VerifySharedSpaces "-XX:SharedArchiveFile=$cds_tmp" -Xlog:cds*=off \
            -XX:ErrorFile=/dev/null -XX:-CreateCoredumpOnCrash -cp "$cds_cp" -version >/dev/null 2>&1; } 2>/dev/null; then
-      mv -f "$cds_tmp" "$cds_archive" 2>/dev/null
+      # Another launcher may have taken it meanwhile; either way this start goes on.
+      mv -f "$cds_tmp" "$cds_archive" 2>/dev/null || true
     fi
-    rm -f "$cds_tmp" "$cds_tmp.ok" 2>/dev/null
+    rm -f "$cds_tmp" "$cds_tmp.ok" 2>/dev/null || true
   done
   if [ -f "$cds_archive" ]; then
     SPATE_CDS_OPT=-XX:SharedArchiveFile=$cds_archive
