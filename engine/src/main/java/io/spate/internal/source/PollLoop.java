@@ -197,10 +197,13 @@ final class PollLoop implements Runnable {
             }
             records = consumer.poll(Duration.ZERO);
         }
+        // One clock read a poll, not a record: its records arrived together, and a batch's age
+        // counts from the poll that brought its first record.
+        long polledAt = System.nanoTime();
         for (ConsumerRecord<ByteBuffer, ByteBuffer> r : records) {
-            append(r);
+            append(r, polledAt);
         }
-        if (batch.expired(System.nanoTime())) {
+        if (batch.expired(polledAt)) {
             closeOpen();
         }
         emit();
@@ -225,12 +228,12 @@ final class PollLoop implements Runnable {
         consumer.poll(pollWait());
     }
 
-    private void append(ConsumerRecord<ByteBuffer, ByteBuffer> r) {
+    private void append(ConsumerRecord<ByteBuffer, ByteBuffer> r, long polledAt) {
         int size = r.value() == null ? 0 : r.value().remaining();
         if (batch.overflowsWith(size)) {
             closeOpen();
         }
-        KafkaRecordAppender.appendView(r, batch.builder(size, System.nanoTime()));
+        KafkaRecordAppender.appendView(r, batch.builder(size, polledAt));
         // Records of one poll come partition by partition: note the offset in a field, and touch
         // the batch's offset map only when the partition changes.
         if (r.partition() != lastPartition || !r.topic().equals(lastTopic)) {
