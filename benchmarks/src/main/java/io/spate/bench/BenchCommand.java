@@ -95,6 +95,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "a JVM option for every variant's JVM (repeatable), e.g. --jvm-option=-XX:+UseParallelGC or a JFR recording")
     List<String> jvmOptions = new ArrayList<>();
 
+    @Option(names = "--rounds", defaultValue = "1",
+            description = "runs of each variant at each size and batch, each in a fresh JVM; the table gives the median round by records/s,"
+                    + " the ratios are between medians, and every round's totals are checked (default: ${DEFAULT-VALUE})")
+    int rounds;
+
     @Option(names = "--cds", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "each variant's JVM maps a class data sharing archive of its own, written by a training run of that variant"
                     + " over the golden signals before the measured runs, as Spate's launchers do for a node (default: ${DEFAULT-VALUE};"
@@ -116,6 +121,9 @@ public final class BenchCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "unknown workload '" + name + "'; known: " + Workload.names());
             }
             chosen.add(Workload.named(name));
+        }
+        if (rounds < 1) {
+            throw new ParameterException(spec.commandLine(), "--rounds must be at least 1, was " + rounds);
         }
         for (String variant : variants) {
             if (!VariantMain.variants().contains(variant)) {
@@ -153,6 +161,9 @@ public final class BenchCommand implements Callable<Integer> {
         // Whether the JVMs mapped class archives, and whose: their start-up depends on it.
         machine += archives.isEmpty() ? "; no class data sharing" + (cds ? " (its training runs failed)" : "")
                 : "; class data sharing (each variant's own archive: " + String.join(", ", archives.keySet()) + ")";
+        if (rounds > 1) {
+            machine += "; each row the median of " + rounds + " rounds";
+        }
         System.out.print(Report.markdown(rows, machine));
         Report.write(out.toPath(), rows, machine);
         System.out.println("\nwrote " + out.toPath().resolve("bench.json") + ", bench.md and bench-*.png");
@@ -188,17 +199,33 @@ public final class BenchCommand implements Callable<Integer> {
                     System.out.println("spate-gpu: skipped, no GPU backend answers here (none on the class path, or no device)");
                     break;
                 }
-                String prefix = "b" + size + "-" + workload.name() + "-" + variant + (batch > 0 ? "-" + batch : "") + "-";
-                Optional<VariantResult> result = runVariant(variant, workload, bootstrap, topic, prefix, Math.max(batch, 1), size);
-                if (result.isEmpty()) {
+                // Each round in a fresh JVM with a group and outputs of its own; the median round stands for the variant.
+                List<VariantResult> measured = new ArrayList<>();
+                String totals = "n/a";
+                for (int round = 1; round <= rounds; round++) {
+                    String prefix = "b" + size + "-" + workload.name() + "-" + variant + (batch > 0 ? "-" + batch : "") + "-"
+                            + (rounds > 1 ? "r" + round + "-" : "");
+                    Optional<VariantResult> result = runVariant(variant, workload, bootstrap, topic, prefix, Math.max(batch, 1), size);
+                    if (result.isEmpty()) {
+                        continue;
+                    }
+                    String checked = variant.equals("ceiling") ? "n/a" : check(expected, bootstrap, prefix, variant.equals("kafka-streams"));
+                    if (measured.isEmpty() || !checked.equals("exact") && !checked.equals("n/a")) {
+                        // A wrong total in any round is the variant's.
+                        totals = checked;
+                    }
+                    measured.add(result.get());
+                    System.out.printf("%-18s %s %,12.0f records/s, totals %s%s%n", variant, batch > 0 ? "batch " + batch : "",
+                            result.get().recordsPerSecond(), checked, rounds > 1 ? " (round " + round + " of " + rounds + ")" : "");
+                }
+                if (measured.isEmpty()) {
                     continue;
                 }
-                String totals = variant.equals("ceiling") ? "n/a" : check(expected, bootstrap, prefix, variant.equals("kafka-streams"));
-                System.out.printf("%-18s %s %,12.0f records/s, totals %s%n", variant, batch > 0 ? "batch " + batch : "", result.get().recordsPerSecond(), totals);
+                VariantResult median = median(measured);
                 if (batch == 0 || batch == compareBatch) {
-                    compare.put(variant, result.get());
+                    compare.put(variant, median);
                 }
-                rows.add(BenchRow.of(workload.name(), variant, size, batch, result.get(), totals));
+                rows.add(BenchRow.of(workload.name(), variant, size, batch, median, totals));
             }
         }
         VariantResult ceiling = compare.get("ceiling");
@@ -210,6 +237,13 @@ public final class BenchCommand implements Callable<Integer> {
                     peer == null ? Double.NaN : rps / peer.recordsPerSecond()));
         }
         return withRatios;
+    }
+
+    /** The round with the median rate (of an even number, the slower of the middle two). */
+    static VariantResult median(List<VariantResult> rounds) {
+        List<VariantResult> sorted = new ArrayList<>(rounds);
+        sorted.sort(Comparator.comparingDouble(VariantResult::recordsPerSecond));
+        return sorted.get((sorted.size() - 1) / 2);
     }
 
     /** Whether the variant closes batches of max-records (Spate's and the Pekko Streams peer's), so that a row has a batch size. */
