@@ -82,7 +82,7 @@ final class ByteHash {
     }
 
     /** The MurmurHash3 64-bit finalizer. */
-    private static long mix(long h) {
+    static long mix(long h) {
         h ^= h >>> 33;
         h *= 0xFF51AFD7ED558CCDL;
         h ^= h >>> 33;
