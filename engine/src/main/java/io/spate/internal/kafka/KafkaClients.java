@@ -170,6 +170,7 @@ public final class KafkaClients {
     public static void awaitServed(Admin admin, Collection<String> topics, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         long pauseMillis = 10;
+        String names = String.join(", ", topics);
         while (true) {
             try {
                 Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
@@ -179,17 +180,17 @@ public final class KafkaClients {
                 return;
             } catch (ExecutionException | TimeoutException e) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the partitions of " + String.join(", ", topics) + " are not served after " + timeout, e);
+                    throw new IllegalStateException("the partitions of " + names + " are not served after " + timeout, e);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the partitions of " + String.join(", ", topics), e);
+                throw new IllegalStateException("interrupted while waiting for the partitions of " + names, e);
             }
             try {
                 Thread.sleep(pauseMillis);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the partitions of " + String.join(", ", topics), e);
+                throw new IllegalStateException("interrupted while waiting for the partitions of " + names, e);
             }
             pauseMillis = Math.min(100, pauseMillis * 2);
         }
