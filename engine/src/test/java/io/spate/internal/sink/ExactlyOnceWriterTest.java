@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -18,6 +19,7 @@ import com.typesafe.config.ConfigFactory;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -76,6 +78,27 @@ class ExactlyOnceWriterTest {
         BatchWriter writer = BatchWriter.exactlyOnce(settings, PIPELINE, ClientListener.NONE, props -> producer);
         writer.init();
         return writer;
+    }
+
+    @Test
+    void shouldRetryABusyTransactionCoordinatorSoonUnlessTheSettingsSayOtherwise() {
+        Map<String, Object> given = new HashMap<>();
+        MockProducer<byte[], byte[]> producer = new MockProducer<>(true, new ByteArraySerializer(), new ByteArraySerializer());
+        try (BatchWriter writer = BatchWriter.exactlyOnce(SpateSettings.create(ConfigFactory.load()), PIPELINE, ClientListener.NONE,
+                props -> { given.putAll(props); return producer; })) {
+            writer.init();
+        }
+        assertEquals(BatchWriter.TRANSACTION_RETRY_BACKOFF_MS, given.get(ProducerConfig.RETRY_BACKOFF_MS_CONFIG));
+        assertEquals(PIPELINE.groupId() + "-" + SpateSettings.create(ConfigFactory.load()).nodeId(), given.get(ProducerConfig.TRANSACTIONAL_ID_CONFIG));
+
+        given.clear();
+        SpateSettings own = SpateSettings.create(ConfigFactory.parseString("spate.kafka.producer-properties { \"retry.backoff.ms\" = 250 }")
+                .withFallback(ConfigFactory.load()));
+        MockProducer<byte[], byte[]> other = new MockProducer<>(true, new ByteArraySerializer(), new ByteArraySerializer());
+        try (BatchWriter writer = BatchWriter.exactlyOnce(own, PIPELINE, ClientListener.NONE, props -> { given.putAll(props); return other; })) {
+            writer.init();
+        }
+        assertEquals("250", given.get(ProducerConfig.RETRY_BACKOFF_MS_CONFIG));
     }
 
     @Test
