@@ -64,6 +64,40 @@ public final class DecodedBatch {
         rejectedCount = 0;
     }
 
+    /**
+     * Sets the row count to {@code rows}, keeping the values and accepted records set so far and
+     * growing the arrays if needed: for kernels that learn their row count as they go (the words of
+     * a text), starting from {@link #reset(byte[], int)} with an estimate.
+     */
+    public void resize(int rows) {
+        if (accepted.length < rows) {
+            int capacity = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(rows, 2L * accepted.length));
+            accepted = Arrays.copyOf(accepted, capacity);
+            for (int c = 0; c < fields.length; c++) {
+                switch (fields[c].type()) {
+                    case LONG: longs[c] = Arrays.copyOf(longs[c], capacity); break;
+                    case DOUBLE: doubles[c] = Arrays.copyOf(doubles[c], capacity); break;
+                    default:
+                        starts[c] = Arrays.copyOf(starts[c], capacity);
+                        lengths[c] = Arrays.copyOf(lengths[c], capacity);
+                        break;
+                }
+            }
+        }
+        this.rows = rows;
+    }
+
+    /**
+     * Marks rows {@code [acceptedCount(), rows)} as decoded, each in turn: for kernels that accept
+     * every row they make (so far, row {@code i} is the {@code i}-th accepted one).
+     */
+    public void acceptUpTo(int rows) {
+        for (int row = acceptedCount; row < rows; row++) {
+            accepted[row] = row;
+        }
+        acceptedCount = rows;
+    }
+
     /** Drops the reference to the last batch's bytes so they can be collected; the arrays are kept. */
     public void release() {
         data = null;

@@ -28,6 +28,11 @@ final class GroupKeys implements GroupTable.Keys {
     private final int[][] lengths;
     private byte[] data;
     private byte[] arena;
+    /** Whether the key is one string column, the common case, which hashes and compares without the loop over columns. */
+    private final boolean oneString;
+    /** The one string column's starts and lengths while bound (when {@link #oneString}). */
+    private int[] starts0;
+    private int[] lengths0;
 
     /** Keys {@code keys} over the columns of {@code layout} (a batch made for the plan's fields). */
     GroupKeys(List<GroupKey> keys, DecodedBatch layout) {
@@ -44,6 +49,7 @@ final class GroupKeys implements GroupTable.Keys {
         doubles = new double[n][];
         starts = new int[n][];
         lengths = new int[n][];
+        oneString = n == 1 && types[0] != ColumnType.LONG && types[0] != ColumnType.DOUBLE;
     }
 
     /** Number of key columns. */
@@ -65,6 +71,10 @@ final class GroupKeys implements GroupTable.Keys {
         }
         data = batch.data();
         arena = batch.arena().bytes();
+        if (oneString) {
+            starts0 = starts[0];
+            lengths0 = lengths[0];
+        }
     }
 
     /** Drops the references to the last batch. */
@@ -75,10 +85,17 @@ final class GroupKeys implements GroupTable.Keys {
         Arrays.fill(lengths, null);
         data = null;
         arena = null;
+        starts0 = null;
+        lengths0 = null;
     }
 
     /** The hash of the key of record {@code row}. */
     int hash(int row) {
+        if (oneString) {
+            int s = starts0[row];
+            long h = ByteHash.bytes(s >= 0 ? data : arena, s >= 0 ? s : ~s, lengths0[row]);
+            return (int) (h ^ h >>> 32);
+        }
         long h = 0;
         for (int k = 0; k < cols.length; k++) {
             long kh;
@@ -98,6 +115,15 @@ final class GroupKeys implements GroupTable.Keys {
     /** Whether records {@code a} and {@code b} have equal keys. */
     @Override
     public boolean same(int a, int b) {
+        if (oneString) {
+            int la = lengths0[a];
+            if (la != lengths0[b]) {
+                return false;
+            }
+            int sa = starts0[a];
+            int sb = starts0[b];
+            return ByteHash.equal(sa >= 0 ? data : arena, sa >= 0 ? sa : ~sa, sb >= 0 ? data : arena, sb >= 0 ? sb : ~sb, la);
+        }
         for (int k = 0; k < cols.length; k++) {
             switch (types[k]) {
                 case LONG:

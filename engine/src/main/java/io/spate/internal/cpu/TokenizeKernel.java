@@ -40,6 +40,8 @@ final class TokenizeKernel {
     private final int textColumn;
     private final boolean lowercase;
     private final DecodedBatch words;
+    /** Words in the last batch: the next batch's first guess. */
+    private int expected;
 
     /** A tokenizer of {@code tokenize.column()} of batches laid out as {@code layout}. */
     TokenizeKernel(Tokenize tokenize, DecodedBatch layout) {
@@ -53,27 +55,29 @@ final class TokenizeKernel {
         return words;
     }
 
-    /** The words of the accepted records of {@code batch}, every one accepted. */
+    /**
+     * The words of the accepted records of {@code batch}, every one accepted. One pass over the
+     * text: the word batch starts with room for as many words as the last batch had (plus a
+     * quarter) and grows when a batch has more.
+     */
     DecodedBatch run(DecodedBatch batch) {
         int[] accepted = batch.accepted();
         int n = batch.acceptedCount();
-        int[] starts = batch.starts(textColumn);
-        int[] lengths = batch.lengths(textColumn);
-        int count = 0;
-        for (int i = 0; i < n; i++) {
-            int r = accepted[i];
-            count += countWords(batch.source(starts[r]), DecodedBatch.offset(starts[r]), lengths[r]);
-        }
-        words.reset(batch.data(), count);
+        int[] textStarts = batch.starts(textColumn);
+        int[] textLengths = batch.lengths(textColumn);
+        int capacity = Math.max(1024, expected + (expected >> 2));
+        words.reset(batch.data(), capacity);
+        int[] starts = words.starts(0);
+        int[] lengths = words.lengths(0);
         int row = 0;
         for (int i = 0; i < n; i++) {
             int r = accepted[i];
-            byte[] src = batch.source(starts[r]);
-            boolean inBatch = starts[r] >= 0;
-            int p = DecodedBatch.offset(starts[r]);
-            int end = p + lengths[r];
+            byte[] src = batch.source(textStarts[r]);
+            boolean inBatch = textStarts[r] >= 0;
+            int p = DecodedBatch.offset(textStarts[r]);
+            int end = p + textLengths[r];
             while (p < end) {
-                while (p < end && !isWordByte(src[p])) {
+                while (p < end && CLASSES[src[p] & 0xFF] == 0) {
                     p++;
                 }
                 int from = p;
@@ -81,16 +85,35 @@ final class TokenizeKernel {
                 for (int c; p < end && (c = CLASSES[src[p] & 0xFF]) != 0; p++) {
                     classes |= c;
                 }
-                if (p > from) {
-                    emit(row++, src, from, p, inBatch, classes);
+                if (p == from) {
+                    continue;
                 }
+                if (row == capacity) {
+                    capacity = (int) Math.min(Integer.MAX_VALUE - 8, 2L * capacity);
+                    words.resize(capacity);
+                    starts = words.starts(0);
+                    lengths = words.lengths(0);
+                }
+                if (inBatch && (!lowercase || (classes & (UPPER | NON_ASCII)) == 0)) {
+                    starts[row] = from;
+                    lengths[row] = p - from;
+                } else {
+                    rewrite(row, src, from, p, inBatch, classes);
+                }
+                row++;
             }
         }
+        words.resize(row);
+        words.acceptUpTo(row);
+        expected = row;
         return words;
     }
 
-    /** Writes the word {@code src[from, to)} as row {@code row}; {@code classes}: its bytes' {@link #CLASSES} or-ed. */
-    private void emit(int row, byte[] src, int from, int to, boolean inBatch, int classes) {
+    /**
+     * Writes the word {@code src[from, to)} as row {@code row} in the arena: lower-cased, or copied
+     * from text that is not in the batch bytes; {@code classes}: its bytes' {@link #CLASSES} or-ed.
+     */
+    private void rewrite(int row, byte[] src, int from, int to, boolean inBatch, int classes) {
         boolean upper = (classes & UPPER) != 0;
         boolean ascii = (classes & NON_ASCII) == 0;
         if (lowercase && !ascii) {
@@ -108,25 +131,7 @@ final class TokenizeKernel {
         } else {
             words.setArenaSlice(0, row, words.arena().append(src, from, to), to - from);
         }
-        words.accept(row);
     }
 
-    private static int countWords(byte[] src, int from, int length) {
-        int count = 0;
-        boolean inWord = false;
-        for (int i = from, end = from + length; i < end; i++) {
-            boolean w = isWordByte(src[i]);
-            if (w && !inWord) {
-                count++;
-            }
-            inWord = w;
-        }
-        return count;
-    }
-
-    /** Letters, digits, {@code _} and every byte of a non-ASCII UTF-8 character. */
-    private static boolean isWordByte(byte b) {
-        return CLASSES[b & 0xFF] != 0;
-    }
 
 }

@@ -78,6 +78,26 @@ class RunningQueryTest {
     }
 
     @Test
+    void shouldCountEveryWordWhenABatchHasManyMoreWordsThanTheLast() {
+        CpuBackend backend = new CpuBackend();
+        assertEquals(Map.of("a", 1L), rows(backend.execute(WORD_COUNT, json("a")).frames().get(0)));
+        // 30,000 words: the word batch starts with room for 1,024 and must grow, keeping every word
+        // so far, whether a slice of the batch, lower-cased or copied out of an escaped text.
+        String[] texts = new String[3_000];
+        Map<String, Long> expected = new HashMap<>();
+        for (int i = 0; i < texts.length; i++) {
+            StringBuilder t = new StringBuilder();
+            for (int w = 0; w < 10; w++) {
+                String word = (w % 3 == 0 ? "Word" : "w") + (i * 7 + w) % 500;
+                t.append(word).append(i % 2 == 0 ? " " : "\\t");
+                expected.merge(word.toLowerCase(Locale.ROOT), 1L, Long::sum);
+            }
+            texts[i] = t.toString();
+        }
+        assertEquals(expected, rows(backend.execute(WORD_COUNT, json(texts)).frames().get(0)));
+    }
+
+    @Test
     void shouldContinueFromRestoredState() {
         CpuBackend backend = new CpuBackend();
         backend.restore(WORD_COUNT, 0, new Frame(List.of(Utf8Column.of("word", "a", "b"), LongColumn.of("count", 5, 7)), 1, 2));
