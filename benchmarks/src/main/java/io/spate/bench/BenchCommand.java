@@ -92,7 +92,8 @@ public final class BenchCommand implements Callable<Integer> {
     String heap;
 
     @Option(names = "--jvm-option", paramLabel = "OPTION",
-            description = "a JVM option for every variant's JVM (repeatable), e.g. --jvm-option=-XX:+UseParallelGC or a JFR recording")
+            description = "a JVM option for every variant's JVM (repeatable), after the launcher's config/jvm.options, which every"
+                    + " variant gets too, e.g. --jvm-option=-XX:+UseParallelGC or a JFR recording")
     List<String> jvmOptions = new ArrayList<>();
 
     @Option(names = "--rounds", defaultValue = "1",
@@ -161,6 +162,8 @@ public final class BenchCommand implements Callable<Integer> {
         // Whether the JVMs mapped class archives, and whose: their start-up depends on it.
         machine += archives.isEmpty() ? "; no class data sharing" + (cds ? " (its training runs failed)" : "")
                 : "; class data sharing (each variant's own archive: " + String.join(", ", archives.keySet()) + ")";
+        List<String> launcher = Jvm.launcherOptions();
+        machine += launcher.isEmpty() ? "" : "; every variant's JVM with the launcher's options (" + String.join(" ", launcher) + ")";
         if (rounds > 1) {
             machine += "; each row the median of " + rounds + " rounds";
         }
@@ -284,6 +287,7 @@ public final class BenchCommand implements Callable<Integer> {
                           List<String> cdsOptions) throws IOException {
         List<String> command = new ArrayList<>(List.of(Jvm.java(), "-Xmx" + heap));
         command.addAll(cdsOptions);
+        command.addAll(Jvm.launcherOptions());
         command.addAll(jvmOptions);
         String logback = System.getProperty("logback.configurationFile");
         if (logback != null) {

@@ -118,6 +118,33 @@ class DistributionIT {
 
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void shouldStartJavaWithTheShippedJvmOptionsAndLetTheUsersWin() throws Exception {
+        Map<String, String> shipped = new HashMap<>();
+        for (String line : Files.readAllLines(home.resolve("config/jvm.options"))) {
+            Matcher flag = Pattern.compile("-XX:(\\w+)=(\\S+)").matcher(line.strip());
+            if (flag.matches()) {
+                shipped.put(flag.group(1), flag.group(2));
+            }
+        }
+        assertFalse(shipped.isEmpty(), "no -XX:Name=value in config/jvm.options");
+        String overridden = shipped.keySet().iterator().next();
+        String mine = Integer.toString(Integer.parseInt(shipped.get(overridden)) + 1);
+        Ran ran = spate(Duration.ofSeconds(60), Map.of("SPATE_JAVA_OPTS", "-XX:+PrintFlagsFinal -XX:" + overridden + "=" + mine), "-V");
+        assertEquals(0, ran.exitCode(), ran.toString());
+        Map<String, String> flags = new HashMap<>();
+        for (String line : ran.out().lines().toList()) {
+            Matcher flag = Pattern.compile("\\s*\\S+\\s+(\\w+)\\s+:?=\\s+(\\S+).*").matcher(line);
+            if (flag.matches()) {
+                flags.put(flag.group(1), flag.group(2));
+            }
+        }
+        for (Map.Entry<String, String> e : shipped.entrySet()) {
+            assertEquals(e.getKey().equals(overridden) ? mine : e.getValue(), flags.get(e.getKey()), e.getKey() + "\n" + ran);
+        }
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void shouldValidateTheShippedConfigWithoutABroker() throws Exception {
         Ran ran = spate(Duration.ofSeconds(60), "validate", "--config", "config/golden-signals.conf");
         assertEquals(0, ran.exitCode(), ran.toString());
