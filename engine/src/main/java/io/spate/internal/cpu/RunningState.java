@@ -215,33 +215,43 @@ public final class RunningState {
 
     /**
      * Drops the groups {@code keep} rejects (windows that can no longer change) and renumbers the
-     * others; group ids handed out before are invalid afterwards. Returns the number dropped.
+     * others; group ids handed out before are invalid afterwards. Returns the number dropped. The
+     * kept keys move down within the same arena and the slot table is refilled in place, so a
+     * windowed query that evicts after every batch allocates nothing here.
      */
     public int retain(IntPredicate keep) {
-        ByteArena kept = new ByteArena();
+        byte[] bytes = keys.bytes();
         int n = 0;
+        int at = 0;
         for (int g = 0; g < groups; g++) {
             if (!keep.test(g)) {
                 continue;
             }
-            keyStart[n] = kept.append(keys.bytes(), keyStart[g], keyStart[g] + keyLength[g]);
-            keyLength[n] = keyLength[g];
-            keyHash[n] = keyHash[g];
-            counts[n] = counts[g];
-            for (int a = 0; a < fns.length; a++) {
-                if (longAcc[a] != null) {
-                    longAcc[a][n] = longAcc[a][g];
-                } else {
-                    doubleAcc[a][n] = doubleAcc[a][g];
+            int length = keyLength[g];
+            if (keyStart[g] != at) {
+                System.arraycopy(bytes, keyStart[g], bytes, at, length);
+            }
+            if (n != g) {
+                keyLength[n] = length;
+                keyHash[n] = keyHash[g];
+                counts[n] = counts[g];
+                for (int a = 0; a < fns.length; a++) {
+                    if (longAcc[a] != null) {
+                        longAcc[a][n] = longAcc[a][g];
+                    } else {
+                        doubleAcc[a][n] = doubleAcc[a][g];
+                    }
                 }
             }
+            keyStart[n] = at;
+            at += length;
             n++;
         }
         int dropped = groups - n;
         if (dropped > 0) {
-            keys = kept;
+            keys.truncate(at);
             groups = n;
-            slots = new int[slots.length];
+            Arrays.fill(slots, 0);
             fillSlots();
         }
         return dropped;
