@@ -31,6 +31,14 @@ final class IntervalEncoder {
 
     /** What a batch leaves for the interval's output: its frames, its per-record records, its offsets. */
     record Held(List<Frame> frames, List<ProducerRecord<byte[], byte[]>> records, SourceOffsets offsets, long oldestTimestamp) {
+        /** The rows of its frames plus its per-record records: what it adds to the interval's output at most. */
+        long rows() {
+            long rows = records.size();
+            for (Frame f : frames) {
+                rows += f.rows();
+            }
+            return rows;
+        }
     }
 
     private final ResultEncoder encoder;

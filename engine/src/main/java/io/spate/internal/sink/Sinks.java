@@ -42,6 +42,13 @@ public final class Sinks {
 
     /** Most batches held for one interval's output, whatever the interval, so that a stalled sink cannot make it grow unbounded. */
     static final int MAX_HELD_BATCHES = 1_000;
+    /**
+     * Most result rows and per-record records held for one interval's output: reached, the interval's
+     * output is written early, as Kafka Streams' record cache flushes when full. Without it a sink
+     * slower than the compute let the interval take in up to {@link #MAX_HELD_BATCHES} batches and
+     * hold all their results ({@code groupedWithin} pulls until its group is full).
+     */
+    static final long MAX_HELD_ROWS = 250_000;
 
     /**
      * {@link #encoder(Pipeline, PipelineMetrics, int)}, or with a positive {@code emitInterval}, one
@@ -60,7 +67,7 @@ public final class Sinks {
                     metrics.batchComputed(result);
                     return Pair.create(encoder, IntervalEncoder.hold(encoder, result));
                 }, encoder -> Optional.empty())
-                .groupedWithin(MAX_HELD_BATCHES, emitInterval)
+                .groupedWeightedWithin(MAX_HELD_ROWS, MAX_HELD_BATCHES, IntervalEncoder.Held::rows, emitInterval)
                 .statefulMap(() -> new IntervalEncoder(pipeline, deadLetterMaxBytes),
                         (encoder, held) -> Pair.create(encoder, encoder.emit(held, metrics)), encoder -> Optional.empty())
                 .mapConcat(batches -> batches);
