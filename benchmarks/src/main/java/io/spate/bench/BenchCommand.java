@@ -96,6 +96,9 @@ public final class BenchCommand implements Callable<Integer> {
                     + " variant gets too, e.g. --jvm-option=-XX:+UseParallelGC or a JFR recording")
     List<String> jvmOptions = new ArrayList<>();
 
+    /** The launchers' config/jvm.options, read once: every variant's JVM gets them before --jvm-option. */
+    private final List<String> launcherOptions = Jvm.launcherOptions();
+
     @Option(names = "--rounds", defaultValue = "1",
             description = "runs of each variant at each size and batch, each in a fresh JVM; the table gives the median round by records/s,"
                     + " the ratios are between medians, and every round's totals are checked (default: ${DEFAULT-VALUE})")
@@ -162,8 +165,7 @@ public final class BenchCommand implements Callable<Integer> {
         // Whether the JVMs mapped class archives, and whose: their start-up depends on it.
         machine += archives.isEmpty() ? "; no class data sharing" + (cds ? " (its training runs failed)" : "")
                 : "; class data sharing (each variant's own archive: " + String.join(", ", archives.keySet()) + ")";
-        List<String> launcher = Jvm.launcherOptions();
-        machine += launcher.isEmpty() ? "" : "; every variant's JVM with the launcher's options (" + String.join(" ", launcher) + ")";
+        machine += launcherOptions.isEmpty() ? "" : "; every variant's JVM with the launcher's options (" + String.join(" ", launcherOptions) + ")";
         if (rounds > 1) {
             machine += "; each row the median of " + rounds + " rounds";
         }
@@ -287,7 +289,7 @@ public final class BenchCommand implements Callable<Integer> {
                           List<String> cdsOptions) throws IOException {
         List<String> command = new ArrayList<>(List.of(Jvm.java(), "-Xmx" + heap));
         command.addAll(cdsOptions);
-        command.addAll(Jvm.launcherOptions());
+        command.addAll(launcherOptions);
         command.addAll(jvmOptions);
         String logback = System.getProperty("logback.configurationFile");
         if (logback != null) {

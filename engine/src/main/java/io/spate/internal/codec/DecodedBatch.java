@@ -44,7 +44,7 @@ public final class DecodedBatch {
         doubles = new double[n][];
         starts = new int[n][];
         lengths = new int[n][];
-        allocate(0);
+        allocate(0, false);
     }
 
     /** Prepares for decoding {@code batch}: room for its records, nothing accepted or rejected yet. */
@@ -56,9 +56,7 @@ public final class DecodedBatch {
     public void reset(byte[] data, int rows) {
         this.data = data;
         this.rows = rows;
-        if (accepted.length < rows) {
-            allocate(Math.max(rows, Math.min(Integer.MAX_VALUE - 8, 2 * accepted.length)));
-        }
+        ensureRoom(rows, false);
         arena.clear();
         acceptedCount = 0;
         rejectedCount = 0;
@@ -70,20 +68,7 @@ public final class DecodedBatch {
      * a text), starting from {@link #reset(byte[], int)} with an estimate.
      */
     public void resize(int rows) {
-        if (accepted.length < rows) {
-            int capacity = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(rows, 2L * accepted.length));
-            accepted = Arrays.copyOf(accepted, capacity);
-            for (int c = 0; c < fields.length; c++) {
-                switch (fields[c].type()) {
-                    case LONG: longs[c] = Arrays.copyOf(longs[c], capacity); break;
-                    case DOUBLE: doubles[c] = Arrays.copyOf(doubles[c], capacity); break;
-                    default:
-                        starts[c] = Arrays.copyOf(starts[c], capacity);
-                        lengths[c] = Arrays.copyOf(lengths[c], capacity);
-                        break;
-                }
-            }
-        }
+        ensureRoom(rows, true);
         this.rows = rows;
     }
 
@@ -103,15 +88,22 @@ public final class DecodedBatch {
         data = null;
     }
 
-    private void allocate(int capacity) {
-        accepted = new int[capacity];
+    /** Makes the arrays hold at least {@code rows} rows (at least doubling them), keeping their values if {@code keep}. */
+    private void ensureRoom(int rows, boolean keep) {
+        if (accepted.length < rows) {
+            allocate((int) Math.max(rows, Math.min(Integer.MAX_VALUE - 8, 2L * accepted.length)), keep);
+        }
+    }
+
+    private void allocate(int capacity, boolean keep) {
+        accepted = keep ? Arrays.copyOf(accepted, capacity) : new int[capacity];
         for (int c = 0; c < fields.length; c++) {
             switch (fields[c].type()) {
-                case LONG: longs[c] = new long[capacity]; break;
-                case DOUBLE: doubles[c] = new double[capacity]; break;
+                case LONG: longs[c] = keep ? Arrays.copyOf(longs[c], capacity) : new long[capacity]; break;
+                case DOUBLE: doubles[c] = keep ? Arrays.copyOf(doubles[c], capacity) : new double[capacity]; break;
                 default:
-                    starts[c] = new int[capacity];
-                    lengths[c] = new int[capacity];
+                    starts[c] = keep ? Arrays.copyOf(starts[c], capacity) : new int[capacity];
+                    lengths[c] = keep ? Arrays.copyOf(lengths[c], capacity) : new int[capacity];
                     break;
             }
         }

@@ -65,8 +65,7 @@ final class TokenizeKernel {
         int n = batch.acceptedCount();
         int[] textStarts = batch.starts(textColumn);
         int[] textLengths = batch.lengths(textColumn);
-        int capacity = Math.max(1024, expected + (expected >> 2));
-        words.reset(batch.data(), capacity);
+        words.reset(batch.data(), Math.max(1024, expected + (expected >> 2)));
         int[] starts = words.starts(0);
         int[] lengths = words.lengths(0);
         int row = 0;
@@ -88,9 +87,8 @@ final class TokenizeKernel {
                 if (p == from) {
                     continue;
                 }
-                if (row == capacity) {
-                    capacity = (int) Math.min(Integer.MAX_VALUE - 8, 2L * capacity);
-                    words.resize(capacity);
+                if (row == starts.length) {
+                    words.resize(row + 1);
                     starts = words.starts(0);
                     lengths = words.lengths(0);
                 }
@@ -98,7 +96,7 @@ final class TokenizeKernel {
                     starts[row] = from;
                     lengths[row] = p - from;
                 } else {
-                    rewrite(row, src, from, p, inBatch, classes);
+                    rewrite(row, src, from, p, classes);
                 }
                 row++;
             }
@@ -111,9 +109,10 @@ final class TokenizeKernel {
 
     /**
      * Writes the word {@code src[from, to)} as row {@code row} in the arena: lower-cased, or copied
-     * from text that is not in the batch bytes; {@code classes}: its bytes' {@link #CLASSES} or-ed.
+     * from text that is not in the batch bytes (the only other case); {@code classes}: its bytes'
+     * {@link #CLASSES} or-ed.
      */
-    private void rewrite(int row, byte[] src, int from, int to, boolean inBatch, int classes) {
+    private void rewrite(int row, byte[] src, int from, int to, int classes) {
         boolean upper = (classes & UPPER) != 0;
         boolean ascii = (classes & NON_ASCII) == 0;
         if (lowercase && !ascii) {
@@ -126,12 +125,8 @@ final class TokenizeKernel {
                 words.arena().append(b >= 'A' && b <= 'Z' ? (byte) (b + 32) : b);
             }
             words.setArenaSlice(0, row, start, to - from);
-        } else if (inBatch) {
-            words.setSlice(0, row, from, to - from);
         } else {
             words.setArenaSlice(0, row, words.arena().append(src, from, to), to - from);
         }
     }
-
-
 }
