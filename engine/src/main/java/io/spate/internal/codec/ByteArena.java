@@ -1,5 +1,8 @@
 package io.spate.internal.codec;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -8,6 +11,8 @@ import java.util.Arrays;
  * batches, so it stops allocating once it has grown to the largest batch's need.
  */
 public final class ByteArena {
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private byte[] bytes = new byte[1024];
     private int size;
@@ -48,6 +53,21 @@ public final class ByteArena {
     public void append(byte b) {
         ensure(1);
         bytes[size++] = b;
+    }
+
+    /** Appends {@code v} as 8 bytes, least significant first (see {@link #longAt}). */
+    public void appendLong(long v) {
+        ensure(Long.BYTES);
+        LONGS.set(bytes, size, v);
+        size += Long.BYTES;
+    }
+
+    /** The long {@link #appendLong} wrote at byte {@code at}. */
+    public long longAt(int at) {
+        if (at < 0 || at > size - Long.BYTES) {
+            throw new IndexOutOfBoundsException("no long at " + at + " of " + size + " bytes");
+        }
+        return (long) LONGS.get(bytes, at);
     }
 
     /**

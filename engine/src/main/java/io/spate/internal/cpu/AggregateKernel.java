@@ -87,6 +87,30 @@ final class AggregateKernel {
         return out;
     }
 
+    /**
+     * Whether long sum {@code a} over the records {@code sel[0, n)} of {@code batch} stays in the
+     * long range in every group and in any order, whatever running sum of magnitude at most
+     * {@code bound} (unsigned, as {@link RunningState#sumBound} gives it) it continues: the
+     * records' magnitudes added up fit beside the bound. Then the running sums need not be looked
+     * up: summed from zero, the batch's part is the same, and no record is left out.
+     */
+    boolean fitsAround(int a, DecodedBatch batch, int[] sel, int n, long bound) {
+        if (bound < 0) {
+            return false;
+        }
+        long room = Long.MAX_VALUE - bound;
+        long[] v = batch.longs(cols[a]);
+        for (int i = 0; i < n; i++) {
+            long magnitude = Math.abs(v[sel[i]]);
+            // Math.abs leaves Long.MIN_VALUE negative: 2^63 fits beside no bound.
+            room -= magnitude;
+            if (magnitude < 0 || room < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private Column overLongs(int a, long[] v, int[] sel, int[] groupOf, int n, int groups, long[] counts, long[] base,
                              Overflows overflows) {
         long[] acc = new long[groups];

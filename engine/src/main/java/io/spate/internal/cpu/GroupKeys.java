@@ -159,22 +159,16 @@ final class GroupKeys implements GroupTable.Keys {
     void writeKey(int row, ByteArena out) {
         for (int k = 0; k < cols.length; k++) {
             switch (types[k]) {
-                case LONG: writeLong(out, longs[k][row]); break;
-                case DOUBLE: writeLong(out, Double.doubleToLongBits(doubles[k][row])); break;
+                case LONG: out.appendLong(longs[k][row]); break;
+                case DOUBLE: out.appendLong(Double.doubleToLongBits(doubles[k][row])); break;
                 default:
                     int s = starts[k][row];
                     int len = lengths[k][row];
-                    writeLong(out, len);
+                    out.appendLong(len);
                     int from = s >= 0 ? s : ~s;
                     out.append(s >= 0 ? data : arena, from, from + len);
                     break;
             }
-        }
-    }
-
-    static void writeLong(ByteArena out, long v) {
-        for (int i = 0; i < 8; i++) {
-            out.append((byte) (v >>> (8 * i)));
         }
     }
 

@@ -54,8 +54,8 @@ final class PlanProgram {
         for (int q = 0; q < queries.size(); q++) {
             QueryKernel kernel = new QueryKernel(queries.get(q), q, decoded, hashMask);
             for (int earlier = 0; earlier < q; earlier++) {
-                if (QueryKernel.groupsAlike(queries.get(earlier), queries.get(q))) {
-                    kernel.groupLike(kernels.get(earlier));
+                if (QueryKernel.selectsAlike(queries.get(earlier), queries.get(q))) {
+                    kernel.selectLike(kernels.get(earlier));
                     break;
                 }
             }

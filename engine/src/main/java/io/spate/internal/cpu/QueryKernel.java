@@ -30,9 +30,10 @@ import io.spate.plan.Window;
  * hash table) are kept for the next batch.
  *
  * <p>Several outputs often group alike (golden signals: requests and bytes per host, in two
- * topics). A query whose filters and key columns are those of an earlier one of its plan, neither
- * windowed nor tokenized, takes that one's selection and group ids for the batch
- * ({@link #groupLike}) instead of hashing every record's key again.
+ * topics; the hourly signals the same per window). A query whose filters and key columns are those
+ * of an earlier one of its plan, neither tokenized, takes that one's selection and group ids for
+ * the batch ({@link #selectLike}) instead of filtering and hashing every record's key again; a
+ * windowed one then pairs them with its own windows.
  */
 final class QueryKernel {
 
@@ -50,11 +51,12 @@ final class QueryKernel {
     private final ByteArena keyBuffer = new ByteArena();
     private int[] sel = new int[0];
     private int[] groupOf = new int[0];
+    /** This batch's selected records and their groups before windows: this kernel's own, or an earlier one's it shares. */
+    private Selection selection = new Selection();
+    private boolean ownsSelection = true;
     private int[] entryRows = new int[0];
     private int[] entryGroups = new int[0];
     // The batch between prepare and finish: the (tokenized) decoded batch, each group's records, and the aggregates.
-    /** An earlier kernel of the plan whose selection and grouping of a batch are this one's, or null. */
-    private QueryKernel sameGrouping;
     private DecodedBatch current;
     private int groups;
     private int[] rowsIn;
@@ -113,36 +115,21 @@ final class QueryKernel {
     void prepare(DecodedBatch decoded, RecordBatch records, RunningState bases, Overflows overflows) {
         current = tokenizer == null ? decoded : tokenizer.run(decoded);
         DecodedBatch batch = current;
-        if (sameGrouping != null) {
-            // The other kernel prepared this batch just before: its arrays hold until the next batch.
-            rowsIn = sameGrouping.rowsIn;
-            groupIds = sameGrouping.groupIds;
-            rowCount = sameGrouping.rowCount;
-            groups = sameGrouping.groups;
-            keyRowOf = sameGrouping.keyRowOf;
-            windowStarts = null;
-            if (keys.size() > 0) {
-                keys.bind(batch);
-            }
-            values = aggregates.compute(batch, rowsIn, groupIds, rowCount, groups, bases(batch, state != null ? state : bases), overflows);
-            return;
+        if (ownsSelection) {
+            select(batch);
+        } else if (keys.size() > 0) {
+            // The kernel whose selection this is prepared the batch just before; this one reads its own key columns.
+            keys.bind(batch);
         }
-        int n = batch.acceptedCount();
-        if (sel.length < n) {
-            sel = new int[n];
-            groupOf = new int[n];
-        }
-        System.arraycopy(batch.accepted(), 0, sel, 0, n);
-        n = filters.apply(batch, sel, n);
-        groups = group(batch, n);
-        // Each group's rows: the records (sel) and group ids (groupOf) the aggregates read, and one record per group for its key.
-        rowsIn = sel;
-        groupIds = groupOf;
-        rowCount = n;
-        keyRowOf = table.firstRows();
+        // Each group's rows: the records the aggregates read and their group ids, and one record per group for its key.
+        rowsIn = selection.rows;
+        groupIds = selection.groups;
+        rowCount = selection.count;
+        groups = selection.groupCount;
+        keyRowOf = selection.keyRows;
         windowStarts = null;
         if (window != null) {
-            rowCount = windows(records, batch, n);
+            rowCount = windows(records, batch);
             rowsIn = entryRows;
             groupIds = entryGroups;
             groups = windowGroups.size();
@@ -152,19 +139,40 @@ final class QueryKernel {
         values = aggregates.compute(batch, rowsIn, groupIds, rowCount, groups, bases(batch, state != null ? state : bases), overflows);
     }
 
+    /** Filters the accepted records of {@code batch} and groups them by key, into this kernel's own {@link #selection}. */
+    private void select(DecodedBatch batch) {
+        int n = batch.acceptedCount();
+        if (sel.length < n) {
+            sel = new int[n];
+            groupOf = new int[n];
+        }
+        System.arraycopy(batch.accepted(), 0, sel, 0, n);
+        n = filters.apply(batch, sel, n);
+        int groups = group(batch, n);
+        selection.rows = sel;
+        selection.groups = groupOf;
+        selection.count = n;
+        selection.groupCount = groups;
+        selection.keyRows = table.firstRows();
+    }
+
     /**
-     * Whether {@code b} selects and groups every batch as {@code a} does: the same filters and key
-     * columns (aliases may differ), and neither has windows or tokenizes.
+     * Whether {@code b} selects and groups every batch as {@code a} does, windows aside: the same
+     * filters and key columns (aliases may differ), and neither tokenizes.
      */
-    static boolean groupsAlike(Query a, Query b) {
-        return a.tokenize().isEmpty() && b.tokenize().isEmpty() && a.window().isEmpty() && b.window().isEmpty()
+    static boolean selectsAlike(Query a, Query b) {
+        return a.tokenize().isEmpty() && b.tokenize().isEmpty()
                 && a.filters().equals(b.filters())
                 && a.keys().stream().map(GroupKey::column).toList().equals(b.keys().stream().map(GroupKey::column).toList());
     }
 
-    /** From now on, takes {@code earlier}'s selection and group ids for each batch (see {@link #groupsAlike}). */
-    void groupLike(QueryKernel earlier) {
-        this.sameGrouping = earlier.sameGrouping != null ? earlier.sameGrouping : earlier;
+    /**
+     * From now on, takes {@code earlier}'s selection and group ids of each batch (see
+     * {@link #selectsAlike}); {@code earlier} must prepare each batch before this kernel does.
+     */
+    void selectLike(QueryKernel earlier) {
+        selection = earlier.selection;
+        ownsSelection = false;
     }
 
     /** Drops the step {@link #prepare} took: the batch runs again. */
@@ -233,9 +241,10 @@ final class QueryKernel {
     }
 
     /**
-     * Per aggregate, the running sum each batch group continues from: for the long sums, when
-     * {@code bases} holds any group; else null. Looks each group up by its serialized key, as
-     * {@link #accumulate} does, without adding it.
+     * Per aggregate, the running sum each batch group continues from: for the long sums whose
+     * batch could take some group's running sum in {@code bases} out of the long range (see
+     * {@link AggregateKernel#fitsAround}); else null. Looks each group up by its serialized key,
+     * as {@link #accumulate} does, without adding it.
      */
     private long[][] bases(DecodedBatch batch, RunningState bases) {
         if (bases == null || bases.size() == 0) {
@@ -243,7 +252,8 @@ final class QueryKernel {
         }
         long[][] out = null;
         for (int a = 0; a < aggregates.size(); a++) {
-            if (aggregates.sumsLongs(a) && bases.sumBound(a) != 0) {
+            if (aggregates.sumsLongs(a) && bases.sumBound(a) != 0
+                    && !aggregates.fitsAround(a, batch, rowsIn, rowCount, bases.sumBound(a))) {
                 if (out == null) {
                     out = new long[aggregates.size()][];
                 }
@@ -272,8 +282,8 @@ final class QueryKernel {
     private int writeKey(int g) {
         keyBuffer.clear();
         if (windowStarts != null) {
-            GroupKeys.writeLong(keyBuffer, windowStarts[g]);
-            GroupKeys.writeLong(keyBuffer, windowStarts[g] + window.size());
+            keyBuffer.appendLong(windowStarts[g]);
+            keyBuffer.appendLong(windowStarts[g] + window.size());
         }
         if (keys.size() > 0) {
             keys.writeKey(keyRowOf[g], keyBuffer);
@@ -286,8 +296,10 @@ final class QueryKernel {
      * {@link #entryGroups} (ids of (window, group) pairs in {@link #windowGroups}); returns the
      * number of pairs.
      */
-    private int windows(RecordBatch records, DecodedBatch batch, int n) {
-        window.assign(batch, records, sel, n);
+    private int windows(RecordBatch records, DecodedBatch batch) {
+        int[] sel = selection.rows;
+        int[] groupOf = selection.groups;
+        window.assign(batch, records, sel, selection.count);
         int m = window.entries();
         if (entryRows.length < m) {
             entryRows = new int[m];
@@ -343,12 +355,12 @@ final class QueryKernel {
             for (int k = 0; k < keys; k++) {
                 Column c = columns.get(k);
                 if (c instanceof LongColumn l) {
-                    GroupKeys.writeLong(keyBuffer, l.get(row));
+                    keyBuffer.appendLong(l.get(row));
                 } else if (c instanceof DoubleColumn d) {
-                    GroupKeys.writeLong(keyBuffer, Double.doubleToLongBits(d.get(row)));
+                    keyBuffer.appendLong(Double.doubleToLongBits(d.get(row)));
                 } else {
                     Utf8Column u = (Utf8Column) c;
-                    GroupKeys.writeLong(keyBuffer, u.length(row));
+                    keyBuffer.appendLong(u.length(row));
                     keyBuffer.append(u.bytes(), u.start(row), u.start(row) + u.length(row));
                 }
             }
@@ -423,5 +435,17 @@ final class QueryKernel {
             v[i] = dc.get(kept[i]);
         }
         return new DoubleColumn(c.name(), v, kept.length);
+    }
+
+    /** The records of a batch a query selected, and their groups by key before windows (see {@link #selectLike}). */
+    private static final class Selection {
+        /** Selected rows, ascending, {@link #count} of them. */
+        int[] rows = new int[0];
+        /** For each selected row, its group. */
+        int[] groups = new int[0];
+        int count;
+        int groupCount;
+        /** For each group, a row of it (where its key is read). */
+        int[] keyRows = new int[0];
     }
 }

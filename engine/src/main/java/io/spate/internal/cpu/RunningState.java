@@ -37,7 +37,8 @@ public final class RunningState {
     private final double[][] doubleAcc;
     /** Per long sum, at least the largest magnitude any group's sum has had (0 for other aggregates). */
     private final long[] sumBound;
-    private int[] slots = new int[512];
+    /** Open addressing: 0 for empty, else a group's key hash in the high 32 bits and its id + 1 in the low 32. */
+    private long[] slots = new long[512];
     private int groups;
 
     /** State for {@code aggregates}; {@code outputTypes} are the types their per-batch columns have. */
@@ -80,12 +81,13 @@ public final class RunningState {
         int mask = slots.length - 1;
         int pos = hash & mask;
         while (true) {
-            int slot = slots[pos];
+            long slot = slots[pos];
             if (slot == 0) {
                 return add ? add(pos, hash, keyBytes, from, length) : -1;
             }
-            int g = slot - 1;
-            if (keyHash[g] == hash && keyLength[g] == length
+            // The slot holds the group's hash beside its id: other keys are told apart without reading the group.
+            int g = (int) slot - 1;
+            if ((int) (slot >>> 32) == hash && keyLength[g] == length
                     && Arrays.equals(keys.bytes(), keyStart[g], keyStart[g] + length, keyBytes, from, from + length)) {
                 return g;
             }
@@ -116,7 +118,7 @@ public final class RunningState {
         for (int a = 0; a < fns.length; a++) {
             initial(a, g);
         }
-        slots[pos] = g + 1;
+        slots[pos] = slot(hash, g);
         if (2 * groups > slots.length) {
             rehash();
         }
@@ -132,7 +134,7 @@ public final class RunningState {
     }
 
     private void rehash() {
-        slots = new int[slots.length * 2];
+        slots = new long[slots.length * 2];
         fillSlots();
     }
 
@@ -144,8 +146,12 @@ public final class RunningState {
             while (slots[pos] != 0) {
                 pos = (pos + 1) & mask;
             }
-            slots[pos] = g + 1;
+            slots[pos] = slot(keyHash[g], g);
         }
+    }
+
+    private static long slot(int hash, int g) {
+        return (long) hash << 32 | (g + 1);
     }
 
     /**
@@ -202,15 +208,9 @@ public final class RunningState {
         return sumBound[a];
     }
 
-    /** The long written at byte {@code at} of group {@code g}'s key (see {@link GroupKeys#writeLong}). */
+    /** The long written at byte {@code at} of group {@code g}'s key (see {@link ByteArena#appendLong}). */
     public long keyLong(int g, int at) {
-        byte[] b = keys.bytes();
-        int from = keyStart[g] + at;
-        long v = 0;
-        for (int i = 7; i >= 0; i--) {
-            v = (v << 8) | (b[from + i] & 0xFF);
-        }
-        return v;
+        return keys.longAt(keyStart[g] + at);
     }
 
     /**

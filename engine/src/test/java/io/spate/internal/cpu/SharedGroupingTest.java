@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,20 +16,29 @@ import io.spate.internal.SharedData;
 import io.spate.plan.ClfFormat;
 import io.spate.plan.Plan;
 import io.spate.plan.Query;
+import io.spate.plan.Window;
 
 /**
- * Queries of one plan that filter and group alike share one grouping of each batch: their
- * results must be those each query gets alone, batch after batch (running state included).
+ * Queries of one plan that filter and group alike share one grouping of each batch (a windowed
+ * one pairing it with its own windows): their results must be those each query gets alone, batch
+ * after batch (running state and windows included).
  */
 class SharedGroupingTest {
 
+    private static final Window HOURLY = Window.tumbling("timestamp", Duration.ofHours(1)).withOutOfOrderness(Duration.ofMinutes(10));
     private static final List<Query> QUERIES = List.of(
             Query.builder("traffic").groupBy("host").count("requests").build(),
             Query.builder("errors").where("status >= 500").groupBy("host", "status as response").count("errors").build(),
             Query.builder("mb-sent").groupBy("host as h").sum("bytes", "bytes").build(),
             Query.builder("big").where("status >= 500").groupBy("host", "status").max("bytes", "largest").having("largest > 0").build(),
             Query.builder("running").groupBy("host").sum("bytes", "total").mean("bytes", "mean").running().build(),
-            Query.builder("other-filter").where("status < 300").groupBy("host").count("ok").build());
+            Query.builder("other-filter").where("status < 300").groupBy("host").count("ok").build(),
+            Query.builder("traffic-hourly").groupBy("host").count("requests").window(HOURLY).running().build(),
+            Query.builder("mb-sent-hourly").groupBy("host").sum("bytes", "bytes").window(HOURLY).running().build(),
+            Query.builder("errors-hourly").where("status >= 500").groupBy("host", "status as response").count("errors").window(HOURLY)
+                    .running().build(),
+            Query.builder("hopping").groupBy("host").max("bytes", "largest")
+                    .window(Window.hopping("timestamp", Duration.ofHours(2), Duration.ofMinutes(30))).build());
 
     private final CpuBackend together = new CpuBackend();
     private final List<CpuBackend> alone = new ArrayList<>();
@@ -64,11 +74,15 @@ class SharedGroupingTest {
 
     @Test
     void shouldShareOnlyWhereFiltersAndKeyColumnsAreTheSame() {
-        assertTrue(QueryKernel.groupsAlike(QUERIES.get(0), QUERIES.get(2)), "host and host as h");
-        assertTrue(QueryKernel.groupsAlike(QUERIES.get(1), QUERIES.get(3)), "same filter, host and status");
-        assertTrue(QueryKernel.groupsAlike(QUERIES.get(0), QUERIES.get(4)), "a running query groups each batch alike");
-        assertFalse(QueryKernel.groupsAlike(QUERIES.get(0), QUERIES.get(1)), "a filter and other keys");
-        assertFalse(QueryKernel.groupsAlike(QUERIES.get(0), QUERIES.get(5)), "a filter");
-        assertFalse(QueryKernel.groupsAlike(QUERIES.get(1), QUERIES.get(5)), "another filter");
+        assertTrue(QueryKernel.selectsAlike(QUERIES.get(0), QUERIES.get(2)), "host and host as h");
+        assertTrue(QueryKernel.selectsAlike(QUERIES.get(1), QUERIES.get(3)), "same filter, host and status");
+        assertTrue(QueryKernel.selectsAlike(QUERIES.get(0), QUERIES.get(4)), "a running query groups each batch alike");
+        assertTrue(QueryKernel.selectsAlike(QUERIES.get(0), QUERIES.get(6)), "a windowed query groups alike before its windows");
+        assertTrue(QueryKernel.selectsAlike(QUERIES.get(6), QUERIES.get(9)), "other windows");
+        assertTrue(QueryKernel.selectsAlike(QUERIES.get(1), QUERIES.get(8)), "same filter and keys, one windowed");
+        assertFalse(QueryKernel.selectsAlike(QUERIES.get(0), QUERIES.get(1)), "a filter and other keys");
+        assertFalse(QueryKernel.selectsAlike(QUERIES.get(0), QUERIES.get(5)), "a filter");
+        assertFalse(QueryKernel.selectsAlike(QUERIES.get(1), QUERIES.get(5)), "another filter");
+        assertFalse(QueryKernel.selectsAlike(QUERIES.get(6), QUERIES.get(8)), "windowed alike, but a filter");
     }
 }

@@ -197,22 +197,16 @@ final class QueryFinish {
         for (int k = 0; k < f.keyCount(); k++) {
             Column c = f.columns().get(k);
             if (c instanceof LongColumn l) {
-                writeLong(l.get(row));
+                keyBuffer.appendLong(l.get(row));
             } else if (c instanceof DoubleColumn d) {
-                writeLong(Double.doubleToLongBits(d.get(row)));
+                keyBuffer.appendLong(Double.doubleToLongBits(d.get(row)));
             } else {
                 Utf8Column u = (Utf8Column) c;
-                writeLong(u.length(row));
+                keyBuffer.appendLong(u.length(row));
                 keyBuffer.append(u.bytes(), u.start(row), u.start(row) + u.length(row));
             }
         }
         return keyBuffer.size();
-    }
-
-    private void writeLong(long v) {
-        for (int i = 0; i < 8; i++) {
-            keyBuffer.append((byte) (v >>> (8 * i)));
-        }
     }
 
     private static Column gather(Column c, int[] kept, int n) {
