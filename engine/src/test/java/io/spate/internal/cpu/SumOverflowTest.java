@@ -112,6 +112,31 @@ class SumOverflowTest {
     }
 
     @Test
+    void shouldSumFromEachGroupsOwnRunningSumWhenTheLargestLeavesTooLittleRoomForTheWholeBatch() {
+        Plan plan = Plan.of(new ClfFormat(), Query.builder("mb-sent").groupBy("host").count("requests").sum("bytes", "bytes").running().build());
+        backend.execute(plan, batch(clf("a", MAX - 10), clf("b", 7)));
+
+        // The batch's values add up to more than the room beside a's sum, but each fits its own group's.
+        BatchResult r = backend.execute(plan, batch(clf("b", MAX - 20), clf("a", 5), clf("c", 1)));
+
+        assertArrayEquals(new int[0], r.rejected());
+        assertEquals(Map.of(List.of("a"), List.of(2L, MAX - 5), List.of("b"), List.of(2L, MAX - 13), List.of("c"), List.of(1L, 1L)),
+                FrameRows.byKey(r.frames().get(0)));
+    }
+
+    @Test
+    void shouldTakeTheLargestMagnitudeIntoANewGroupBesideARunningSum() {
+        Plan plan = Plan.of(DelimitedFormat.csv(List.of(new Field("k", ColumnType.UTF8), new Field("x", ColumnType.LONG))),
+                Query.builder("sums").groupBy("k").sum("x", "x").running().build());
+        backend.execute(plan, csv("a,5"));
+
+        BatchResult r = backend.execute(plan, csv("c," + Long.MIN_VALUE, "a,-5", "c,-1"));
+
+        assertArrayEquals(new int[] {2}, r.rejected(), "below Long.MIN_VALUE");
+        assertEquals(Map.of(List.of("a"), List.of(0L), List.of("c"), List.of(Long.MIN_VALUE)), FrameRows.byKey(r.frames().get(0)));
+    }
+
+    @Test
     void shouldLeaveAnOverflowingRecordOutOfEveryWindowAndOfTheEventTime() {
         Plan plan = Plan.of(XY, Query.builder("w").groupBy("k").count("n").sum("x", "x")
                 .window(Window.hopping("t", Duration.ofSeconds(2), Duration.ofSeconds(1))).running().build());
