@@ -33,10 +33,22 @@ public final class FrameEncoder {
     private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
     /** The one long whose negation overflows, so it cannot go through the digit loop. */
     private static final byte[] LONG_MIN = Long.toString(Long.MIN_VALUE).getBytes(StandardCharsets.US_ASCII);
+    /** The digits of 00 to 99, two bytes each. */
+    private static final byte[] DIGIT_PAIRS = new byte[200];
+    /** 10^0 to 10^18. */
+    private static final long[] POWERS_OF_TEN = new long[19];
     /** Per ASCII code: 0 to copy it, the letter of a two-character escape, or -1 for a six-character <code>&#92;u00XX</code>. */
     private static final byte[] ESCAPES = new byte[128];
 
     static {
+        for (int i = 0; i < 100; i++) {
+            DIGIT_PAIRS[2 * i] = (byte) ('0' + i / 10);
+            DIGIT_PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+        }
+        POWERS_OF_TEN[0] = 1;
+        for (int i = 1; i < POWERS_OF_TEN.length; i++) {
+            POWERS_OF_TEN[i] = 10 * POWERS_OF_TEN[i - 1];
+        }
         for (int c = 0; c < 0x20; c++) {
             ESCAPES[c] = -1;
         }
@@ -229,6 +241,7 @@ public final class FrameEncoder {
         }
     }
 
+    /** Writes {@code v} in decimal, two digits per division (window bounds, in epoch milliseconds, have 13). */
     private void writeLong(long v) {
         if (v == Long.MIN_VALUE) {
             write(LONG_MIN, 0, LONG_MIN.length);
@@ -239,16 +252,32 @@ public final class FrameEncoder {
             buf[len++] = '-';
             v = -v;
         }
-        int digits = 1;
-        for (long bound = 10; digits < 19 && v >= bound; bound *= 10) {
-            digits++;
-        }
+        int digits = digits(v);
         int pos = len + digits;
-        do {
-            buf[--pos] = (byte) ('0' + v % 10);
-            v /= 10;
-        } while (v != 0);
+        while (v >= 100) {
+            long q = v / 100;
+            int pair = 2 * (int) (v - 100 * q);
+            buf[--pos] = DIGIT_PAIRS[pair + 1];
+            buf[--pos] = DIGIT_PAIRS[pair];
+            v = q;
+        }
+        if (v >= 10) {
+            buf[--pos] = DIGIT_PAIRS[2 * (int) v + 1];
+            buf[--pos] = DIGIT_PAIRS[2 * (int) v];
+        } else {
+            buf[--pos] = (byte) ('0' + v);
+        }
         len += digits;
+    }
+
+    /** Number of decimal digits of {@code v >= 0}: from its highest bit, then one comparison. */
+    private static int digits(long v) {
+        if (v < 10) {
+            return 1;
+        }
+        // floor(log10(2^bits)), as 1233 / 4096 is log10(2) to four places; v may be a power of ten more.
+        int t = (64 - Long.numberOfLeadingZeros(v)) * 1233 >>> 12;
+        return v < POWERS_OF_TEN[t] ? t : t + 1;
     }
 
     private void writeAscii(String s) {

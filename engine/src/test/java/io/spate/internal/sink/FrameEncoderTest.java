@@ -106,6 +106,25 @@ class FrameEncoderTest {
     }
 
     @Test
+    void shouldWriteEveryLongAsLongToStringDoesAtEachNumberOfDigits() {
+        List<Long> values = new ArrayList<>(List.of(0L, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1));
+        long p = 1;
+        for (int digits = 1; digits <= 19; digits++, p *= 10) {
+            // 10^18 is the largest power of ten in a long: 9 * 10^18 - 1 overflows, so its last is Long.MAX_VALUE.
+            long last = digits == 19 ? Long.MAX_VALUE : 10 * p - 1;
+            for (long v : new long[] {p, p + 1, 2 * p - 1, 5 * p, last - 1, last}) {
+                values.add(v);
+                values.add(-v);
+            }
+        }
+        long[] column = values.stream().mapToLong(Long::longValue).toArray();
+        Frame frame = new Frame(List.of(LongColumn.of("x", column)), 0, column.length);
+        for (int row = 0; row < column.length; row++) {
+            assertEquals("{\"x\":" + column[row] + "}", utf8(encoder.value(frame, row)));
+        }
+    }
+
+    @Test
     void shouldEncodeLikeJacksonOnRandomFrames() {
         Random random = new Random(20_261_122L);
         JacksonEncoder reference = new JacksonEncoder();
