@@ -7,9 +7,10 @@ import io.spate.Pipeline;
 
 /**
  * A job {@code spate bench} measures: the input records it makes from the log lines, its Spate
- * pipeline, and the outputs those records must come to, computed without the engine.
+ * pipeline, and the outputs those records must come to, computed without the engine. Public so
+ * that the JMH benchmarks run the same jobs' compute on the same input.
  */
-interface Workload {
+public interface Workload {
 
     /** The workload's name on the command line and in the report. */
     String name();
