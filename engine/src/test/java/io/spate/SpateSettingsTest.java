@@ -68,6 +68,16 @@ class SpateSettingsTest {
     }
 
     @Test
+    void shouldBoundTheBrokersWaitOnAFetchUnlessTheUserSetsIt() {
+        // A partition still behind waits on the broker's hold of a fetch for the caught-up ones: 100 ms, not Kafka's 500.
+        assertEquals("100", settings("").consumerProperties().get("fetch.max.wait.ms"));
+        assertEquals("250", settings("spate.kafka.consumer-properties { \"fetch.max.wait.ms\" = 250 }").consumerProperties()
+                .get("fetch.max.wait.ms"));
+        assertEquals("10000", settings("spate.kafka.consumer-properties { \"fetch.max.wait.ms\" = 250 }").consumerProperties()
+                .get("max.poll.records"), "the other defaults stay");
+    }
+
+    @Test
     void shouldCopyWithEverySettingAJavaUserSets() {
         SpateSettings s = settings("")
                 .withDelivery(Delivery.EXACTLY_ONCE)

@@ -47,7 +47,7 @@ public final class PlainConsumer {
     private PlainConsumer() {
     }
 
-    /** Reads all of {@code topic} as it is now, with the poll size, fetch size and socket buffer Spate's consumers use. */
+    /** Reads all of {@code topic} as it is now, with the poll size, fetch size, fetch wait and socket buffer Spate's consumers use. */
     public static Reading readToEnd(String bootstrap, String topic) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -55,6 +55,7 @@ public final class PlainConsumer {
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);
         props.put(ConsumerConfig.RECEIVE_BUFFER_CONFIG, -1);
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
         long made = System.nanoTime();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()

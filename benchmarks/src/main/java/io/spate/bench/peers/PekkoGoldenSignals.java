@@ -62,7 +62,7 @@ import io.spate.bench.peers.SignalRecords.HostRequests;
  *
  * <p>Settings: the connector's defaults, except what makes the comparison one of processing, not
  * of client tuning: the consumer and producer get Spate's own defaults ({@code max.poll.records}
- * 10,000, {@code max.partition.fetch.bytes} 8 MiB, {@code receive.buffer.bytes} -1; {@code linger.ms} 5,
+ * 10,000, {@code max.partition.fetch.bytes} 8 MiB, {@code receive.buffer.bytes} -1, {@code fetch.max.wait.ms} 100; {@code linger.ms} 5,
  * {@code batch.size} 128 KiB, {@code acks=all}, idempotence), and the committer's {@code max-interval} is the batch window instead of 10 s, so
  * that a batch under the committer's {@code max-batch} (1,000 offsets; the last one of an input,
  * say) is committed as soon as Spate would commit it rather than up to 10 s later.
@@ -113,6 +113,7 @@ public final class PekkoGoldenSignals {
                 .withProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000")
                 .withProperty(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(8 << 20))
                 .withProperty(ConsumerConfig.RECEIVE_BUFFER_CONFIG, "-1")
+                .withProperty(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100")
                 // The draining control stops the stream itself; the consumer need not linger after it.
                 .withStopTimeout(Duration.ZERO);
     }
