@@ -10,10 +10,8 @@ import io.spate.frame.DoubleColumn;
 import io.spate.frame.Frame;
 import io.spate.frame.LongColumn;
 import io.spate.frame.ColumnType;
-import io.spate.frame.Utf8Column;
 import io.spate.internal.codec.ByteArena;
 import io.spate.internal.codec.DecodedBatch;
-import io.spate.plan.AggFn;
 import io.spate.plan.Aggregate;
 import io.spate.plan.Having;
 import io.spate.plan.Plan;
@@ -47,7 +45,6 @@ final class QueryKernel {
     private final RunningState state;
     private final WindowKernel window;
     private final WindowGroups windowGroups = new WindowGroups();
-    private final List<AggFn> aggregateFns;
     private final ByteArena keyBuffer = new ByteArena();
     private int[] sel = new int[0];
     private int[] groupOf = new int[0];
@@ -85,7 +82,6 @@ final class QueryKernel {
         havingIndex = index;
         state = query.running() ? new RunningState(aggs, outputTypes(aggs, layout)) : null;
         window = query.window().map(w -> new WindowKernel(w, layout.columnIndex(w.column()), queryIndex)).orElse(null);
-        aggregateFns = aggs.stream().map(Aggregate::fn).toList();
     }
 
     private static ColumnType[] outputTypes(List<Aggregate> aggs, DecodedBatch layout) {
@@ -297,9 +293,9 @@ final class QueryKernel {
      * number of pairs.
      */
     private int windows(RecordBatch records, DecodedBatch batch) {
-        int[] sel = selection.rows;
-        int[] groupOf = selection.groups;
-        window.assign(batch, records, sel, selection.count);
+        int[] rows = selection.rows;
+        int[] rowGroups = selection.groups;
+        window.assign(batch, records, rows, selection.count);
         int m = window.entries();
         if (entryRows.length < m) {
             entryRows = new int[m];
@@ -310,8 +306,8 @@ final class QueryKernel {
         windowGroups.clear();
         for (int e = 0; e < m; e++) {
             int i = entrySel[e];
-            entryRows[e] = sel[i];
-            entryGroups[e] = windowGroups.findOrAdd(entryStart[e], groupOf[i], sel[i]);
+            entryRows[e] = rows[i];
+            entryGroups[e] = windowGroups.findOrAdd(entryStart[e], rowGroups[i], rows[i]);
         }
         return m;
     }
@@ -338,35 +334,7 @@ final class QueryKernel {
         if (state == null) {
             throw new IllegalStateException("query has no running state to restore");
         }
-        List<Column> columns = saved.columns();
-        int keys = saved.keyCount();
-        Column[] values = columns.subList(keys, columns.size()).toArray(new Column[0]);
-        LongColumn counts = null;
-        for (int a = 0; a < aggregateFns.size(); a++) {
-            if (aggregateFns.get(a) == AggFn.COUNT) {
-                counts = (LongColumn) values[a];
-            }
-        }
-        if (counts == null && aggregateFns.contains(AggFn.MEAN)) {
-            throw new UnsupportedOperationException("a running mean restores only next to a count in the same output");
-        }
-        for (int row = 0; row < saved.rows(); row++) {
-            keyBuffer.clear();
-            for (int k = 0; k < keys; k++) {
-                Column c = columns.get(k);
-                if (c instanceof LongColumn l) {
-                    keyBuffer.appendLong(l.get(row));
-                } else if (c instanceof DoubleColumn d) {
-                    keyBuffer.appendLong(Double.doubleToLongBits(d.get(row)));
-                } else {
-                    Utf8Column u = (Utf8Column) c;
-                    keyBuffer.appendLong(u.length(row));
-                    keyBuffer.append(u.bytes(), u.start(row), u.start(row) + u.length(row));
-                }
-            }
-            int g = state.findOrAdd(keyBuffer.bytes(), 0, keyBuffer.size());
-            state.merge(g, row, counts == null ? 0 : counts.get(row), values);
-        }
+        state.restore(saved);
     }
 
     /**

@@ -7,7 +7,9 @@ import java.util.function.IntPredicate;
 import io.spate.frame.Column;
 import io.spate.frame.ColumnType;
 import io.spate.frame.DoubleColumn;
+import io.spate.frame.Frame;
 import io.spate.frame.LongColumn;
+import io.spate.frame.Utf8Column;
 import io.spate.internal.codec.ByteArena;
 import io.spate.plan.AggFn;
 import io.spate.plan.Aggregate;
@@ -255,6 +257,52 @@ public final class RunningState {
             fillSlots();
         }
         return dropped;
+    }
+
+    /**
+     * Seeds the state with {@code saved}: rows of key columns then one column per aggregate, as a
+     * running query writes them (the last value of each group, read back from its output topic).
+     * A running mean needs the output's count beside it, to weigh it.
+     */
+    public void restore(Frame saved) {
+        int keys = saved.keyCount();
+        Column[] values = saved.columns().subList(keys, saved.columns().size()).toArray(new Column[0]);
+        LongColumn counts = null;
+        for (int a = 0; a < fns.length; a++) {
+            if (fns[a] == AggFn.COUNT) {
+                counts = (LongColumn) values[a];
+            }
+        }
+        if (counts == null && Arrays.asList(fns).contains(AggFn.MEAN)) {
+            throw new UnsupportedOperationException("a running mean restores only next to a count in the same output");
+        }
+        ByteArena key = new ByteArena();
+        for (int row = 0; row < saved.rows(); row++) {
+            int g = findOrAdd(key.bytes(), 0, writeKey(saved, row, key));
+            merge(g, row, counts == null ? 0 : counts.get(row), values);
+        }
+    }
+
+    /**
+     * Writes into {@code out} (cleared first) the state key of row {@code row} of a result frame,
+     * its key columns serialized as a batch's group keys are (numbers as 8 bytes, strings with a
+     * length prefix), so that it finds the group the row came from; returns its length.
+     */
+    public static int writeKey(Frame f, int row, ByteArena out) {
+        out.clear();
+        for (int k = 0; k < f.keyCount(); k++) {
+            Column c = f.columns().get(k);
+            if (c instanceof LongColumn l) {
+                out.appendLong(l.get(row));
+            } else if (c instanceof DoubleColumn d) {
+                out.appendLong(Double.doubleToLongBits(d.get(row)));
+            } else {
+                Utf8Column u = (Utf8Column) c;
+                out.appendLong(u.length(row));
+                out.append(u.bytes(), u.start(row), u.start(row) + u.length(row));
+            }
+        }
+        return out.size();
     }
 
     /** The running values of state groups {@code groupIds[0, n)}, one column per aggregate. */

@@ -77,7 +77,7 @@ final class QueryFinish {
                     return true;
                 }
                 // No room beside the largest running sum of any group: look up this group's own.
-                int length = writeKey(f, r);
+                int length = RunningState.writeKey(f, r, keyBuffer);
                 int g = state.find(keyBuffer.bytes(), 0, length);
                 if (!fits(counts[r], maxAbs[a][r], g < 0 ? 0 : state.sum(g, a))) {
                     return true;
@@ -137,7 +137,7 @@ final class QueryFinish {
         if (state != null) {
             int[] stateGroups = new int[rows];
             for (int r = 0; r < rows; r++) {
-                int length = writeKey(f, r);
+                int length = RunningState.writeKey(f, r, keyBuffer);
                 stateGroups[r] = state.findOrAdd(keyBuffer.bytes(), 0, length);
                 state.merge(stateGroups[r], r, groups.counts()[r], values);
             }
@@ -168,45 +168,12 @@ final class QueryFinish {
         return new Frame(out, keys, count);
     }
 
-    /** Seeds the running state as {@code QueryKernel.restore} does. */
+    /** Seeds the running state (see {@link RunningState#restore}). */
     void restore(Frame saved) {
         if (state == null) {
             throw new IllegalStateException("query has no running state to restore");
         }
-        int keys = saved.keyCount();
-        Column[] values = saved.columns().subList(keys, saved.columns().size()).toArray(new Column[0]);
-        LongColumn counts = null;
-        for (int a = 0; a < query.aggregates().size(); a++) {
-            if (query.aggregates().get(a).fn() == AggFn.COUNT) {
-                counts = (LongColumn) values[a];
-            }
-        }
-        if (counts == null && query.aggregates().stream().anyMatch(a -> a.fn() == AggFn.MEAN)) {
-            throw new UnsupportedOperationException("a running mean restores only next to a count in the same output");
-        }
-        for (int row = 0; row < saved.rows(); row++) {
-            int length = writeKey(saved, row);
-            int g = state.findOrAdd(keyBuffer.bytes(), 0, length);
-            state.merge(g, row, counts == null ? 0 : counts.get(row), values);
-        }
-    }
-
-    /** Writes the key of {@code row} into the key buffer; returns its length. */
-    private int writeKey(Frame f, int row) {
-        keyBuffer.clear();
-        for (int k = 0; k < f.keyCount(); k++) {
-            Column c = f.columns().get(k);
-            if (c instanceof LongColumn l) {
-                keyBuffer.appendLong(l.get(row));
-            } else if (c instanceof DoubleColumn d) {
-                keyBuffer.appendLong(Double.doubleToLongBits(d.get(row)));
-            } else {
-                Utf8Column u = (Utf8Column) c;
-                keyBuffer.appendLong(u.length(row));
-                keyBuffer.append(u.bytes(), u.start(row), u.start(row) + u.length(row));
-            }
-        }
-        return keyBuffer.size();
+        state.restore(saved);
     }
 
     private static Column gather(Column c, int[] kept, int n) {
