@@ -13,12 +13,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -100,8 +102,9 @@ public final class BenchCommand implements Callable<Integer> {
     private final List<String> launcherOptions = Jvm.launcherOptions();
 
     @Option(names = "--rounds", defaultValue = "1",
-            description = "runs of each variant at each size and batch, each in a fresh JVM; the table gives the median round by records/s,"
-                    + " the ratios are between medians, and every round's totals are checked (default: ${DEFAULT-VALUE})")
+            description = "rounds of runs: each runs every variant (at each batch) once, in a fresh JVM, the order reversed every other"
+                    + " round; the table gives each variant's median round by records/s, its ratios are the medians of its per-round ratios,"
+                    + " and every round's totals are checked (default: ${DEFAULT-VALUE})")
     int rounds;
 
     @Option(names = "--cds", negatable = true, defaultValue = "true", fallbackValue = "true",
@@ -191,57 +194,96 @@ public final class BenchCommand implements Callable<Integer> {
         System.out.printf("%nloaded %,d %s records into %s%n", size, workload.name(), topic);
         boolean golden = workload.name().equals(GoldenSignals.NAME);
         int compareBatch = batchSizes.get(batchSizes.size() - 1);
-        List<BenchRow> rows = new ArrayList<>();
-        Map<String, VariantResult> compare = new HashMap<>();
+        // What runs: each variant at its batch sizes (the sweep is for spate-cpu on golden signals;
+        // the other batching variants run at the compared size).
+        List<Run> runs = new ArrayList<>();
         for (String variant : variants) {
             if (!golden && !variant.equals("ceiling") && !variant.equals("spate-cpu") && !variant.equals("spate-emit-1s")) {
                 continue;
             }
-            // The batch-size sweep is for spate-cpu on golden signals; the other batching variants run at the compared size.
+            if (variant.equals("spate-gpu") && !gpuAvailable()) {
+                System.out.println("spate-gpu: skipped, no GPU backend answers here (none on the class path, or no device)");
+                continue;
+            }
             List<Integer> batches = golden && variant.equals("spate-cpu") ? batchSizes : batching(variant) ? List.of(compareBatch) : List.of(0);
             for (int batch : batches) {
-                if (variant.equals("spate-gpu") && !gpuAvailable()) {
-                    System.out.println("spate-gpu: skipped, no GPU backend answers here (none on the class path, or no device)");
-                    break;
-                }
-                // Each round in a fresh JVM with a group and outputs of its own; the median round stands for the variant.
-                List<VariantResult> measured = new ArrayList<>();
-                String totals = "n/a";
-                for (int round = 1; round <= rounds; round++) {
-                    String prefix = "b" + size + "-" + workload.name() + "-" + variant + (batch > 0 ? "-" + batch : "") + "-"
-                            + (rounds > 1 ? "r" + round + "-" : "");
-                    Optional<VariantResult> result = runVariant(variant, workload, bootstrap, topic, prefix, Math.max(batch, 1), size);
-                    if (result.isEmpty()) {
-                        continue;
-                    }
-                    String checked = variant.equals("ceiling") ? "n/a" : check(expected, bootstrap, prefix, variant.equals("kafka-streams"));
-                    if (measured.isEmpty() || !checked.equals("exact") && !checked.equals("n/a")) {
-                        // A wrong total in any round is the variant's.
-                        totals = checked;
-                    }
-                    measured.add(result.get());
-                    System.out.printf("%-18s %s %,12.0f records/s, totals %s%s%n", variant, batch > 0 ? "batch " + batch : "",
-                            result.get().recordsPerSecond(), checked, rounds > 1 ? " (round " + round + " of " + rounds + ")" : "");
-                }
-                if (measured.isEmpty()) {
-                    continue;
-                }
-                VariantResult median = median(measured);
-                if (batch == 0 || batch == compareBatch) {
-                    compare.put(variant, median);
-                }
-                rows.add(BenchRow.of(workload.name(), variant, size, batch, median, totals));
+                runs.add(new Run(variant, batch));
             }
         }
-        VariantResult ceiling = compare.get("ceiling");
-        VariantResult peer = compare.get("kafka-streams");
-        List<BenchRow> withRatios = new ArrayList<>();
-        for (BenchRow r : rows) {
-            double rps = r.result().recordsPerSecond();
-            withRatios.add(r.withRatios(ceiling == null ? Double.NaN : rps / ceiling.recordsPerSecond(),
-                    peer == null ? Double.NaN : rps / peer.recordsPerSecond()));
+        // Rounds in turn: each runs every variant once, each in a fresh JVM with a group and outputs
+        // of its own, the order reversed every other round. A variant's runs are then minutes apart
+        // at most from the others' of the same round, so the machine's drift over the whole run
+        // (its speed varies by half here) weighs on all alike, and ratios are taken within rounds.
+        Map<Run, List<VariantResult>> measured = new LinkedHashMap<>();
+        Map<Run, String> totals = new HashMap<>();
+        runs.forEach(run -> measured.put(run, new ArrayList<>()));
+        for (int round = 1; round <= rounds; round++) {
+            List<Run> order = new ArrayList<>(runs);
+            if (round % 2 == 0) {
+                Collections.reverse(order);
+            }
+            for (Run run : order) {
+                String prefix = "b" + size + "-" + workload.name() + "-" + run.variant() + (run.batch() > 0 ? "-" + run.batch() : "") + "-"
+                        + (rounds > 1 ? "r" + round + "-" : "");
+                Optional<VariantResult> result = runVariant(run.variant(), workload, bootstrap, topic, prefix, Math.max(run.batch(), 1), size);
+                measured.get(run).add(result.orElse(null));
+                if (result.isEmpty()) {
+                    continue;
+                }
+                String checked = run.variant().equals("ceiling") ? "n/a" : check(expected, bootstrap, prefix, run.variant().equals("kafka-streams"));
+                if (!totals.containsKey(run) || !checked.equals("exact") && !checked.equals("n/a")) {
+                    // A wrong total in any round is the variant's.
+                    totals.put(run, checked);
+                }
+                System.out.printf("%-18s %s %,12.0f records/s, totals %s%s%n", run.variant(), run.batch() > 0 ? "batch " + run.batch() : "",
+                        result.get().recordsPerSecond(), checked, rounds > 1 ? " (round " + round + " of " + rounds + ")" : "");
+            }
         }
-        return withRatios;
+        // The references of the ratios: the ceiling's rounds and Kafka Streams'.
+        List<VariantResult> ceiling = compared(measured, "ceiling", compareBatch);
+        List<VariantResult> peer = compared(measured, "kafka-streams", compareBatch);
+        List<BenchRow> rows = new ArrayList<>();
+        for (Run run : runs) {
+            List<VariantResult> byRound = measured.get(run);
+            List<VariantResult> done = byRound.stream().filter(Objects::nonNull).toList();
+            if (done.isEmpty()) {
+                continue;
+            }
+            rows.add(BenchRow.of(workload.name(), run.variant(), size, run.batch(), median(done), totals.get(run))
+                    .withRatios(ratio(byRound, ceiling), ratio(byRound, peer)));
+        }
+        return rows;
+    }
+
+    /** A variant at one batch size (0 for those that do not batch). */
+    private record Run(String variant, int batch) {
+    }
+
+    /** The rounds of {@code variant} at the compared batch size (or its only one), or null when it did not run. */
+    private static List<VariantResult> compared(Map<Run, List<VariantResult>> measured, String variant, int compareBatch) {
+        return measured.get(new Run(variant, batching(variant) ? compareBatch : 0));
+    }
+
+    /**
+     * The rate of {@code byRound} over that of {@code reference}, round by round (both lists by
+     * round, null where a run failed): the median of the ratios of the rounds both ran (of an even
+     * number, the lower of the middle two); NaN when there is no such round.
+     */
+    static double ratio(List<VariantResult> byRound, List<VariantResult> reference) {
+        if (reference == null) {
+            return Double.NaN;
+        }
+        List<Double> ratios = new ArrayList<>();
+        for (int r = 0; r < Math.min(byRound.size(), reference.size()); r++) {
+            if (byRound.get(r) != null && reference.get(r) != null) {
+                ratios.add(byRound.get(r).recordsPerSecond() / reference.get(r).recordsPerSecond());
+            }
+        }
+        if (ratios.isEmpty()) {
+            return Double.NaN;
+        }
+        Collections.sort(ratios);
+        return ratios.get((ratios.size() - 1) / 2);
     }
 
     /** The round with the median rate (of an even number, the slower of the middle two). */
