@@ -107,6 +107,12 @@ public final class BenchCommand implements Callable<Integer> {
                     + " and every round's totals are checked (default: ${DEFAULT-VALUE})")
     int rounds;
 
+    @Option(names = "--warm-up-reads", defaultValue = "2",
+            description = "unmeasured reads of each input topic to its end, by a plain consumer, before its measured runs: a topic just"
+                    + " written is served slower the first times it is read (here the ceiling's rate rose by half or more over its first"
+                    + " three reads), which would handicap whichever variant ran first (default: ${DEFAULT-VALUE})")
+    int warmUpReads;
+
     @Option(names = "--cds", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "each variant's JVM maps a class data sharing archive of its own, written by a training run of that variant"
                     + " over the golden signals before the measured runs, as Spate's launchers do for a node (default: ${DEFAULT-VALUE};"
@@ -131,6 +137,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (rounds < 1) {
             throw new ParameterException(spec.commandLine(), "--rounds must be at least 1, was " + rounds);
+        }
+        if (warmUpReads < 0) {
+            throw new ParameterException(spec.commandLine(), "--warm-up-reads must be 0 or more, was " + warmUpReads);
         }
         for (String variant : variants) {
             if (!VariantMain.variants().contains(variant)) {
@@ -192,6 +201,13 @@ public final class BenchCommand implements Callable<Integer> {
         KafkaTopics.produce(bootstrap, topic, input, n -> { });
         Workload.Expected expected = workload.expected(lines, size);
         System.out.printf("%nloaded %,d %s records into %s%n", size, workload.name(), topic);
+        for (int read = 1; read <= warmUpReads; read++) {
+            String prefix = "b" + size + "-" + workload.name() + "-warm-up-" + read + "-";
+            Optional<VariantResult> warm = runVariant("ceiling", workload, bootstrap, topic, prefix, 1, size);
+            if (warm.isPresent()) {
+                System.out.printf("warm-up read %d of %d (not measured) %,12.0f records/s%n", read, warmUpReads, warm.get().recordsPerSecond());
+            }
+        }
         boolean golden = workload.name().equals(GoldenSignals.NAME);
         int compareBatch = batchSizes.get(batchSizes.size() - 1);
         // What runs: each variant at its batch sizes (the sweep is for spate-cpu on golden signals;

@@ -37,8 +37,9 @@ class BenchCommandTest {
     }
 
     @Test
-    void shouldRefuseFewerThanOneRound() {
+    void shouldRefuseFewerThanOneRoundOrNegativeWarmUps() {
         assertNotEquals(0, new CommandLine(new BenchCommand()).execute("--rounds", "0"));
+        assertNotEquals(0, new CommandLine(new BenchCommand()).execute("--warm-up-reads", "-1"));
     }
 
     /** A million records in {@code seconds}. */
