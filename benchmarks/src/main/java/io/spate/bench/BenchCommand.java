@@ -109,8 +109,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--warm-up-reads", defaultValue = "2",
             description = "unmeasured reads of each input topic to its end, by a plain consumer, before its measured runs: a topic just"
-                    + " written is served slower the first times it is read (here the ceiling's rate rose by half or more over its first"
-                    + " three reads), which would handicap whichever variant ran first (default: ${DEFAULT-VALUE})")
+                    + " written was often served slower the first times it was read (here the ceiling's rate rose by half or more over"
+                    + " its first three reads in most series at 10^7), which would handicap whichever variant ran first"
+                    + " (default: ${DEFAULT-VALUE})")
     int warmUpReads;
 
     @Option(names = "--cds", negatable = true, defaultValue = "true", fallbackValue = "true",
